@@ -1,0 +1,43 @@
+# CareDesk: `make run` for the app with demo data, `make test` for the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# pytest-xdist workers; CI machines have 2 cores.
+TEST_WORKERS ?= auto
+
+.PHONY: run test lint services clean help
+
+help:
+	@echo "make run    - the app with demo data on http://$(HOST):$(PORT) (SQLite, embedded broker)"
+	@echo "make test   - the whole suite on PostgreSQL and Redis on localhost"
+	@echo "make lint   - ruff check, ruff format --check, mypy"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "CareDesk needs Python 3.11 or newer"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed_demo --if-empty
+	DEBUG=true HOST=$(HOST) PORT=$(PORT) $(PY) scripts/run_local.py
+
+test: $(VENV)/.installed services
+	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings_test
+	$(PY) -m pytest -n $(TEST_WORKERS)
+
+services:
+	@bash scripts/ensure_services.sh
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(VENV)/bin/mypy .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

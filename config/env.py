@@ -1,0 +1,63 @@
+"""Typed readers for environment variables.
+
+Each helper fails loudly with ImproperlyConfigured on a malformed value, so a
+typo in a deployment's environment stops the process at start-up instead of
+silently falling back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "", *, environ: Mapping[str, str] | None = None) -> str:
+    """Return the variable as a string, or the default when it is unset."""
+    source = os.environ if environ is None else environ
+    return source.get(name, default)
+
+
+def env_bool(name: str, default: bool = False, *, environ: Mapping[str, str] | None = None) -> bool:
+    """Return the variable as a boolean; accept 1/0, true/false, yes/no, on/off."""
+    source = os.environ if environ is None else environ
+    if name not in source:
+        return default
+    value = source[name].strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of true/false, 1/0, yes/no, on/off; got {source[name]!r}.")
+
+
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """Return the variable as an integer, checking an optional lower bound."""
+    source = os.environ if environ is None else environ
+    if name not in source:
+        return default
+    try:
+        value = int(source[name].strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number; got {source[name]!r}.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}.")
+    return value
+
+
+def env_list(name: str, default: list[str] | None = None, *, environ: Mapping[str, str] | None = None) -> list[str]:
+    """Return a comma-separated variable as a list of non-empty, stripped items."""
+    source = os.environ if environ is None else environ
+    if name not in source:
+        return list(default or [])
+    return [item.strip() for item in source[name].split(",") if item.strip()]

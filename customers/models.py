@@ -1,0 +1,100 @@
+"""Customers and the organisations some of them belong to."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Upper
+
+from common.validators import no_control_characters
+
+
+class CustomerGroup(models.TextChoices):
+    """The five groups every customer belongs to; only employees are internal."""
+
+    END_USER = "end_user", "End-user"
+    PROSPECT = "prospect", "Prospect"
+    DISTRIBUTOR = "distributor", "Distributor"
+    SUPPLIER = "supplier", "Supplier"
+    EMPLOYEE = "employee", "Employee"
+
+
+GROUP_HELP = {
+    CustomerGroup.END_USER: "Uses our products or services today.",
+    CustomerGroup.PROSPECT: "May buy tomorrow; treat them as a customer already.",
+    CustomerGroup.DISTRIBUTOR: "Buys from us or sells on our behalf.",
+    CustomerGroup.SUPPLIER: "Sells to us; we are their customer and they are ours.",
+    CustomerGroup.EMPLOYEE: "A colleague: the internal customer. Their complaints are confidential.",
+}
+
+
+class Organization(models.Model):
+    """A company a customer belongs to: typically a distributor or a supplier."""
+
+    name = models.CharField(max_length=200, validators=[no_control_characters])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Upper("name"), name="organization_name_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(models.Model):
+    """Anyone we deal with in the course of our job."""
+
+    name = models.CharField(max_length=200, validators=[no_control_characters])
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[no_control_characters])
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
+    )
+    group = models.CharField(max_length=20, choices=CustomerGroup.choices)
+    consents_to_contact = models.BooleanField(
+        "consents to follow-up contact",
+        default=False,
+        help_text="The customer agreed to be contacted about this and later complaints.",
+    )
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For employees: the colleague's own CareDesk account.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["name"], name="customer_name_idx"),
+            models.Index(fields=["email"], name="customer_email_idx"),
+            models.Index(fields=["group"], name="customer_group_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(group__in=CustomerGroup.values),
+                name="customer_group_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(staff_user__isnull=True) | models.Q(group=CustomerGroup.EMPLOYEE),
+                name="customer_staff_user_only_for_employees",
+                violation_error_message="Only an employee can be linked to a staff account.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_internal(self) -> bool:
+        """Return True for employees, the internal customers."""
+        return self.group == CustomerGroup.EMPLOYEE

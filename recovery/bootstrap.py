@@ -1,0 +1,112 @@
+"""Starter data every CareDesk needs: the two roles, categories and policies.
+
+Used by the data migration and, because `live_server`/`transaction=True` tests
+flush the database, callable again from tests. Each function takes the app
+registry so the migration can pass its historical models. All are idempotent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FRONT_LINE = "Front line"
+MANAGERS = "Managers"
+
+_FRONT_LINE_PERMISSIONS = [
+    ("recovery", "work_complaint"),
+    ("recovery", "add_complaint"),
+    ("recovery", "change_complaint"),
+    ("recovery", "view_complaint"),
+    ("recovery", "view_recoveryaction"),
+    ("recovery", "view_complaintevent"),
+    ("recovery", "view_category"),
+    ("recovery", "view_recoverypolicy"),
+    ("customers", "add_customer"),
+    ("customers", "change_customer"),
+    ("customers", "view_customer"),
+    ("customers", "add_organization"),
+    ("customers", "view_organization"),
+]
+_MANAGER_PERMISSIONS = [
+    *_FRONT_LINE_PERMISSIONS,
+    ("recovery", "manage_complaints"),
+    ("recovery", "add_category"),
+    ("recovery", "change_category"),
+    ("recovery", "change_recoverypolicy"),
+    ("customers", "change_organization"),
+]
+
+STARTER_CATEGORIES = [
+    ("Product quality", "Faulty, damaged or not as described."),
+    ("Delivery", "Late, missing or wrong deliveries."),
+    ("Billing", "Wrong charges, refunds not received, invoices."),
+    ("Staff behaviour", "How someone treated the customer."),
+    ("Service availability", "Outages, closures, long waits."),
+    ("Communication", "Not kept informed, promises not kept, unclear information."),
+    ("Website or app", "Online ordering, accounts, the app."),
+    ("Internal process", "Colleagues serving colleagues: hand-overs, requests, tools."),
+    ("Other", "Anything that fits nowhere else."),
+]
+
+# hours to apologize, reinstate, empathize; days to atone; days after atonement to follow up; grace hours
+STARTER_POLICIES = {
+    "critical": (1, 8, 12, 2, 3, 2),
+    "high": (2, 24, 24, 3, 5, 4),
+    "medium": (4, 48, 48, 5, 7, 12),
+    "low": (8, 72, 72, 7, 7, 24),
+}
+
+
+def ensure_permissions(apps: Any) -> None:
+    """Create the models' permissions now (Django otherwise adds them only after migrate)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+
+def ensure_roles(apps: Any) -> None:
+    """Create the Front line and Managers groups with their permissions."""
+    ensure_permissions(apps)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, wanted in ((FRONT_LINE, _FRONT_LINE_PERMISSIONS), (MANAGERS, _MANAGER_PERMISSIONS)):
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = [
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in wanted
+        ]
+        group.permissions.add(*permissions)
+
+
+def ensure_categories(apps: Any) -> None:
+    """Create the starter categories that do not exist yet."""
+    Category = apps.get_model("recovery", "Category")
+    for name, description in STARTER_CATEGORIES:
+        Category.objects.get_or_create(name=name, defaults={"description": description})
+
+
+def ensure_policies(apps: Any) -> None:
+    """Create a recovery policy for each severity that has none."""
+    RecoveryPolicy = apps.get_model("recovery", "RecoveryPolicy")
+    for severity, (apologize, reinstate, empathize, atone, follow_up, grace) in STARTER_POLICIES.items():
+        RecoveryPolicy.objects.get_or_create(
+            severity=severity,
+            defaults={
+                "hours_to_apologize": apologize,
+                "hours_to_reinstate": reinstate,
+                "hours_to_empathize": empathize,
+                "days_to_atone": atone,
+                "days_to_follow_up": follow_up,
+                "escalation_grace_hours": grace,
+            },
+        )
+
+
+def ensure_starter_data(apps: Any) -> None:
+    """Create roles, categories and policies; safe to call any number of times."""
+    ensure_roles(apps)
+    ensure_categories(apps)
+    ensure_policies(apps)

@@ -1,0 +1,376 @@
+"""Complaints and their five-step recovery.
+
+Nothing here changes a complaint's stage: that is the job of
+`recovery.workflow`, which also writes the timeline. Rules that the database
+can hold are constraints here, so no code path can break them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from common.validators import no_control_characters
+from customers.models import Customer
+
+SUMMARY_MAX = 200
+DESCRIPTION_MAX = 10_000
+REMEDY_MAX = 2_000
+NOTE_MAX = 5_000
+REASON_MAX = 1_000
+MINUTES_MAX = 24 * 60
+
+
+class Severity(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    WEB = "web", "Web form"
+    LETTER = "letter", "Letter"
+    SOCIAL = "social", "Social media"
+
+
+class Stage(models.TextChoices):
+    """The next thing to do with a complaint."""
+
+    APOLOGIZE = "apologize", "Apologize"
+    REINSTATE = "reinstate", "Reinstate"
+    EMPATHIZE = "empathize", "Empathize"
+    ATONE = "atone", "Atone"
+    FOLLOW_UP = "follow_up", "Follow up"
+    CLOSE = "close", "Close"
+    CLOSED = "closed", "Closed"
+
+
+# The five recovery steps, in the only order they may be done.
+STEPS: tuple[Stage, ...] = (Stage.APOLOGIZE, Stage.REINSTATE, Stage.EMPATHIZE, Stage.ATONE, Stage.FOLLOW_UP)
+SKIPPABLE_STEPS: tuple[Stage, ...] = (Stage.REINSTATE, Stage.EMPATHIZE, Stage.ATONE)
+OPEN_STAGES: tuple[Stage, ...] = (*STEPS, Stage.CLOSE)
+
+
+def next_stage(stage: str) -> Stage:
+    """Return the stage after `stage` (the step after the last one is Close)."""
+    order = [*STEPS, Stage.CLOSE, Stage.CLOSED]
+    return order[order.index(Stage(stage)) + 1]
+
+
+class Outcome(models.TextChoices):
+    RETAINED = "retained", "Retained"
+    LOST = "lost", "Lost"
+
+
+class AtonementKind(models.TextChoices):
+    REFUND = "refund", "Refund"
+    DISCOUNT = "discount", "Discount"
+    VOUCHER = "voucher", "Voucher"
+    REPLACEMENT = "replacement", "Replacement"
+    GIFT = "gift", "Gift"
+    NOTHING = "nothing", "Nothing (deliberately)"
+
+
+class Category(models.Model):
+    """What a complaint is about; managed by administrators."""
+
+    name = models.CharField(max_length=80, unique=True, validators=[no_control_characters])
+    description = models.CharField(max_length=300, blank=True, validators=[no_control_characters])
+    is_active = models.BooleanField(default=True, help_text="Inactive categories are not offered for new complaints.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecoveryPolicy(models.Model):
+    """Targets for each step, one row per severity.
+
+    Steps 1–4 are due a set time after the complaint was received (or reopened);
+    the follow-up is due a set number of days after the atonement.
+    """
+
+    severity = models.CharField(max_length=10, choices=Severity.choices, unique=True)
+    hours_to_apologize = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    hours_to_reinstate = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    hours_to_empathize = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    days_to_atone = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    days_to_follow_up = models.PositiveIntegerField(
+        "days after atonement to follow up", validators=[MinValueValidator(1)]
+    )
+    escalation_grace_hours = models.PositiveIntegerField(
+        "grace before escalation (hours)",
+        validators=[MinValueValidator(1)],
+        help_text="How long a step may stay overdue before managers are alerted.",
+    )
+
+    class Meta:
+        verbose_name_plural = "recovery policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    hours_to_apologize__gte=1,
+                    hours_to_reinstate__gte=1,
+                    hours_to_empathize__gte=1,
+                    days_to_atone__gte=1,
+                    days_to_follow_up__gte=1,
+                    escalation_grace_hours__gte=1,
+                ),
+                name="policy_targets_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Policy for {self.get_severity_display().lower()} complaints"
+
+    def due_at(self, step: str, *, round_started_at: datetime, atoned_at: datetime | None = None) -> datetime | None:
+        """Return when `step` is due, or None for stages without a target."""
+        if step == Stage.APOLOGIZE:
+            return round_started_at + timedelta(hours=self.hours_to_apologize)
+        if step == Stage.REINSTATE:
+            return round_started_at + timedelta(hours=self.hours_to_reinstate)
+        if step == Stage.EMPATHIZE:
+            return round_started_at + timedelta(hours=self.hours_to_empathize)
+        if step == Stage.ATONE:
+            return round_started_at + timedelta(days=self.days_to_atone)
+        if step == Stage.FOLLOW_UP:
+            return (atoned_at or round_started_at) + timedelta(days=self.days_to_follow_up)
+        return None
+
+
+class Complaint(models.Model):
+    """A customer's complaint and where its recovery stands."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="complaints")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="complaints")
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    summary = models.CharField(max_length=SUMMARY_MAX, validators=[no_control_characters])
+    description = models.TextField(
+        blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX), no_control_characters]
+    )
+    desired_remedy = models.TextField(
+        "remedy the customer wants",
+        blank=True,
+        validators=[MaxLengthValidator(REMEDY_MAX), no_control_characters],
+    )
+    received_at = models.DateTimeField()
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_complaints")
+
+    stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.APOLOGIZE)
+    step_due_at = models.DateTimeField(null=True, blank=True, help_text="When the current step is due.")
+    round = models.PositiveSmallIntegerField(default=1, help_text="1, then one more each time it is reopened.")
+    round_started_at = models.DateTimeField()
+    round_first_step = models.CharField(max_length=12, choices=Stage.choices, default=Stage.APOLOGIZE)
+
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    escalation_reason = models.TextField(blank=True, validators=[MaxLengthValidator(REASON_MAX)])
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
+    root_cause = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX), no_control_characters])
+    corrective_action = models.TextField(
+        blank=True, validators=[MaxLengthValidator(NOTE_MAX), no_control_characters]
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    version = models.PositiveIntegerField(default=1, help_text="Goes up with every change; detects stale forms.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        permissions = [
+            ("work_complaint", "Can log and work complaints"),
+            ("manage_complaints", "Can manage every complaint (reassign, close escalated, see employees')"),
+        ]
+        indexes = [
+            models.Index(fields=["stage", "step_due_at"], name="complaint_stage_due_idx"),
+            models.Index(fields=["owner", "stage", "step_due_at"], name="complaint_owner_stage_idx"),
+            models.Index(fields=["customer", "received_at"], name="complaint_customer_idx"),
+            models.Index(fields=["received_at"], name="complaint_received_idx"),
+            models.Index(fields=["closed_at"], name="complaint_closed_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(satisfaction__isnull=True) | models.Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="complaint_satisfaction_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=Stage.values), name="complaint_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(severity__in=Severity.values), name="complaint_severity_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=Channel.values), name="complaint_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(stage=Stage.CLOSED) & ~models.Q(outcome="") & models.Q(closed_at__isnull=False))
+                | (~models.Q(stage=Stage.CLOSED) & models.Q(outcome="") & models.Q(closed_at__isnull=True)),
+                name="complaint_closed_iff_outcome",
+                violation_error_message="A closed complaint has an outcome and a close time; an open one has neither.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(escalated_at__isnull=True) | models.Q(escalated_to__isnull=False),
+                name="complaint_escalation_has_manager",
+            ),
+            models.CheckConstraint(condition=models.Q(round__gte=1), name="complaint_round_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.summary}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:recovery_complaint_change", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        """Return the unique human reference, e.g. C-000123 (derived from the key, so it never clashes)."""
+        return format_reference(self.pk)
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage != Stage.CLOSED
+
+    @property
+    def is_escalated(self) -> bool:
+        return self.escalated_at is not None
+
+
+def format_reference(pk: int | None) -> str:
+    """Return the reference shown for complaint `pk`."""
+    return f"C-{pk:06d}" if pk is not None else "C-(new)"
+
+
+def parse_reference(text: str) -> int | None:
+    """Return the complaint key in a reference like 'C-000123', 'c123' or '123', else None."""
+    cleaned = text.strip().upper().removeprefix("C").lstrip("-").strip()
+    return int(cleaned) if cleaned.isdigit() and len(cleaned) <= 12 else None
+
+
+class RecoveryAction(models.Model):
+    """One completed or skipped step of one recovery round."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="actions")
+    round = models.PositiveSmallIntegerField(default=1)
+    step = models.CharField(max_length=12, choices=[(s.value, s.label) for s in STEPS])
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField()
+    note = models.TextField(
+        "what was said or done", blank=True, validators=[MaxLengthValidator(NOTE_MAX), no_control_characters]
+    )
+    minutes_spent = models.PositiveIntegerField(
+        default=0, validators=[MaxValueValidator(MINUTES_MAX)], help_text="Time spent on this step, in minutes."
+    )
+    skipped = models.BooleanField(default=False)
+    skip_reason = models.TextField(blank=True, validators=[MaxLengthValidator(REASON_MAX), no_control_characters])
+
+    atonement_kind = models.CharField(max_length=12, choices=AtonementKind.choices, blank=True)
+    atonement_value = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    satisfaction = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    retained = models.BooleanField(null=True, blank=True, help_text="Did the customer stay with us?")
+    customer_comment = models.TextField(
+        blank=True, validators=[MaxLengthValidator(NOTE_MAX), no_control_characters]
+    )
+
+    class Meta:
+        ordering = ["round", "done_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "round", "step"], name="action_one_per_step_per_round"),
+            models.CheckConstraint(condition=models.Q(step__in=[s.value for s in STEPS]), name="action_step_valid"),
+            models.CheckConstraint(
+                condition=models.Q(satisfaction__isnull=True) | models.Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="action_satisfaction_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(atonement_value__isnull=True) | models.Q(atonement_value__gte=0),
+                name="action_atonement_value_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minutes_spent__lte=MINUTES_MAX), name="action_minutes_within_a_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(skipped=False, skip_reason="")
+                | (
+                    models.Q(skipped=True, step__in=[s.value for s in SKIPPABLE_STEPS])
+                    & ~models.Q(skip_reason="")
+                ),
+                name="action_skip_only_middle_steps_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(step=Stage.ATONE) | models.Q(skipped=True) | ~models.Q(atonement_kind=""),
+                name="action_atonement_has_kind",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(step=Stage.FOLLOW_UP)
+                | models.Q(satisfaction__isnull=False, retained__isnull=False),
+                name="action_follow_up_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        verb = "skipped" if self.skipped else "done"
+        return f"{self.get_step_display()} {verb} (round {self.round})"
+
+
+class EventKind(models.TextChoices):
+    LOGGED = "logged", "Logged"
+    STEP_DONE = "step_done", "Step done"
+    STEP_SKIPPED = "step_skipped", "Step not needed"
+    ASSIGNED = "assigned", "Assigned"
+    ESCALATED = "escalated", "Escalated"
+    NOTE = "note", "Note"
+    EDITED = "edited", "Edited"
+    CLOSED = "closed", "Closed"
+    REOPENED = "reopened", "Reopened"
+
+
+class ComplaintEvent(models.Model):
+    """One line of a complaint's timeline; also the audit trail."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when CareDesk itself acted (a reminder, an automatic escalation).",
+    )
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    created_at = models.DateTimeField()
+    stage_before = models.CharField(max_length=12, choices=Stage.choices, blank=True)
+    stage_after = models.CharField(max_length=12, choices=Stage.choices, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["complaint", "created_at"], name="event_complaint_time_idx"),
+            models.Index(fields=["kind", "created_at"], name="event_kind_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"

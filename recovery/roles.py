@@ -1,0 +1,45 @@
+"""Who may do what with complaints: the one place these rules live.
+
+Two roles, each a Django group created by a data migration:
+- Front line: log complaints and work the ones they own; add notes to any
+  complaint they can see; hand their own complaints to a colleague or escalate
+  them to a manager.
+- Managers: everything, including complaints from employees (which are
+  confidential), reassigning anyone's complaint and closing escalated ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from customers.models import CustomerGroup
+from recovery.models import Complaint
+
+from recovery.bootstrap import FRONT_LINE, MANAGERS  # noqa: F401  (re-exported: the role names)
+
+WORK_PERMISSION = "recovery.work_complaint"
+MANAGE_PERMISSION = "recovery.manage_complaints"
+
+
+def is_manager(user: Any) -> bool:
+    """Return True when the user may manage every complaint."""
+    return bool(user is not None and user.is_active and user.has_perm(MANAGE_PERMISSION))
+
+
+def can_work(user: Any) -> bool:
+    """Return True when the user may log and work complaints at all."""
+    return bool(user is not None and user.is_active and user.has_perm(WORK_PERMISSION))
+
+
+def can_view(user: Any, complaint: Complaint) -> bool:
+    """Return True when the user may see the complaint (employees' complaints are confidential)."""
+    if not can_work(user):
+        return False
+    if is_manager(user) or complaint.owner_id == user.pk:
+        return True
+    return bool(complaint.customer.group != CustomerGroup.EMPLOYEE)
+
+
+def can_handle(user: Any, complaint: Complaint) -> bool:
+    """Return True when the user may do the recovery steps: the owner or a manager."""
+    return can_view(user, complaint) and (is_manager(user) or complaint.owner_id == user.pk)

@@ -1,0 +1,53 @@
+"""Personas and shared fixtures.
+
+alice works the front line, bob works the front line next to her, and
+maria manages them both. olivia is an outsider: an active account with no
+CareDesk role, who should see nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.apps import apps
+
+from recovery.bootstrap import ensure_starter_data
+from tests.factories import CustomerFactory, UserFactory, front_line_user, log_complaint, manager_user
+
+
+@pytest.fixture
+def starter_data(db: None) -> None:
+    """Roles, categories and policies (transactional tests flush the migration's copy)."""
+    ensure_starter_data(apps)
+
+
+@pytest.fixture
+def alice(starter_data: None) -> Any:
+    return front_line_user(username="alice", first_name="Alice", last_name="Archer")
+
+
+@pytest.fixture
+def bob(starter_data: None) -> Any:
+    return front_line_user(username="bob", first_name="Bob", last_name="Baker")
+
+
+@pytest.fixture
+def maria(starter_data: None) -> Any:
+    return manager_user(username="maria", first_name="Maria", last_name="Moreno")
+
+
+@pytest.fixture
+def olivia(starter_data: None) -> Any:
+    return UserFactory(username="olivia", first_name="Olivia", last_name="Outsider")
+
+
+@pytest.fixture
+def customer(starter_data: None) -> Any:
+    return CustomerFactory(name="Carla Customer", email="carla@example.org")
+
+
+@pytest.fixture
+def complaint(alice: Any, customer: Any) -> Any:
+    """A fresh medium-severity complaint owned by alice, at the apology step."""
+    return log_complaint(user=alice, customer=customer)

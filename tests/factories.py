@@ -1,0 +1,73 @@
+"""factory_boy factories for volume; the personas live in conftest.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from customers.models import Customer, CustomerGroup, Organization
+from recovery.bootstrap import FRONT_LINE, MANAGERS
+from recovery.models import Category, Channel, Severity
+from recovery.workflow import complaint_log
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("pw")
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+def front_line_user(**kwargs: Any) -> Any:
+    return UserFactory(role=FRONT_LINE, **kwargs)
+
+
+def manager_user(**kwargs: Any) -> Any:
+    return UserFactory(role=MANAGERS, **kwargs)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"customer{n}@example.org")
+    phone = "+44 20 7946 0000"
+    group = CustomerGroup.END_USER
+    consents_to_contact = True
+
+
+def log_complaint(*, user: Any, customer: Customer | None = None, severity: str = Severity.MEDIUM, **kwargs: Any) -> Any:
+    """Log a complaint through the workflow, as the application does."""
+    defaults: dict[str, Any] = {
+        "channel": Channel.PHONE,
+        "category": Category.objects.get(name="Delivery"),
+        "summary": "Parcel arrived two days late",
+        "description": "Customer waited in all day twice.",
+        "desired_remedy": "Refund the delivery charge",
+        "received_at": timezone.now(),
+    }
+    defaults.update(kwargs)
+    return complaint_log(user=user, customer=customer or CustomerFactory(), severity=severity, **defaults)

@@ -1,0 +1,1 @@
+"""Admin registrations for training (none yet)."""

@@ -1,0 +1,1 @@
+"""Training, policy acknowledgement and coaching records (models to come)."""
