@@ -22,7 +22,7 @@ VAR_DIR = Path(env_str("CAREDESK_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 
 # A fixed, clearly unsafe key is acceptable only while DEBUG is on (local use).
-_DEV_SECRET_KEY = "django-insecure-caredesk-local-development-only"
+_DEV_SECRET_KEY = "django-insecure-caredesk-local-development-only"  # noqa: S105 - refused unless DEBUG
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 
@@ -94,7 +94,7 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     _database = {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": VAR_DIR / "caredesk.sqlite3",
+        "NAME": str(VAR_DIR / "caredesk.sqlite3"),
         "OPTIONS": {
             # The web server, the worker and beat share one file: WAL lets readers
             # and a writer proceed together, IMMEDIATE avoids lock-upgrade deadlocks.

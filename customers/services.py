@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,15 +10,10 @@ from django.db import transaction
 from common.errors import DomainError
 from customers.models import Customer, CustomerGroup, Organization
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    User = AbstractBaseUser | AnonymousUser
-
 EDITABLE_FIELDS = ("name", "email", "phone", "organization", "group", "consents_to_contact", "staff_user")
 
 
-def _strip(value: str) -> str:
+def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 

@@ -158,9 +158,7 @@ class Complaint(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="complaints")
     severity = models.CharField(max_length=10, choices=Severity.choices)
     summary = models.CharField(max_length=SUMMARY_MAX, validators=[no_control_characters])
-    description = models.TextField(
-        blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX), no_control_characters]
-    )
+    description = models.TextField(blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX), no_control_characters])
     desired_remedy = models.TextField(
         "remedy the customer wants",
         blank=True,
@@ -185,9 +183,7 @@ class Complaint(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
     root_cause = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX), no_control_characters])
-    corrective_action = models.TextField(
-        blank=True, validators=[MaxLengthValidator(NOTE_MAX), no_control_characters]
-    )
+    corrective_action = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX), no_control_characters])
     closed_at = models.DateTimeField(null=True, blank=True)
 
     version = models.PositiveIntegerField(default=1, help_text="Goes up with every change; detects stale forms.")
@@ -212,15 +208,9 @@ class Complaint(models.Model):
                 condition=models.Q(satisfaction__isnull=True) | models.Q(satisfaction__gte=1, satisfaction__lte=5),
                 name="complaint_satisfaction_1_to_5",
             ),
-            models.CheckConstraint(
-                condition=models.Q(stage__in=Stage.values), name="complaint_stage_valid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(severity__in=Severity.values), name="complaint_severity_valid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(channel__in=Channel.values), name="complaint_channel_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(stage__in=Stage.values), name="complaint_stage_valid"),
+            models.CheckConstraint(condition=models.Q(severity__in=Severity.values), name="complaint_severity_valid"),
+            models.CheckConstraint(condition=models.Q(channel__in=Channel.values), name="complaint_channel_valid"),
             models.CheckConstraint(
                 condition=(models.Q(stage=Stage.CLOSED) & ~models.Q(outcome="") & models.Q(closed_at__isnull=False))
                 | (~models.Q(stage=Stage.CLOSED) & models.Q(outcome="") & models.Q(closed_at__isnull=True)),
@@ -291,9 +281,7 @@ class RecoveryAction(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     retained = models.BooleanField(null=True, blank=True, help_text="Did the customer stay with us?")
-    customer_comment = models.TextField(
-        blank=True, validators=[MaxLengthValidator(NOTE_MAX), no_control_characters]
-    )
+    customer_comment = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX), no_control_characters])
 
     class Meta:
         ordering = ["round", "done_at", "pk"]
@@ -313,10 +301,7 @@ class RecoveryAction(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(skipped=False, skip_reason="")
-                | (
-                    models.Q(skipped=True, step__in=[s.value for s in SKIPPABLE_STEPS])
-                    & ~models.Q(skip_reason="")
-                ),
+                | (models.Q(skipped=True, step__in=[s.value for s in SKIPPABLE_STEPS]) & ~models.Q(skip_reason="")),
                 name="action_skip_only_middle_steps_with_reason",
             ),
             models.CheckConstraint(

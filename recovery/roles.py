@@ -13,9 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from customers.models import CustomerGroup
-from recovery.models import Complaint
-
 from recovery.bootstrap import FRONT_LINE, MANAGERS  # noqa: F401  (re-exported: the role names)
+from recovery.models import Complaint
 
 WORK_PERMISSION = "recovery.work_complaint"
 MANAGE_PERMISSION = "recovery.manage_complaints"

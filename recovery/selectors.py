@@ -30,8 +30,8 @@ def complaints_visible_to(user: Any) -> QuerySet[Complaint]:
 def get_complaint_for(user: Any, pk: int) -> Complaint:
     """Return complaint `pk` if the user may see it; 404 otherwise, so hidden ones look absent."""
     try:
-        return complaints_visible_to(user).select_related("logged_by", "escalated_to", "customer__organization").get(
-            pk=pk
+        return (
+            complaints_visible_to(user).select_related("logged_by", "escalated_to", "customer__organization").get(pk=pk)
         )
     except Complaint.DoesNotExist:
         raise Http404("No such complaint.") from None
@@ -39,8 +39,10 @@ def get_complaint_for(user: Any, pk: int) -> Complaint:
 
 def my_queue(user: Any) -> QuerySet[Complaint]:
     """Return the user's open complaints, the most urgent step first."""
-    return complaints_visible_to(user).filter(owner=user, stage__in=OPEN_STAGES).order_by(
-        "step_due_at", "received_at", "pk"
+    return (
+        complaints_visible_to(user)
+        .filter(owner=user, stage__in=OPEN_STAGES)
+        .order_by("step_due_at", "received_at", "pk")
     )
 
 

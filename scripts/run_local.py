@@ -18,7 +18,19 @@ def main() -> int:
     port = os.environ.get("PORT", "8000")
     python = sys.executable
     worker = subprocess.Popen(
-        [python, "-m", "celery", "-A", "config", "worker", "-B", "--loglevel=INFO", "--concurrency=2", "--without-gossip", "--without-mingle"]
+        [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-B",
+            "--loglevel=INFO",
+            "--concurrency=2",
+            "--without-gossip",
+            "--without-mingle",
+        ]
     )
     web = subprocess.Popen([python, "manage.py", "runserver", f"{host}:{port}"])
     print(f"\nCareDesk is starting on http://{host}:{port}/  (Ctrl-C stops it)\n", flush=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.contrib.auth import get_user_model
@@ -27,10 +27,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.django.Password("pw")
 
-    @factory.post_generation
-    def role(self, create: bool, extracted: str | None, **kwargs: Any) -> None:
+    @factory.post_generation  # type: ignore[untyped-decorator]
+    def role(obj: Any, create: bool, extracted: str | None, **kwargs: Any) -> None:
         if create and extracted:
-            self.groups.add(Group.objects.get(name=extracted))
+            obj.groups.add(Group.objects.get(name=extracted))
 
 
 def front_line_user(**kwargs: Any) -> Any:
@@ -59,7 +59,9 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     consents_to_contact = True
 
 
-def log_complaint(*, user: Any, customer: Customer | None = None, severity: str = Severity.MEDIUM, **kwargs: Any) -> Any:
+def log_complaint(
+    *, user: Any, customer: Customer | None = None, severity: str = Severity.MEDIUM, **kwargs: Any
+) -> Any:
     """Log a complaint through the workflow, as the application does."""
     defaults: dict[str, Any] = {
         "channel": Channel.PHONE,
@@ -70,4 +72,5 @@ def log_complaint(*, user: Any, customer: Customer | None = None, severity: str 
         "received_at": timezone.now(),
     }
     defaults.update(kwargs)
-    return complaint_log(user=user, customer=customer or CustomerFactory(), severity=severity, **defaults)
+    customer = customer if customer is not None else cast(Customer, CustomerFactory())
+    return complaint_log(user=user, customer=customer, severity=severity, **defaults)

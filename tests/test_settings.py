@@ -1,0 +1,130 @@
+"""Settings come from the environment and refuse unsafe or malformed values."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from config.env import env_bool, env_int, env_list, env_str
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'db': str(s.DATABASES['default']['NAME']), "
+    "'broker': s.CELERY_BROKER_URL, 'email': s.EMAIL_BACKEND, 'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS}))"
+)
+
+
+def load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Import config.settings in a fresh interpreter with only `env` set."""
+    environ = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings", "CAREDESK_VAR_DIR": str(tmp_path)}
+    environ.update(env)
+    return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_production_mode_without_secret_key_refuses_to_start(tmp_path):
+    result = load_settings(tmp_path, ALLOWED_HOSTS="caredesk.example.com")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["short", "django-insecure-" + "x" * 40])
+def test_production_mode_refuses_a_weak_secret_key(tmp_path, key):
+    result = load_settings(tmp_path, SECRET_KEY=key, ALLOWED_HOSTS="caredesk.example.com")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_mode_without_allowed_hosts_refuses_to_start(tmp_path):
+    result = load_settings(tmp_path, SECRET_KEY="k" * 50)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_malformed_debug_value_refuses_to_start(tmp_path):
+    result = load_settings(tmp_path, DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be one of" in result.stderr
+
+
+def test_default_is_the_embedded_setup(tmp_path):
+    result = load_settings(tmp_path, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["engine"] == "django.db.backends.sqlite3"
+    assert loaded["db"] == str(tmp_path / "caredesk.sqlite3")
+    assert loaded["broker"] == "filesystem://"
+    assert loaded["email"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert (tmp_path / "celery" / "broker").is_dir()
+
+
+def test_urls_switch_to_the_production_shape(tmp_path):
+    result = load_settings(
+        tmp_path,
+        SECRET_KEY="k" * 50,
+        ALLOWED_HOSTS="caredesk.example.com, www.caredesk.example.com",
+        DATABASE_URL="postgres://caredesk:secret@db.internal:5432/caredesk",
+        CELERY_BROKER_URL="redis://cache.internal:6379/0",
+        EMAIL_HOST="smtp.internal",
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["engine"] == "django.db.backends.postgresql"
+    assert loaded["db"] == "caredesk"
+    assert loaded["broker"] == "redis://cache.internal:6379/0"
+    assert loaded["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert loaded["debug"] is False
+    assert loaded["hosts"] == ["caredesk.example.com", "www.caredesk.example.com"]
+
+
+def test_malformed_database_url_refuses_to_start(tmp_path):
+    result = load_settings(tmp_path, DEBUG="true", DATABASE_URL="nosuchdb://x")
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1", True), ("TRUE", True), ("yes", True), ("on", True), ("0", False), ("false", False), ("off", False)],
+)
+def test_env_bool_accepts_the_usual_spellings(raw, expected):
+    assert env_bool("FLAG", environ={"FLAG": raw}) is expected
+
+
+def test_env_helpers_fall_back_to_defaults_when_unset():
+    assert env_bool("FLAG", True, environ={}) is True
+    assert env_int("N", 7, environ={}) == 7
+    assert env_str("S", "x", environ={}) == "x"
+    assert env_list("L", ["a"], environ={}) == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: env_bool("FLAG", environ={"FLAG": "perhaps"}), "FLAG must be one of"),
+        (lambda: env_int("N", 1, environ={"N": "ten"}), "N must be a whole number"),
+        (lambda: env_int("N", 1, minimum=1, environ={"N": "0"}), "N must be at least 1"),
+    ],
+)
+def test_env_helpers_fail_loudly_on_malformed_values(call, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        call()
+
+
+def test_env_list_splits_and_strips():
+    assert env_list("L", environ={"L": " a, b ,,c "}) == ["a", "b", "c"]
+
+
+@pytest.mark.django_db
+def test_migrations_match_the_models():
+    # Exits non-zero (SystemExit) when a model change has no migration.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
