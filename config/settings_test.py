@@ -25,3 +25,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# whitenoise warns about a missing STATIC_ROOT; tests serve nothing from it.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -5,16 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from common.errors import DomainError
 from customers.models import Customer, CustomerGroup, Organization
+
+# The managers' permission (recovery app) that also lets them read employees' complaints.
+CONFIDENTIALITY_PERMISSION = "recovery.manage_complaints"
 
 EDITABLE_FIELDS = ("name", "email", "phone", "organization", "group", "consents_to_contact", "staff_user")
 
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
+
+
+def _email(value: Any) -> Any:
+    """Return the address stripped and in lower case; no address at all is an empty one."""
+    value = _strip(value)
+    if value is None:
+        return ""
+    return value.lower() if isinstance(value, str) else value
+
+
+def _require_permission(user: Any, permission: str, action: str) -> None:
+    # Deny by default: only an active account with the permission may write customers.
+    if user is None or not user.is_active or not user.has_perm(permission):
+        raise DomainError(f"You do not have permission to {action}.")
 
 
 def _validate(customer: Customer) -> None:
@@ -41,15 +58,16 @@ def customer_create(
     staff_user: Any = None,
 ) -> Customer:
     """Create a customer after validating every field; store nothing on error."""
+    _require_permission(user, "customers.add_customer", "add customers")
     customer = Customer(
         name=_strip(name),
-        email=_strip(email).lower(),
+        email=_email(email),
         phone=_strip(phone),
         organization=organization,
         group=group,
         consents_to_contact=consents_to_contact,
         staff_user=staff_user,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=user,
     )
     _validate(customer)
     customer.save()
@@ -62,12 +80,24 @@ def customer_update(*, customer: Customer, user: Any, **changes: Any) -> Custome
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(f"These customer fields cannot be changed: {', '.join(sorted(unknown))}.")
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    _require_permission(user, "customers.change_customer", "change customers")
+    try:
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    except Customer.DoesNotExist:
+        raise DomainError("This customer no longer exists.") from None
+    was_internal, old_staff_user_id = locked.is_internal, locked.staff_user_id
     for field, value in changes.items():
-        if field == "email":
-            value = _strip(value).lower()
-        setattr(locked, field, _strip(value))
+        setattr(locked, field, _email(value) if field == "email" else _strip(value))
     _validate(locked)
+    if (locked.is_internal != was_internal or locked.staff_user_id != old_staff_user_id) and not user.has_perm(
+        CONFIDENTIALITY_PERMISSION
+    ):
+        # Moving a customer into or out of the employee group changes who may read their
+        # complaints (employees' are confidential), so it is a manager's decision.
+        field = "group" if locked.is_internal != was_internal else "staff_user"
+        raise DomainError(
+            "Only a manager can change whether a customer is an employee or their staff account.", field=field
+        )
     locked.save()
     return locked
 
@@ -78,13 +108,20 @@ def organization_get_or_create(*, name: str) -> Organization:
     clean_name = _strip(name)
     if not clean_name:
         raise DomainError("Enter the organisation's name.", field="organization")
+    organization = Organization(name=clean_name)
+    try:
+        # Validate before looking the name up: PostgreSQL refuses a NUL even in a query.
+        organization.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        # The form field is the organisation; its model field is `name`.
+        raise DomainError(" ".join(exc.messages), field="organization") from None
     existing = Organization.objects.filter(name__iexact=clean_name).first()
     if existing is not None:
         return existing
-    organization = Organization(name=clean_name)
     try:
-        organization.full_clean()
-    except ValidationError as exc:
-        raise DomainError.from_validation_error(exc) from None
-    organization.save()
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError:
+        # Someone added the same name (in any case) between our look-up and our insert: use theirs.
+        return Organization.objects.get(name__iexact=clean_name)
     return organization

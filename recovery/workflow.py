@@ -14,7 +14,7 @@ acting on a state the user never saw.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -49,6 +49,11 @@ from recovery.models import (
     next_stage,
 )
 
+# RecoveryAction.atonement_value holds 10 digits, 2 of them after the point.
+ATONEMENT_LIMIT = Decimal("100000000")
+
+NOT_FOUND = "This complaint does not exist, or you do not have access to it."
+
 # Clocks drift; a time a few minutes ahead of ours is not "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -75,17 +80,19 @@ class StaleComplaintError(WorkflowError):
 # --- helpers -----------------------------------------------------------------------
 
 
-def _lock(complaint: Complaint | int, *, expected_version: int | None) -> Complaint:
-    """Return the complaint re-read under a row lock, refusing a stale version."""
+def _lock(complaint: Complaint | int, *, user: Any, expected_version: int | None) -> Complaint:
+    """Return the complaint re-read under a row lock, refusing one the user may not see or a stale version."""
     pk = complaint if isinstance(complaint, int) else complaint.pk
     try:
-        locked = (
-            Complaint.objects.select_for_update(of=("self",))
-            .select_related("customer", "owner", "escalated_to")
-            .get(pk=pk)
-        )
+        # Lock the row alone: PostgreSQL re-checks a joined lock against the row someone else just
+        # changed, and a changed owner no longer matches the owner row it joined, so the complaint
+        # would look deleted. Read it with its people once the lock is ours (a fresh snapshot).
+        Complaint.objects.select_for_update().filter(pk=pk).values_list("pk").get()
+        locked = Complaint.objects.select_related("customer", "owner", "escalated_to").get(pk=pk)
     except Complaint.DoesNotExist:
-        raise WorkflowError("This complaint no longer exists.") from None
+        raise WorkflowError(NOT_FOUND) from None
+    # Access first: the stale-version message names the complaint and its stage.
+    _require_view(user, locked)
     if expected_version is not None and locked.version != expected_version:
         raise StaleComplaintError(
             f"{locked.reference} was changed by someone else while you were working on it "
@@ -96,8 +103,8 @@ def _lock(complaint: Complaint | int, *, expected_version: int | None) -> Compla
 
 def _require_view(user: Any, complaint: Complaint) -> None:
     if not roles.can_view(user, complaint):
-        # Same words whether it exists or not: confidential complaints stay invisible.
-        raise WorkflowError("You do not have access to this complaint.")
+        # Same words as for a missing complaint: confidential complaints stay invisible.
+        raise WorkflowError(NOT_FOUND)
 
 
 def _require_handle(user: Any, complaint: Complaint) -> None:
@@ -124,10 +131,20 @@ def _text(value: Any, *, field: str, label: str, max_length: int, required: bool
     return text
 
 
+def _whole_number(value: Any) -> int:
+    """Return `value` as an int, refusing yes/no values and fractions instead of quietly truncating them."""
+    if isinstance(value, bool):
+        raise TypeError("a yes/no value is not a number")
+    number = int(value)
+    if isinstance(value, float | Decimal) and number != value:
+        raise ValueError("not a whole number")
+    return number
+
+
 def _minutes(value: Any) -> int:
     try:
-        minutes = int(value or 0)
-    except (TypeError, ValueError):
+        minutes = _whole_number(value or 0)
+    except (TypeError, ValueError, OverflowError):
         raise WorkflowError("Enter the minutes spent as a whole number.", field="minutes") from None
     if not 0 <= minutes <= MINUTES_MAX:
         raise WorkflowError(f"Minutes spent must be between 0 and {MINUTES_MAX:,} (one day).", field="minutes")
@@ -149,6 +166,8 @@ def _when(done_at: datetime | None, *, not_before: datetime, field: str = "done_
     now = timezone.now()
     if done_at is None:
         return max(now, not_before)
+    if not isinstance(done_at, datetime):
+        raise WorkflowError("Give the date and time it happened.", field=field)
     if timezone.is_naive(done_at):
         raise WorkflowError("Give the time with its time zone.", field=field)
     if done_at > now + CLOCK_SKEW:
@@ -205,6 +224,12 @@ def _refuse_out_of_order(complaint: Complaint, step: Stage) -> None:
             f"“{step.label}” was already {verb} by {_display_name(done.done_by)} at {when:%d %b %H:%M}. "
             f"The next step is “{complaint.get_stage_display()}”."
         )
+    first_step = Stage(complaint.round_first_step)
+    if STEPS.index(step) < STEPS.index(first_step):
+        raise WorkflowError(
+            f"{complaint.reference} was reopened at “{first_step.label}”, so “{step.label}” is not repeated "
+            f"in this round. The next step is “{complaint.get_stage_display()}”."
+        )
     if complaint.stage == Stage.CLOSE:
         raise WorkflowError(f"All five steps are done; {complaint.reference} is waiting to be closed.")
     raise WorkflowError(
@@ -238,7 +263,7 @@ def _complete_step(
     **details: Any,
 ) -> Complaint:
     """Record one step as done (or not needed) and move the complaint on."""
-    locked = _lock(complaint, expected_version=expected_version)
+    locked = _lock(complaint, user=user, expected_version=expected_version)
     _require_handle(user, locked)
     _refuse_out_of_order(locked, step)
     clean_note = _text(note, field="note", label=note_label, max_length=NOTE_MAX, required=note_required)
@@ -328,7 +353,7 @@ def complaint_log(
         raise WorkflowError("Choose how the complaint reached us.", field="channel")
     if severity not in Severity.values:
         raise WorkflowError("Choose a severity.", field="severity")
-    if category is None or not category.is_active:
+    if not isinstance(category, Category) or not category.is_active:
         raise WorkflowError("Choose an active category.", field="category")
     owner = owner or user
     _check_staff_target(owner, field="owner")
@@ -336,6 +361,8 @@ def complaint_log(
 
     now = timezone.now()
     received = received_at or now
+    if not isinstance(received, datetime):
+        raise WorkflowError("Give the date and time the complaint was received.", field="received_at")
     if timezone.is_naive(received):
         raise WorkflowError("Give the time with its time zone.", field="received_at")
     if received > now + CLOCK_SKEW:
@@ -456,9 +483,15 @@ def _atonement_value(kind: str, value: Any) -> Decimal | None:
         raise WorkflowError("Enter the value as an amount, like 25 or 25.50.", field="value")
     if amount < 0:
         raise WorkflowError("The value cannot be negative.", field="value")
-    if amount >= Decimal("100000000"):
-        raise WorkflowError("The value must be less than 100,000,000.", field="value")
-    return amount.quantize(Decimal("0.01"))
+    too_big = WorkflowError("The value must be less than 100,000,000.", field="value")
+    if amount >= ATONEMENT_LIMIT:
+        raise too_big
+    # Money rounds half up (12.345 → 12.35), not to even as Decimal does by default; and
+    # 99,999,999.995 rounds up to the limit, which the column cannot hold.
+    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if amount >= ATONEMENT_LIMIT:
+        raise too_big
+    return amount
 
 
 @transaction.atomic
@@ -507,8 +540,8 @@ def complaint_follow_up(
 ) -> Complaint:
     """Record the follow-up (step 5): how satisfied the customer is and whether they stayed."""
     try:
-        score = int(satisfaction)
-    except (TypeError, ValueError):
+        score = _whole_number(satisfaction)
+    except (TypeError, ValueError, OverflowError):
         raise WorkflowError("Choose the customer's satisfaction, from 1 to 5.", field="satisfaction") from None
     if not 1 <= score <= 5:
         raise WorkflowError("Satisfaction is a score from 1 (very unhappy) to 5 (very happy).", field="satisfaction")
@@ -542,7 +575,9 @@ def complaint_skip_step(
     if step not in SKIPPABLE_STEPS:
         label = Stage(step).label if step in Stage.values else step
         raise WorkflowError(f"“{label}” cannot be skipped; only reinstate, empathize and atone can.", field="step")
-    clean_reason = _text(reason, field="reason", label="why this step is not needed", max_length=REASON_MAX, required=True)
+    clean_reason = _text(
+        reason, field="reason", label="why this step is not needed", max_length=REASON_MAX, required=True
+    )
     return _complete_step(
         complaint=complaint,
         user=user,
@@ -568,7 +603,7 @@ def complaint_assign(
     expected_version: int | None = None,
 ) -> Complaint:
     """Give the complaint to another handler; front-line staff may only hand over their own."""
-    locked = _lock(complaint, expected_version=expected_version)
+    locked = _lock(complaint, user=user, expected_version=expected_version)
     _require_view(user, locked)
     if not roles.is_manager(user) and locked.owner_id != user.pk:
         raise WorkflowError("Only a manager can reassign a colleague's complaint.")
@@ -606,7 +641,7 @@ def complaint_escalate(
     expected_version: int | None = None,
 ) -> Complaint:
     """Step back: hand the complaint to a manager, saying why."""
-    locked = _lock(complaint, expected_version=expected_version)
+    locked = _lock(complaint, user=user, expected_version=expected_version)
     _require_handle(user, locked)
     if locked.stage == Stage.CLOSED:
         raise WorkflowError(f"{locked.reference} is closed; reopen it before escalating.")
@@ -626,7 +661,13 @@ def complaint_escalate(
         actor=user,
         kind=EventKind.ESCALATED,
         stage_before=locked.stage,
-        payload={"from_id": previous.pk, "from": _display_name(previous), "to_id": to.pk, "to": _display_name(to), "reason": clean_reason},
+        payload={
+            "from_id": previous.pk,
+            "from": _display_name(previous),
+            "to_id": to.pk,
+            "to": _display_name(to),
+            "reason": clean_reason,
+        },
     )
     return locked
 
@@ -637,7 +678,7 @@ def complaint_escalate(
 @transaction.atomic
 def complaint_add_note(*, complaint: Complaint | int, user: Any, text: str) -> ComplaintEvent:
     """Add a note (a clarification) to the timeline; it does not change the complaint's state."""
-    locked = _lock(complaint, expected_version=None)
+    locked = _lock(complaint, user=user, expected_version=None)
     _require_view(user, locked)
     clean = _text(text, field="text", label="the note", max_length=NOTE_MAX, required=True)
     # A note changes no state, so the version stays: other people's open forms remain valid.
@@ -656,7 +697,7 @@ def complaint_edit(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise WorkflowError(f"These details cannot be edited: {', '.join(sorted(unknown))}.")
-    locked = _lock(complaint, expected_version=expected_version)
+    locked = _lock(complaint, user=user, expected_version=expected_version)
     _require_handle(user, locked)
 
     limits = {
@@ -670,13 +711,20 @@ def complaint_edit(
     for field, value in changes.items():
         if field in limits:
             cleaned[field] = _text(
-                value, field=field, label=f"the {field.replace('_', ' ')}", max_length=limits[field], required=field == "summary"
+                value,
+                field=field,
+                label=f"the {field.replace('_', ' ')}",
+                max_length=limits[field],
+                required=field == "summary",
             )
         elif field == "channel" and value not in Channel.values:
             raise WorkflowError("Choose how the complaint reached us.", field="channel")
         elif field == "severity" and value not in Severity.values:
             raise WorkflowError("Choose a severity.", field="severity")
-        elif field == "category" and (not isinstance(value, Category) or not value.is_active):
+        elif field == "category" and (
+            # An inactive category is only kept off new choices; a complaint already in it may stay there.
+            not isinstance(value, Category) or not (value.is_active or value.pk == locked.category_id)
+        ):
             raise WorkflowError("Choose an active category.", field="category")
         else:
             cleaned[field] = value
@@ -720,13 +768,14 @@ def complaint_close(
     expected_version: int | None = None,
 ) -> Complaint:
     """Close the complaint after its follow-up, with the outcome (retained or lost)."""
-    locked = _lock(complaint, expected_version=expected_version)
+    locked = _lock(complaint, user=user, expected_version=expected_version)
     _require_handle(user, locked)
     if locked.stage == Stage.CLOSED:
         raise WorkflowError(f"{locked.reference} is already closed.")
     if locked.stage != Stage.CLOSE:
         raise WorkflowError(
-            f"{locked.reference} cannot be closed before its follow-up; the next step is “{locked.get_stage_display()}”."
+            f"{locked.reference} cannot be closed before its follow-up; "
+            f"the next step is “{locked.get_stage_display()}”."
         )
     if locked.is_escalated and not roles.is_manager(user):
         raise WorkflowError(f"{locked.reference} was escalated, so a manager has to close it.")
@@ -747,7 +796,8 @@ def complaint_close(
     locked.stage = Stage.CLOSED
     locked.step_due_at = None
     locked.outcome = outcome
-    locked.closed_at = timezone.now()
+    # A follow-up may be dated a few minutes ahead (clock skew); the close cannot come before it.
+    locked.closed_at = max(timezone.now(), follow_up.done_at)
     _save(locked, *fields)
     _record(locked, actor=user, kind=EventKind.CLOSED, stage_before=Stage.CLOSE, payload={"outcome": outcome})
     return locked
@@ -763,14 +813,15 @@ def complaint_reopen(
     expected_version: int | None = None,
 ) -> Complaint:
     """Reopen a closed complaint at the step that failed; earlier rounds stay in the history."""
-    locked = _lock(complaint, expected_version=expected_version)
+    locked = _lock(complaint, user=user, expected_version=expected_version)
     _require_handle(user, locked)
     if locked.stage != Stage.CLOSED:
         raise WorkflowError(f"{locked.reference} is still open; only a closed complaint can be reopened.")
     if to_step not in STEPS:
         raise WorkflowError("Choose the step that failed, from apologize to follow up.", field="to_step")
     clean_reason = _text(reason, field="reason", label="why it is reopened", max_length=REASON_MAX, required=True)
-    now = timezone.now()
+    # Likewise the new round cannot start before the close it undoes.
+    now = max(timezone.now(), locked.closed_at or timezone.now())
     previous_outcome = locked.outcome
     locked.round += 1
     locked.round_started_at = now
@@ -796,6 +847,11 @@ def complaint_reopen(
         actor=user,
         kind=EventKind.REOPENED,
         stage_before=Stage.CLOSED,
-        payload={"to_step": to_step, "reason": clean_reason, "round": locked.round, "previous_outcome": previous_outcome},
+        payload={
+            "to_step": to_step,
+            "reason": clean_reason,
+            "round": locked.round,
+            "previous_outcome": previous_outcome,
+        },
     )
     return locked
