@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
 from customers.models import CustomerGroup
 from recovery.bootstrap import FRONT_LINE, MANAGERS  # noqa: F401  (re-exported: the role names)
 from recovery.models import Complaint
@@ -42,3 +45,26 @@ def can_view(user: Any, complaint: Complaint) -> bool:
 def can_handle(user: Any, complaint: Complaint) -> bool:
     """Return True when the user may do the recovery steps: the owner or a manager."""
     return can_view(user, complaint) and (is_manager(user) or complaint.owner_id == user.pk)
+
+
+_MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def handlers() -> QuerySet[Any]:
+    """Return the active users who may own complaints, by name."""
+    return (
+        get_user_model()
+        .objects.with_perm(WORK_PERMISSION, include_superusers=True, backend=_MODEL_BACKEND)
+        .filter(is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def managers() -> QuerySet[Any]:
+    """Return the active users a complaint can be escalated to, by name."""
+    return (
+        get_user_model()
+        .objects.with_perm(MANAGE_PERMISSION, include_superusers=True, backend=_MODEL_BACKEND)
+        .filter(is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )

@@ -1,0 +1,186 @@
+"""`manage.py seed_demo`: demo logins, customers in every group, complaints at every stage."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from customers.models import Customer, CustomerGroup, Organization
+from recovery.bootstrap import FRONT_LINE, MANAGERS
+from recovery.management.commands.seed_demo import DEMO_PASSWORD
+from recovery.models import (
+    STEPS,
+    Channel,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    RecoveryAction,
+    Severity,
+    Stage,
+)
+
+UNFILLED_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+@pytest.fixture(scope="module")
+def seed_output(django_db_setup, django_db_blocker):
+    """Seed once for the whole module (it takes a few seconds) and roll it all back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(seed_output, db):
+    return seed_output
+
+
+def counts():
+    return {
+        "users": get_user_model().objects.count(),
+        "organizations": Organization.objects.count(),
+        "customers": Customer.objects.count(),
+        "complaints": Complaint.objects.count(),
+        "actions": RecoveryAction.objects.count(),
+        "events": ComplaintEvent.objects.count(),
+    }
+
+
+def test_it_creates_staff_in_both_roles_with_the_printed_password(seeded):
+    users = {user.username: user for user in get_user_model().objects.prefetch_related("groups")}
+    roles = {name: {group.name for group in users[name].groups.all()} for name in users}
+    assert roles["maria"] == roles["mark"] == {MANAGERS}
+    assert roles["alice"] == roles["bob"] == roles["fiona"] == {FRONT_LINE}
+    assert users["admin"].is_superuser
+    for name in ("admin", "maria", "mark", "alice", "bob", "fiona"):
+        assert users[name].is_staff
+        assert users[name].is_active
+        assert users[name].check_password(DEMO_PASSWORD)
+        assert name in seeded
+    assert DEMO_PASSWORD in seeded
+
+
+def test_it_creates_customers_in_all_five_groups(seeded):
+    by_group = dict(Customer.objects.values_list("group").annotate(n=Count("pk")))
+    assert set(by_group) == set(CustomerGroup.values)
+    assert sum(by_group.values()) == 300
+    trade = Customer.objects.filter(group__in=[CustomerGroup.DISTRIBUTOR, CustomerGroup.SUPPLIER])
+    assert not trade.filter(organization__isnull=True).exists()
+    employees = Customer.objects.filter(group=CustomerGroup.EMPLOYEE)
+    assert employees.filter(staff_user__isnull=False).exists()
+    assert employees.filter(staff_user__isnull=True).exists()
+    assert not Customer.objects.exclude(group=CustomerGroup.EMPLOYEE).filter(staff_user__isnull=False).exists()
+    assert Customer.objects.filter(created_by__username="admin").count() == 300
+
+
+def test_it_creates_complaints_at_every_stage_and_in_every_variation(seeded):
+    complaints = Complaint.objects.all()
+    assert complaints.count() == 200
+    assert set(complaints.values_list("stage", flat=True)) == set(Stage.values)
+    assert set(complaints.values_list("severity", flat=True)) == set(Severity.values)
+    assert set(complaints.values_list("channel", flat=True)) == set(Channel.values)
+    assert set(complaints.values_list("customer__group", flat=True)) == set(CustomerGroup.values)
+    assert complaints.values("category").distinct().count() >= 5
+    assert complaints.filter(round=2).exclude(stage=Stage.CLOSED).exists()
+    assert complaints.filter(round=2, stage=Stage.CLOSED).exists()
+    assert complaints.filter(escalated_at__isnull=False).count() >= 5
+    skipped = set(RecoveryAction.objects.filter(skipped=True).values_list("step", flat=True))
+    assert skipped == {Stage.REINSTATE, Stage.EMPATHIZE, Stage.ATONE}
+    kinds = set(RecoveryAction.objects.exclude(atonement_kind="").values_list("atonement_kind", flat=True))
+    assert len(kinds) >= 4
+    events = set(ComplaintEvent.objects.values_list("kind", flat=True))
+    assert events == set(EventKind.values)  # every kind of timeline line appears in the demo
+
+
+def test_its_complaints_keep_the_workflow_invariants(seeded):
+    now = timezone.now()
+    actions = defaultdict(list)
+    for action in RecoveryAction.objects.order_by("done_at", "pk"):
+        actions[action.complaint_id].append(action)
+    events = defaultdict(list)
+    for event in ComplaintEvent.objects.order_by("pk"):
+        events[event.complaint_id].append(event)
+
+    for complaint in Complaint.objects.all():
+        first = STEPS.index(complaint.round_first_step)
+        last = STEPS.index(complaint.stage) if complaint.stage in STEPS else len(STEPS)
+        this_round = [a.step for a in actions[complaint.pk] if a.round == complaint.round]
+        assert this_round == [step.value for step in STEPS[first:last]], complaint.reference
+        assert (complaint.stage == Stage.CLOSED) == bool(complaint.outcome) == (complaint.closed_at is not None)
+        assert (complaint.stage in STEPS) == (complaint.step_due_at is not None), complaint.reference
+        if complaint.stage == Stage.CLOSED:
+            assert complaint.satisfaction is not None
+
+        timeline = events[complaint.pk]
+        assert timeline[0].kind == EventKind.LOGGED
+        assert timeline[0].created_at == complaint.received_at
+        times = [event.created_at for event in timeline]
+        assert times == sorted(times), complaint.reference
+        assert times[-1] <= now
+        assert complaint.received_at >= now - timedelta(days=121)
+        assert all(action.done_at <= now for action in actions[complaint.pk])
+        for event in timeline:
+            if "done_at" in event.payload:
+                assert event.payload["done_at"] == event.created_at.isoformat()
+        if complaint.escalated_at is not None:
+            escalation = next(e for e in timeline if e.kind == EventKind.ESCALATED)
+            assert escalation.created_at == complaint.escalated_at
+        if complaint.stage == Stage.CLOSED:
+            closing = [e for e in timeline if e.kind == EventKind.CLOSED][-1]
+            assert closing.created_at == complaint.closed_at
+
+
+def test_its_texts_read_like_people_wrote_them(seeded):
+    texts = [
+        *Complaint.objects.values_list("summary", flat=True),
+        *Complaint.objects.values_list("description", flat=True),
+        *RecoveryAction.objects.values_list("note", flat=True),
+        *RecoveryAction.objects.values_list("customer_comment", flat=True),
+        *ComplaintEvent.objects.filter(kind=EventKind.NOTE).values_list("payload__text", flat=True),
+    ]
+    assert not [text for text in texts if UNFILLED_PLACEHOLDER.search(text) or "lorem" in text.lower()]
+    assert Complaint.objects.values("summary").distinct().count() >= 100
+    assert Complaint.objects.values("description").distinct().count() >= 150
+
+
+def test_running_it_again_adds_nothing(seeded):
+    before = counts()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert counts() == before
+    assert "nothing else added" in out.getvalue()
+    assert get_user_model().objects.get(username="bob").check_password(DEMO_PASSWORD)
+
+
+def test_running_it_again_resets_the_demo_passwords(seeded):
+    bob = get_user_model().objects.get(username="bob")
+    bob.set_password("something-else")
+    bob.save()
+    call_command("seed_demo", stdout=StringIO())
+    bob.refresh_from_db()
+    assert bob.check_password(DEMO_PASSWORD)
+
+
+def test_if_empty_only_prints_the_logins_once_there_are_complaints(seeded):
+    bob = get_user_model().objects.get(username="bob")
+    bob.set_password("something-else")
+    bob.save()
+    before = counts()
+    out = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert counts() == before
+    bob.refresh_from_db()
+    assert bob.check_password("something-else")
+    assert "alice" in out.getvalue()
+    assert DEMO_PASSWORD in out.getvalue()
