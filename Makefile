@@ -8,7 +8,7 @@ PORT ?= 8000
 # pytest-xdist workers; CI machines have 2 cores.
 TEST_WORKERS ?= auto
 
-.PHONY: run test lint services clean help
+.PHONY: run test lint services browser clean help
 
 help:
 	@echo "make run    - the app with demo data on http://$(HOST):$(PORT) (SQLite, embedded broker)"
@@ -27,12 +27,19 @@ run: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py seed_demo --if-empty
 	DEBUG=true HOST=$(HOST) PORT=$(PORT) $(PY) scripts/run_local.py
 
-test: $(VENV)/.installed services
+test: $(VENV)/.installed services browser
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings_test
 	$(PY) -m pytest -n $(TEST_WORKERS)
 
 services:
 	@bash scripts/ensure_services.sh
+
+# Browser tests drive Debian's chromium; Playwright cannot download its own browsers here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "CareDesk administration"
@@ -11,6 +12,10 @@ admin.site.site_title = "CareDesk"
 admin.site.index_title = "Complaints, customers and recovery"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="my_queue", permanent=False), name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("recovery.urls")),
+    path("customers/", include("customers.urls")),
     path("admin/", admin.site.urls),
 ]

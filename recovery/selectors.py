@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from customers.models import CustomerGroup
@@ -42,7 +42,8 @@ def my_queue(user: Any) -> QuerySet[Complaint]:
     return (
         complaints_visible_to(user)
         .filter(owner=user, stage__in=OPEN_STAGES)
-        .order_by("step_due_at", "received_at", "pk")
+        # Complaints waiting to be closed have no due time: after every dated step.
+        .order_by(F("step_due_at").asc(nulls_last=True), "received_at", "pk")
     )
 
 
@@ -59,3 +60,116 @@ def complaint_timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
 def complaint_actions(complaint: Complaint) -> QuerySet[RecoveryAction]:
     """Return every recorded step of every round, in order."""
     return complaint.actions.select_related("done_by").order_by("round", "done_at", "pk")
+
+
+# --- complaint page ---
+# Imported here so this section stays self-contained next to the other screens' sections.
+from dataclasses import dataclass  # noqa: E402
+from datetime import timedelta  # noqa: E402
+
+from django.db.models import Count  # noqa: E402
+
+from recovery.models import Category, Stage  # noqa: E402
+
+# Another complaint from the same customer this close to one makes it a repeat complaint.
+REPEAT_WINDOW = timedelta(days=90)
+# How many of the customer's other complaints the complaint page lists.
+CUSTOMER_HISTORY_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    """The customer's other complaints that the user may see."""
+
+    recent: list[Complaint]
+    total: int
+    is_repeat: bool
+
+
+def customer_history(user: Any, complaint: Complaint, *, limit: int = CUSTOMER_HISTORY_SHOWN) -> CustomerHistory:
+    """Return the customer's other visible complaints (newest first), how many there are, and if this is a repeat."""
+    others = complaints_visible_to(user).filter(customer_id=complaint.customer_id).exclude(pk=complaint.pk)
+    window = Q(
+        received_at__gte=complaint.received_at - REPEAT_WINDOW,
+        received_at__lte=complaint.received_at + REPEAT_WINDOW,
+    )
+    counts = others.order_by().aggregate(total=Count("pk"), near=Count("pk", filter=window))
+    recent = list(others.order_by("-received_at", "-pk")[:limit]) if counts["total"] else []
+    return CustomerHistory(recent=recent, total=counts["total"], is_repeat=counts["near"] > 0)
+
+
+@dataclass(frozen=True)
+class TrackerStep:
+    """One of the five steps as the tracker shows it for the current round.
+
+    `status` is "done", "skipped", "current" or "waiting". `action` is what was
+    recorded; for steps a reopened round did not repeat it comes from an earlier
+    round (`action.round` tells which).
+    """
+
+    step: Stage
+    status: str
+    action: RecoveryAction | None = None
+    due_at: datetime | None = None
+    from_earlier_round: bool = False
+
+
+@dataclass(frozen=True)
+class RecoveryProgress:
+    """Everything recorded for a complaint's recovery, read with one query."""
+
+    tracker: list[TrackerStep]
+    current_round: list[RecoveryAction]
+    earlier_rounds: list[tuple[int, list[RecoveryAction]]]
+    actions_by_id: dict[int, RecoveryAction]
+
+    def current_action(self, step: str) -> RecoveryAction | None:
+        """Return what was recorded for `step` in the current round, if anything."""
+        return next((a for a in self.current_round if a.step == step), None)
+
+
+def complaint_progress(complaint: Complaint) -> RecoveryProgress:
+    """Return the tracker of the current round, its actions and the earlier rounds' actions."""
+    actions = list(complaint_actions(complaint))
+    by_round: dict[int, list[RecoveryAction]] = {}
+    latest: dict[str, RecoveryAction] = {}
+    for recorded in actions:
+        by_round.setdefault(recorded.round, []).append(recorded)
+        latest[recorded.step] = recorded
+    current_round = by_round.get(complaint.round, [])
+    done_now = {a.step: a for a in current_round}
+    first = STEPS.index(Stage(complaint.round_first_step))
+    tracker = []
+    for index, step in enumerate(STEPS):
+        action = done_now.get(step)
+        if action is None and index < first:
+            # A reopened round starts at the step that failed; the ones before it stand from earlier rounds.
+            action = latest.get(step)
+        if action is not None:
+            tracker.append(
+                TrackerStep(
+                    step=step,
+                    status="skipped" if action.skipped else "done",
+                    action=action,
+                    from_earlier_round=action.round < complaint.round,
+                )
+            )
+        elif complaint.stage == step:
+            tracker.append(TrackerStep(step=step, status="current", due_at=complaint.step_due_at))
+        else:
+            tracker.append(TrackerStep(step=step, status="waiting"))
+    earlier = [(number, by_round[number]) for number in sorted(by_round) if number < complaint.round]
+    return RecoveryProgress(
+        tracker=tracker,
+        current_round=current_round,
+        earlier_rounds=earlier,
+        actions_by_id={a.pk: a for a in actions},
+    )
+
+
+def categories_for(complaint: Complaint | None = None) -> QuerySet[Category]:
+    """Return the categories a complaint may be put in: the active ones, plus the one it is in already."""
+    condition = Q(is_active=True)
+    if complaint is not None:
+        condition |= Q(pk=complaint.category_id)
+    return Category.objects.filter(condition).order_by("name")

@@ -252,7 +252,7 @@ def test_a_bad_organisation_name_is_refused_and_stores_nothing(db, name, message
     ],
 )
 def test_only_managers_change_whether_a_customer_is_internal(alice, bob, maria, start, changes):
-    customer = CustomerFactory(**start)
+    customer = CustomerFactory.create(**start)
     resolved = {k: (bob if v == "bob" else v) for k, v in changes.items()}
     with pytest.raises(DomainError, match="Only a manager"):
         customer_update(customer=customer, user=alice, **resolved)

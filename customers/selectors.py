@@ -1,0 +1,209 @@
+"""Reads of customers: the search behind the log form's picker and the customer list, and a customer's figures.
+
+Customers themselves are not confidential: anyone who works complaints may
+find and read any customer. Their complaints are: every count and list of a
+customer's complaints here starts from `recovery.selectors.complaints_visible_to`,
+so a front-line user never learns about an employee's complaint they may not see.
+
+On PostgreSQL the text search is `ILIKE '%…%'` on the customer's name, email
+and phone, which the trigram GIN indexes on those columns answer (Django's
+`icontains` is `UPPER(col) LIKE …`, which they cannot); organisations are
+matched first and their customers found with `organization_id = ANY(ARRAY(…))`,
+so the OR never forces a scan of every customer. SQLite (the embedded demo)
+falls back to `icontains` on the same fields.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections
+from django.db.models import Count, F, Func, Q, QuerySet, Sum, Value
+from django.db.models.functions import Replace
+from django.http import Http404
+from django.utils import timezone
+
+from customers.models import Customer, CustomerGroup, Organization
+from recovery.models import Complaint, Outcome, RecoveryAction, Stage
+from recovery.search import EqualsAny, ILike
+from recovery.selectors import complaints_visible_to
+
+# What people type into a search box, at most; the rest is ignored.
+QUERY_MAX = 100
+# How many customers the log form's picker offers.
+PICKER_LIMIT = 10
+# A query with at least this many digits (and nothing but digits and separators) may be a phone number.
+PHONE_DIGITS_MIN = 6
+# Characters people put between the digits of a phone number.
+PHONE_SEPARATORS = " -().+/"
+# More than one complaint in this window makes a repeat complainant.
+REPEAT_WINDOW = timedelta(days=90)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_query(text: Any) -> str:
+    """Return a search text safe to query with: no control characters (PostgreSQL refuses NUL), one space, short."""
+    cleaned = _CONTROL.sub(" ", str(text or ""))
+    return " ".join(cleaned.split())[:QUERY_MAX]
+
+
+def phone_digits(field: str = "phone") -> Func:
+    """Return the expression of a phone number with its usual separators removed (a btree index can hold it)."""
+    expression: Any = F(field)
+    for separator in PHONE_SEPARATORS:
+        expression = Replace(expression, Value(separator), Value(""))
+    return expression  # type: ignore[no-any-return]
+
+
+def _query_digits(text: str) -> str:
+    """Return the digits of `text` when it looks like a phone number, else ''."""
+    if text.strip(PHONE_SEPARATORS + "0123456789"):
+        return ""
+    digits = re.sub(r"\D", "", text)
+    return digits if len(digits) >= PHONE_DIGITS_MIN else ""
+
+
+def _like_pattern(text: str) -> str:
+    """Return a LIKE pattern matching `text` anywhere, LIKE's own wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _text_condition(text: str, *, vendor: str) -> Q:
+    if vendor == "postgresql":
+        pattern = _like_pattern(text)
+        organizations = Organization.objects.filter(ILike(F("name"), pattern)).order_by().values("pk")
+        conditions = [Q(ILike(F(field), pattern)) for field in ("name", "email", "phone")]
+        conditions.append(Q(EqualsAny(F("organization_id"), ArraySubquery(organizations))))
+    else:
+        fields = ("name", "email", "phone", "organization__name")
+        conditions = [Q(**{f"{field}__icontains": text}) for field in fields]
+    digits = _query_digits(text)
+    if digits:
+        conditions.append(Q(phone_digits=digits))
+    return reduce(or_, conditions)
+
+
+def customer_search(*, text: str = "", group: str = "") -> QuerySet[Customer]:
+    """Return the customers whose name, email, phone or organisation contains `text`, by name.
+
+    A blank `text` matches everyone; `group` (one of the five) narrows to that group.
+    """
+    customers = Customer.objects.select_related("organization").order_by("name", "pk")
+    if group in CustomerGroup.values:
+        customers = customers.filter(group=group)
+    text = clean_query(text)
+    if not text:
+        return customers
+    if _query_digits(text):
+        customers = customers.alias(phone_digits=phone_digits())
+    return customers.filter(_text_condition(text, vendor=connections[customers.db].vendor))
+
+
+@dataclass(frozen=True)
+class PickerResults:
+    """What the log form's customer picker shows for one search."""
+
+    text: str
+    customers: list[Customer]
+    more: bool
+
+
+def customer_picker(text: str) -> PickerResults:
+    """Return the first customers matching `text` for the picker, and whether there are more."""
+    text = clean_query(text)
+    if not text:
+        return PickerResults(text="", customers=[], more=False)
+    found = list(customer_search(text=text)[: PICKER_LIMIT + 1])
+    return PickerResults(text=text, customers=found[:PICKER_LIMIT], more=len(found) > PICKER_LIMIT)
+
+
+def get_customer(pk: Any) -> Customer:
+    """Return customer `pk` with their organisation and staff account; 404 when there is none."""
+    try:
+        return Customer.objects.select_related("organization", "staff_user").get(pk=int(pk))
+    except (Customer.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise Http404("No such customer.") from None
+
+
+def find_customer(pk: Any) -> Customer | None:
+    """Return customer `pk` (as typed into a URL), or None when there is no such customer."""
+    try:
+        return get_customer(pk)
+    except Http404:
+        return None
+
+
+def customer_complaints(user: Any, customer: Customer) -> QuerySet[Complaint]:
+    """Return the customer's complaints the user may see, newest first."""
+    return complaints_visible_to(user).filter(customer=customer).order_by("-received_at", "-pk")
+
+
+@dataclass(frozen=True)
+class ComplaintCounts:
+    """How many of a customer's complaints the user may see: all, still open, and recent ones."""
+
+    total: int = 0
+    open: int = 0
+    recent: int = 0
+
+    @property
+    def is_repeat(self) -> bool:
+        """Return True for more than one complaint within the repeat window."""
+        return self.recent > 1
+
+
+@dataclass(frozen=True)
+class CustomerFigures(ComplaintCounts):
+    """A customer's totals, over the complaints the user may see."""
+
+    retained: int = 0
+    lost: int = 0
+    atonement_total: Decimal = Decimal("0")
+
+
+def _count_fields() -> dict[str, Count]:
+    since = timezone.now() - REPEAT_WINDOW
+    return {
+        "total": Count("pk"),
+        "open": Count("pk", filter=~Q(stage=Stage.CLOSED)),
+        "recent": Count("pk", filter=Q(received_at__gte=since)),
+    }
+
+
+def complaint_counts(user: Any, customer_ids: list[int]) -> dict[int, ComplaintCounts]:
+    """Return, for each customer on a page, the counts of their complaints the user may see (one query)."""
+    if not customer_ids:
+        return {}
+    rows = (
+        complaints_visible_to(user)
+        .filter(customer_id__in=customer_ids)
+        .order_by()
+        .values("customer_id")
+        .annotate(**_count_fields())
+    )
+    return {
+        row["customer_id"]: ComplaintCounts(total=row["total"], open=row["open"], recent=row["recent"]) for row in rows
+    }
+
+
+def customer_figures(user: Any, customer: Customer) -> CustomerFigures:
+    """Return the customer's totals over the complaints the user may see (two queries)."""
+    visible = complaints_visible_to(user).filter(customer=customer).order_by()
+    counts = visible.aggregate(
+        **_count_fields(),
+        retained=Count("pk", filter=Q(outcome=Outcome.RETAINED)),
+        lost=Count("pk", filter=Q(outcome=Outcome.LOST)),
+    )
+    atoned = RecoveryAction.objects.filter(
+        complaint__in=visible.values("pk"), step=Stage.ATONE, skipped=False
+    ).aggregate(total=Sum("atonement_value"))
+    return CustomerFigures(**counts, atonement_total=atoned["total"] or Decimal("0"))

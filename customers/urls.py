@@ -1,0 +1,15 @@
+"""Customer screens, and the customer search/quick-add the log form uses."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from customers import views
+
+urlpatterns = [
+    path("", views.customer_list, name="customer_list"),
+    path("search/", views.customer_search, name="customer_search"),
+    path("new/", views.customer_quick_create, name="customer_quick_create"),
+    path("<int:pk>/", views.customer_detail, name="customer_detail"),
+    path("<int:pk>/edit/", views.customer_edit, name="customer_edit"),
+]

@@ -1,0 +1,198 @@
+"""Customer screens, and the customer search and quick add the log form uses.
+
+Anyone who works complaints may find, read, add and edit customers; which of
+a customer's complaints they see is decided by `complaints_visible_to`, so a
+front-line user sees an employee's record but only the complaints they handle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_safe
+from django_htmx.middleware import HtmxDetails
+
+from common.errors import DomainError
+from common.views import role_required
+from customers import selectors
+from customers.forms import CustomerEditForm, CustomerFilterForm, CustomerForm, CustomerQuickForm
+from customers.models import GROUP_HELP, Customer, CustomerGroup, Organization
+from customers.services import customer_create, customer_update, organization_get_or_create
+from recovery import roles
+
+PAGE_SIZE = 25
+# The one place the quick add may send someone back to after adding a customer (no open redirects).
+BACK_TO_LOG = "log"
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One line of the customer list: the customer and the counts of their complaints the user may see."""
+
+    customer: Customer
+    counts: selectors.ComplaintCounts
+
+
+def _organization(name: str) -> Organization | None:
+    return organization_get_or_create(name=name) if name else None
+
+
+def _add_error(form: CustomerForm, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def quick_initial(text: str) -> dict[str, str]:
+    """Return the quick form's starting values for what was typed into the search box."""
+    text = selectors.clean_query(text)
+    if not text:
+        return {}
+    if "@" in text:
+        return {"email": text}
+    if not text.strip(selectors.PHONE_SEPARATORS + "0123456789"):
+        return {"phone": text}
+    return {"name": text}
+
+
+@role_required(roles.can_work)
+@require_safe
+def customer_list(request: HtmxHttpRequest) -> HttpResponse:
+    """List customers by name, searched and filtered by group, 25 a page."""
+    filters = CustomerFilterForm(request.GET)
+    text, group = filters.values()
+    page = Paginator(selectors.customer_search(text=text, group=group), PAGE_SIZE).get_page(request.GET.get("page"))
+    customers: list[Customer] = list(page.object_list)
+    counts = selectors.complaint_counts(request.user, [c.pk for c in customers])
+    rows = [CustomerRow(c, counts.get(c.pk, selectors.ComplaintCounts())) for c in customers]
+    # A history restore (the back button after an htmx search) needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    return render(
+        request,
+        "customers/list_results.html" if partial else "customers/list.html",
+        {"filters": filters, "page": page, "rows": rows, "text": text},
+    )
+
+
+@role_required(roles.can_work)
+@require_safe
+def customer_search(request: HtmxHttpRequest) -> HttpResponse:
+    """Return the log form's short list of customers matching ?q= (a page of its own without htmx)."""
+    query = request.GET.get("q", "")
+    if not request.htmx:
+        return redirect(f"{reverse('complaint_log')}?{urlencode({'q': selectors.clean_query(query)})}")
+    return render(request, "recovery/partials/customer_results.html", {"picker": selectors.customer_picker(query)})
+
+
+def _quick_page(request: HtmxHttpRequest, form: CustomerQuickForm, *, status: int = 200) -> HttpResponse:
+    back = request.POST.get("next") or request.GET.get("next")
+    context = {"quick_form": form, "next": BACK_TO_LOG if back == BACK_TO_LOG else ""}
+    template = "recovery/partials/customer_quick_form.html" if request.htmx else "customers/new.html"
+    return render(request, template, context, status=status)
+
+
+@role_required(roles.can_work)
+@require_http_methods(["GET", "POST"])
+def customer_quick_create(request: HtmxHttpRequest) -> HttpResponse:
+    """Add a customer: a small form inside the log form with htmx, a page of its own without."""
+    if request.method == "GET":
+        if request.htmx and request.GET.get("closed"):
+            return render(request, "recovery/partials/customer_quick_form.html", {"quick_form": None})
+        initial = quick_initial(request.GET.get("q", ""))
+        return _quick_page(request, CustomerQuickForm(initial=initial))
+    form = CustomerQuickForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                customer = customer_create(
+                    user=request.user,
+                    organization=_organization(form.cleaned_data["organization"]),
+                    **form.service_fields(),
+                )
+        except DomainError as error:
+            _add_error(form, error)
+        else:
+            return _quick_created(request, customer)
+    return _quick_page(request, form)
+
+
+def _quick_created(request: HtmxHttpRequest, customer: Customer) -> HttpResponse:
+    if request.htmx:
+        # The slot closes with a note; the chosen customer (with the hidden input filled) is swapped out of band.
+        return render(
+            request,
+            "recovery/partials/customer_quick_form.html",
+            {"quick_form": None, "created": customer, "oob": True},
+        )
+    messages.success(request, f"Added {customer.name}.")
+    if (request.POST.get("next") or "") == BACK_TO_LOG:
+        return redirect(f"{reverse('complaint_log')}?{urlencode({'customer': customer.pk})}")
+    return redirect("customer_detail", pk=customer.pk)
+
+
+@role_required(roles.can_work)
+@require_safe
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a customer, their totals and the complaints of theirs the user may see."""
+    customer = selectors.get_customer(pk)
+    figures = selectors.customer_figures(request.user, customer)
+    complaints = Paginator(selectors.customer_complaints(request.user, customer), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "customer": customer,
+        "figures": figures,
+        "complaints": complaints,
+        "group_help": GROUP_HELP.get(CustomerGroup(customer.group), ""),
+        "confidential_note": customer.is_internal and not roles.is_manager(request.user),
+        "repeat_days": selectors.REPEAT_WINDOW.days,
+    }
+    return render(request, "customers/detail.html", context)
+
+
+def _edit_initial(customer: Customer) -> dict[str, Any]:
+    return {
+        "name": customer.name,
+        "group": customer.group,
+        "email": customer.email,
+        "phone": customer.phone,
+        "organization": customer.organization.name if customer.organization else "",
+        "consents_to_contact": customer.consents_to_contact,
+        "staff_user": customer.staff_user_id,
+    }
+
+
+@role_required(roles.can_work)
+@require_http_methods(["GET", "POST"])
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a customer's details; the service refuses what only a manager may change."""
+    customer = selectors.get_customer(pk)
+    if request.method == "POST":
+        form = CustomerEditForm(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    customer_update(
+                        customer=customer,
+                        user=request.user,
+                        organization=_organization(form.cleaned_data["organization"]),
+                        **form.service_fields(),
+                    )
+            except DomainError as error:
+                _add_error(form, error)
+            else:
+                messages.success(request, "Customer details saved.")
+                return redirect("customer_detail", pk=customer.pk)
+    else:
+        form = CustomerEditForm(initial=_edit_initial(customer))
+    return render(request, "customers/edit.html", {"customer": customer, "form": form})

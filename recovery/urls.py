@@ -1,0 +1,22 @@
+"""Complaint screens: log, queue, list and the complaint page with its actions."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from recovery.views import detail, lists, log
+
+urlpatterns = [
+    path("queue/", lists.my_queue, name="my_queue"),
+    path("complaints/", lists.complaint_list, name="complaint_list"),
+    path("complaints/new/", log.complaint_log, name="complaint_log"),
+    path("complaints/<int:pk>/", detail.complaint_detail, name="complaint_detail"),
+    path("complaints/<int:pk>/step/", detail.complaint_step, name="complaint_step"),
+    path("complaints/<int:pk>/skip/", detail.complaint_skip, name="complaint_skip"),
+    path("complaints/<int:pk>/note/", detail.complaint_note, name="complaint_note"),
+    path("complaints/<int:pk>/assign/", detail.complaint_assign, name="complaint_assign"),
+    path("complaints/<int:pk>/escalate/", detail.complaint_escalate, name="complaint_escalate"),
+    path("complaints/<int:pk>/close/", detail.complaint_close, name="complaint_close"),
+    path("complaints/<int:pk>/reopen/", detail.complaint_reopen, name="complaint_reopen"),
+    path("complaints/<int:pk>/edit/", detail.complaint_edit, name="complaint_edit"),
+]

@@ -1,0 +1,518 @@
+"""The complaint page and its actions.
+
+Every action posts a small form to its own URL. Without JavaScript the view
+redirects back to the complaint page with a message (post/redirect/get); with
+htmx it answers with the page's work region (tracker, next step, timeline)
+plus out-of-band updates of the header, the side actions and the messages, so
+every form on the page carries the complaint's new version.
+
+When the workflow refuses, the form comes back with the reason next to the
+field it is about and with what the person typed. When someone else changed
+the complaint first (StaleComplaintError) the form comes back with the fresh
+state, a message saying so, and the typed text carrying the new version, so
+it can be sent again if it still makes sense.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from django_htmx.http import HttpResponseClientRedirect
+
+from common.errors import DomainError
+from common.views import role_required
+from customers.models import GROUP_HELP, CustomerGroup
+from recovery import roles, selectors, workflow
+from recovery.forms.complaint import AssignForm, CloseForm, EditForm, EscalateForm, NoteForm, ReopenForm
+from recovery.forms.steps import STEP_FORMS, SkipForm, StepForm
+from recovery.models import (
+    SKIPPABLE_STEPS,
+    STEPS,
+    AtonementKind,
+    Channel,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    Outcome,
+    RecoveryAction,
+    Severity,
+    Stage,
+)
+from recovery.selectors import RecoveryProgress
+
+# The forms the page may offer, one slot each; a slot is empty when the user may not take that action.
+SLOTS = ("step", "skip", "note", "assign", "escalate", "close", "reopen", "edit")
+
+STEP_ACTIONS: dict[str, Callable[..., Complaint]] = {
+    Stage.APOLOGIZE: workflow.complaint_apologize,
+    Stage.REINSTATE: workflow.complaint_reinstate,
+    Stage.EMPATHIZE: workflow.complaint_empathize,
+    Stage.ATONE: workflow.complaint_atone,
+    Stage.FOLLOW_UP: workflow.complaint_follow_up,
+}
+
+STEP_DONE_WORDS = {
+    Stage.APOLOGIZE: "recorded the apology",
+    Stage.REINSTATE: "recorded what was fixed",
+    Stage.EMPATHIZE: "acknowledged the customer’s frustration",
+    Stage.ATONE: "recorded the atonement",
+    Stage.FOLLOW_UP: "recorded the follow-up",
+}
+
+EDIT_LABELS = {
+    "summary": "Summary",
+    "description": "Description",
+    "desired_remedy": "Remedy wanted",
+    "category": "Category",
+    "severity": "Severity",
+    "channel": "Channel",
+    "root_cause": "Root cause",
+    "corrective_action": "Corrective action",
+}
+CHOICE_LABELS: dict[str, Mapping[str, str]] = {
+    "severity": dict(Severity.choices),
+    "channel": dict(Channel.choices),
+}
+
+# A step recorded as having happened this much before or after it was entered says so on the timeline.
+BACKDATED = timedelta(minutes=5)
+
+
+def _name(user: Any) -> str:
+    if user is None:
+        return "CareDesk"
+    return str(user.get_full_name() or user.get_username())
+
+
+def _step_label(value: Any) -> str:
+    return Stage(value).label if value in Stage.values else str(value)
+
+
+# --- what the page shows ---------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    """One event in plain words. Every string here is shown escaped; `detail` is text someone typed."""
+
+    event: ComplaintEvent
+    text: str
+    detail: str = ""
+    comment: str = ""
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    happened_at: Any = None
+
+
+def _describe(event: ComplaintEvent, actions: Mapping[int, RecoveryAction]) -> TimelineEntry:
+    """Return the event as a sentence a person reads, with the text people typed kept apart."""
+    actor = _name(event.actor)
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    kind = event.kind
+    if kind == EventKind.LOGGED:
+        owner = str(payload.get("owner", ""))
+        text = f"{actor} logged the complaint"
+        return TimelineEntry(event, f"{text} and gave it to {owner}" if owner and owner != actor else text)
+    if kind in (EventKind.STEP_DONE, EventKind.STEP_SKIPPED):
+        return _describe_step(event, actor, payload, actions)
+    if kind == EventKind.ASSIGNED:
+        before, after = str(payload.get("from", "")), str(payload.get("to", ""))
+        if before and before != actor:
+            return TimelineEntry(event, f"{actor} reassigned the complaint from {before} to {after}")
+        return TimelineEntry(event, f"{actor} handed the complaint to {after}")
+    if kind == EventKind.ESCALATED:
+        return TimelineEntry(
+            event, f"{actor} escalated to {payload.get('to', 'a manager')}:", str(payload.get("reason", ""))
+        )
+    if kind == EventKind.NOTE:
+        return TimelineEntry(event, f"{actor} added a note:", str(payload.get("text", "")))
+    if kind == EventKind.EDITED:
+        changes = payload.get("changes", {})
+        rows: list[tuple[str, str, str]] = []
+        for name, values in changes.items() if isinstance(changes, dict) else ():
+            old, new = (str(v) for v in [*values, "", ""][:2]) if isinstance(values, list) else ("", str(values))
+            labels = CHOICE_LABELS.get(name, {})
+            rows.append((EDIT_LABELS.get(name, str(name)), labels.get(old, old), labels.get(new, new)))
+        return TimelineEntry(event, f"{actor} edited the details", changes=rows)
+    if kind == EventKind.CLOSED:
+        outcomes = {Outcome.RETAINED.value: "the customer stayed", Outcome.LOST.value: "the customer was lost"}
+        result = outcomes.get(str(payload.get("outcome", "")), "")
+        return TimelineEntry(event, f"{actor} closed the complaint" + (f": {result}" if result else ""))
+    if kind == EventKind.REOPENED:
+        step = _step_label(payload.get("to_step", ""))
+        return TimelineEntry(
+            event,
+            f"{actor} reopened the complaint at “{step}” (round {payload.get('round', '?')}):",
+            str(payload.get("reason", "")),
+        )
+    return TimelineEntry(event, f"{actor}: {event.get_kind_display()}")
+
+
+def _describe_step(
+    event: ComplaintEvent, actor: str, payload: dict[str, Any], actions: Mapping[int, RecoveryAction]
+) -> TimelineEntry:
+    step = payload.get("step", "")
+    action_id = payload.get("action_id")
+    action = actions.get(action_id) if isinstance(action_id, int) else None
+    if event.kind == EventKind.STEP_SKIPPED:
+        return TimelineEntry(
+            event, f"{actor} marked “{_step_label(step)}” as not needed:", str(payload.get("reason", ""))
+        )
+    text = f"{actor} {STEP_DONE_WORDS.get(step, 'recorded ' + _step_label(step))}"
+    entry = TimelineEntry(event, text)
+    if action is None:
+        return entry
+    facts = []
+    if action.step == Stage.ATONE and action.atonement_kind:
+        kind = AtonementKind(action.atonement_kind).label
+        facts.append(f"{kind}, worth {action.atonement_value}" if action.atonement_value is not None else kind)
+    if action.step == Stage.FOLLOW_UP and action.satisfaction is not None:
+        stayed = "stayed" if action.retained else "was lost"
+        facts.append(f"satisfaction {action.satisfaction} of 5, the customer {stayed}")
+    if action.minutes_spent:
+        facts.append(f"{action.minutes_spent} min")
+    entry.text = " · ".join([text, *facts])
+    entry.detail = action.note
+    entry.comment = action.customer_comment
+    if abs(action.done_at - event.created_at) > BACKDATED:
+        entry.happened_at = action.done_at
+    return entry
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """Which actions the page offers this user on this complaint (the workflow checks again)."""
+
+    step: bool
+    skip: bool
+    note: bool
+    assign: bool
+    escalate: bool
+    close: bool
+    reopen: bool
+    edit: bool
+    handle: bool
+    close_needs_manager: bool
+
+    @classmethod
+    def for_user(cls, user: Any, complaint: Complaint) -> Allowed:
+        handle = roles.can_handle(user, complaint)
+        manager = roles.is_manager(user)
+        is_open = complaint.is_open
+        needs_manager = complaint.stage == Stage.CLOSE and complaint.is_escalated and not manager
+        return cls(
+            step=handle and complaint.stage in STEPS,
+            skip=handle and complaint.stage in SKIPPABLE_STEPS,
+            note=roles.can_view(user, complaint),
+            assign=is_open and (manager or complaint.owner_id == user.pk),
+            escalate=is_open and handle,
+            close=handle and complaint.stage == Stage.CLOSE and not needs_manager,
+            reopen=handle and complaint.stage == Stage.CLOSED,
+            edit=handle,
+            handle=handle,
+            close_needs_manager=needs_manager,
+        )
+
+
+def _people_for_assign(complaint: Complaint) -> Any:
+    people = roles.handlers().exclude(pk=complaint.owner_id)
+    if complaint.customer.staff_user_id is not None:
+        # A colleague cannot handle their own complaint.
+        people = people.exclude(pk=complaint.customer.staff_user_id)
+    return people
+
+
+def _people_for_escalate(user: Any, complaint: Complaint) -> Any:
+    people = roles.managers().exclude(pk=user.pk)
+    if complaint.customer.staff_user_id is not None:
+        people = people.exclude(pk=complaint.customer.staff_user_id)
+    return people
+
+
+def _build_form(
+    slot: str,
+    *,
+    user: Any,
+    complaint: Complaint,
+    data: QueryDict | None = None,
+    progress: RecoveryProgress | None = None,
+) -> forms.Form | None:
+    """Return the form for `slot`: bound to `data` when given, else blank for the complaint as it is now."""
+    initial: dict[str, Any] = {"expected_version": complaint.version}
+    # Several forms share field names (reason, to …); their ids must not clash, or labels point elsewhere.
+    ids = f"id_{slot}_%s"
+    if slot == "step":
+        step = data.get("step") if data is not None else complaint.stage
+        form_class = STEP_FORMS.get(step or "") or STEP_FORMS.get(complaint.stage)
+        return form_class(data, initial=initial, auto_id=ids) if form_class is not None else None
+    if slot == "skip":
+        initial["step"] = complaint.stage
+        return SkipForm(data, initial=initial, auto_id=ids)
+    if slot == "note":
+        return NoteForm(data, auto_id=ids)
+    if slot == "assign":
+        return AssignForm(data, initial=initial, auto_id=ids, people=_people_for_assign(complaint))
+    if slot == "escalate":
+        return EscalateForm(data, initial=initial, auto_id=ids, people=_people_for_escalate(user, complaint))
+    if slot == "close":
+        initial["root_cause"] = complaint.root_cause
+        initial["corrective_action"] = complaint.corrective_action
+        follow_up = progress.current_action(Stage.FOLLOW_UP) if progress is not None else None
+        if follow_up is not None and follow_up.retained is not None:
+            initial["outcome"] = Outcome.RETAINED if follow_up.retained else Outcome.LOST
+        return CloseForm(data, initial=initial, auto_id=ids)
+    if slot == "reopen":
+        return ReopenForm(data, initial=initial, auto_id=ids)
+    if slot == "edit":
+        initial.update(EditForm.initial_for(complaint))
+        return EditForm(data, initial=initial, auto_id=ids, categories=selectors.categories_for(complaint))
+    raise ValueError(slot)
+
+
+def _render(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    bound: Mapping[str, forms.Form] | None = None,
+) -> HttpResponse:
+    """Render the complaint page, or its swappable parts for htmx, with `bound` forms in their slots."""
+    user = request.user
+    bound = bound or {}
+    progress = selectors.complaint_progress(complaint)
+    allowed = Allowed.for_user(user, complaint)
+    page_forms: dict[str, forms.Form | None] = {}
+    for slot in SLOTS:
+        if slot in bound:
+            page_forms[slot] = bound[slot]
+        elif getattr(allowed, slot):
+            page_forms[slot] = _build_form(slot, user=user, complaint=complaint, progress=progress)
+        else:
+            page_forms[slot] = None
+    is_htmx = bool(getattr(request, "htmx", False))
+    step_form = page_forms["step"]
+    if is_htmx and isinstance(step_form, StepForm) and not step_form.is_bound:
+        step_form.focus_first()
+    for form in bound.values():
+        _focus_first_error(form)
+    context = {
+        "complaint": complaint,
+        "customer": complaint.customer,
+        "group_help": GROUP_HELP.get(CustomerGroup(complaint.customer.group), ""),
+        "history": selectors.customer_history(user, complaint),
+        "repeat_window_days": selectors.REPEAT_WINDOW.days,
+        "progress": progress,
+        "timeline": [_describe(e, progress.actions_by_id) for e in selectors.complaint_timeline(complaint)],
+        "forms": page_forms,
+        "allowed": allowed,
+    }
+    template = "recovery/partials/detail_region.html" if is_htmx else "recovery/detail.html"
+    return render(request, template, context)
+
+
+def _focus_first_error(form: forms.Form) -> None:
+    """Put the cursor in the first field with an error (htmx and browsers both honour autofocus)."""
+    for name in form.errors:
+        field = form.fields.get(name)
+        if field is not None and not field.widget.is_hidden:
+            field.widget.attrs["autofocus"] = True
+            return
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+@require_safe
+@role_required(roles.can_work)
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a complaint: who complained, where the recovery stands, what to do next and what happened."""
+    complaint = selectors.get_complaint_for(request.user, pk)
+    return _render(request, complaint)
+
+
+Perform = Callable[[Any, Complaint, Any], str]
+
+
+def _act(request: HttpRequest, pk: int, *, slot: str, perform: Perform) -> HttpResponse:
+    """Validate the posted form for `slot`, let `perform` call the workflow, and answer as the brief says.
+
+    `perform(user, complaint, form)` returns the message to show when it worked.
+    """
+    complaint = selectors.get_complaint_for(request.user, pk)
+    detail_url = reverse("complaint_detail", args=[complaint.pk])
+    if request.method != "POST":
+        return redirect(detail_url)
+    form = _build_form(slot, user=request.user, complaint=complaint, data=request.POST)
+    if form is None:
+        messages.error(request, f"There is no step to record on {complaint.reference} now.")
+        return _render(request, complaint)
+    if form.is_valid():
+        try:
+            done = perform(request.user, complaint, form)
+        except workflow.StaleComplaintError as exc:
+            complaint = selectors.get_complaint_for(request.user, pk)
+            form = _refreshed(slot, request, complaint, form, exc.message)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return _done(request, pk, done)
+    return _render(request, complaint, bound={slot: form})
+
+
+def _done(request: HttpRequest, pk: int, message: str) -> HttpResponse:
+    """Answer a change that went through: the page again, or the queue when the user may no longer see it."""
+    is_htmx = bool(getattr(request, "htmx", False))
+    try:
+        complaint = selectors.get_complaint_for(request.user, pk)
+    except Http404:
+        # Handing a colleague's confidential complaint on takes it out of the user's sight.
+        messages.success(request, f"{message} You no longer have access to it.")
+        queue = reverse("my_queue")
+        return HttpResponseClientRedirect(queue) if is_htmx else redirect(queue)
+    messages.success(request, message)
+    return _render(request, complaint) if is_htmx else redirect(reverse("complaint_detail", args=[pk]))
+
+
+def _refreshed(slot: str, request: HttpRequest, complaint: Complaint, posted: forms.Form, message: str) -> forms.Form:
+    """Return the posted form again, with what was typed, built on the complaint's new version."""
+    data = posted.rebased(complaint) if isinstance(posted, EditForm) else request.POST.copy()
+    data["expected_version"] = str(complaint.version)
+    form = _build_form(slot, user=request.user, complaint=complaint, data=data) or posted
+    form.is_valid()
+    form.stale_message = message  # type: ignore[attr-defined]
+    return form
+
+
+def _record_step(user: Any, complaint: Complaint, form: StepForm) -> str:
+    updated = STEP_ACTIONS[form.step](complaint=complaint, user=user, **form.step_kwargs())
+    after = (
+        "All five steps are done: it can be closed now."
+        if updated.stage == Stage.CLOSE
+        else (f"Next: {updated.get_stage_display()}.")
+    )
+    return f"{form.done_message} for {updated.reference}. {after}"
+
+
+@role_required(roles.can_work)
+def complaint_step(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the current step (the form differs per step)."""
+    return _act(request, pk, slot="step", perform=_record_step)
+
+
+def _skip(user: Any, complaint: Complaint, form: SkipForm) -> str:
+    step = form.cleaned_data["step"]
+    updated = workflow.complaint_skip_step(
+        complaint=complaint,
+        user=user,
+        step=step,
+        reason=form.cleaned_data["reason"],
+        expected_version=form.cleaned_data["expected_version"],
+    )
+    return f"“{_step_label(step)}” marked as not needed. Next: {updated.get_stage_display()}."
+
+
+@role_required(roles.can_work)
+def complaint_skip(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark reinstate, empathize or atone as not needed, with the reason."""
+    return _act(request, pk, slot="skip", perform=_skip)
+
+
+def _note(user: Any, complaint: Complaint, form: NoteForm) -> str:
+    workflow.complaint_add_note(complaint=complaint, user=user, text=form.cleaned_data["text"])
+    return "Note added."
+
+
+@role_required(roles.can_work)
+def complaint_note(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a note (a clarification) to the timeline."""
+    return _act(request, pk, slot="note", perform=_note)
+
+
+def _assign(user: Any, complaint: Complaint, form: AssignForm) -> str:
+    to = form.cleaned_data["to"]
+    updated = workflow.complaint_assign(
+        complaint=complaint, user=user, to=to, expected_version=form.cleaned_data["expected_version"]
+    )
+    return f"{updated.reference} is now with {_name(to)}."
+
+
+@role_required(roles.can_work)
+def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the complaint to another handler."""
+    return _act(request, pk, slot="assign", perform=_assign)
+
+
+def _escalate(user: Any, complaint: Complaint, form: EscalateForm) -> str:
+    to = form.cleaned_data["to"]
+    updated = workflow.complaint_escalate(
+        complaint=complaint,
+        user=user,
+        to=to,
+        reason=form.cleaned_data["reason"],
+        expected_version=form.cleaned_data["expected_version"],
+    )
+    return f"{updated.reference} was escalated to {_name(to)}."
+
+
+@role_required(roles.can_work)
+def complaint_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step back: hand the complaint to a manager with a reason."""
+    return _act(request, pk, slot="escalate", perform=_escalate)
+
+
+def _close(user: Any, complaint: Complaint, form: CloseForm) -> str:
+    data = form.cleaned_data
+    updated = workflow.complaint_close(
+        complaint=complaint,
+        user=user,
+        outcome=data["outcome"],
+        root_cause=data["root_cause"],
+        corrective_action=data["corrective_action"],
+        expected_version=data["expected_version"],
+    )
+    return f"{updated.reference} is closed ({updated.get_outcome_display().lower()})."
+
+
+@role_required(roles.can_work)
+def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the complaint after its follow-up, with the outcome."""
+    return _act(request, pk, slot="close", perform=_close)
+
+
+def _reopen(user: Any, complaint: Complaint, form: ReopenForm) -> str:
+    data = form.cleaned_data
+    updated = workflow.complaint_reopen(
+        complaint=complaint,
+        user=user,
+        to_step=data["to_step"],
+        reason=data["reason"],
+        expected_version=data["expected_version"],
+    )
+    return f"{updated.reference} is reopened at “{updated.get_stage_display()}” (round {updated.round})."
+
+
+@role_required(roles.can_work)
+def complaint_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopen a closed complaint at the step that failed."""
+    return _act(request, pk, slot="reopen", perform=_reopen)
+
+
+def _edit(user: Any, complaint: Complaint, form: EditForm) -> str:
+    before = complaint.version
+    updated = workflow.complaint_edit(
+        complaint=complaint, user=user, expected_version=form.cleaned_data["expected_version"], **form.changes()
+    )
+    return "Details saved." if updated.version != before else "Nothing changed."
+
+
+@role_required(roles.can_work)
+def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the complaint's details."""
+    return _act(request, pk, slot="edit", perform=_edit)

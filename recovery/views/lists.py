@@ -1,0 +1,91 @@
+"""My queue and the complaint list: read-only screens, scoped by recovery.selectors."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django_htmx.middleware import HtmxDetails
+
+from common.views import role_required
+from recovery import roles, selectors
+from recovery.filters import ComplaintFilter, active_filter_count
+
+PAGE_SIZE = 25
+# The filters behind "More filters"; search and sort are always in view.
+MORE_FILTERS = ("stage", "group", "severity", "category", "owner", "received_from", "received_to")
+DEFAULT_SORT = "-received"
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _sort_state(current: str) -> dict[str, dict[str, str]]:
+    """Return, for each sortable column, its aria-sort value and the sort a click on its header asks for."""
+    state = {}
+    for column, first in (("received", "-received"), ("due", "due")):
+        if current == column:
+            state[column] = {"aria": "ascending", "next": f"-{column}"}
+        elif current == f"-{column}":
+            state[column] = {"aria": "descending", "next": column}
+        else:
+            state[column] = {"aria": "none", "next": first}
+    return state
+
+
+def _end_of_today(now: datetime) -> datetime:
+    """Return local midnight at the end of today."""
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time.min))
+
+
+@role_required(roles.can_work)
+def my_queue(request: HttpRequest) -> HttpResponse:
+    """Show the user's open complaints, the most urgent step first, with counts at the top."""
+    now = timezone.now()
+    # Overdue first, then due soonest; complaints waiting to be closed have no due time and come last
+    # (SQLite would put NULLs first).
+    queue = selectors.my_queue(request.user)
+    counts = queue.aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(step_due_at__lt=now)),
+        due_today=Count("pk", filter=Q(step_due_at__gte=now, step_due_at__lt=_end_of_today(now))),
+    )
+    paginator = Paginator(queue, PAGE_SIZE)
+    paginator.count = counts["open"]  # already counted above: spare the database a second COUNT
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "recovery/queue.html", {"page": page, "counts": counts})
+
+
+@role_required(roles.can_work)
+def complaint_list(request: HtmxHttpRequest) -> HttpResponse:
+    """List the complaints the user may see, filtered, searched, sorted and paginated from the URL.
+
+    For htmx requests from the filter form or the page links, answer with the results region only
+    (plus out-of-band updates of the count and of the messages next to the filters).
+    """
+    filterset = ComplaintFilter(request.GET, queryset=selectors.complaints_visible_to(request.user), request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    form = filterset.form
+    context = {
+        "filter": filterset,
+        "form": form,
+        "more_filters": [form[name] for name in MORE_FILTERS],
+        "page": page,
+        "filters_valid": filterset.is_valid(),
+        "active_filters": active_filter_count(filterset),
+        "sort_state": _sort_state(form.cleaned_data.get("sort") or DEFAULT_SORT),
+    }
+    # A history restore (back button after the cache was evicted) needs the whole page.
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "recovery/partials/list_results.html" if partial else "recovery/list.html"
+    response = render(request, template, context)
+    # The same URL answers with a page or a fragment: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
