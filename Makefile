@@ -8,7 +8,7 @@ PORT ?= 8000
 # pytest-xdist workers; CI machines have 2 cores.
 TEST_WORKERS ?= auto
 
-.PHONY: run test lint services browser clean help
+.PHONY: run test lint services browser screenshots clean help
 
 help:
 	@echo "make run    - the app with demo data on http://$(HOST):$(PORT) (SQLite, embedded broker)"
@@ -40,6 +40,10 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests…"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+# The complaint page pictured for the docs: docs/complaint.png.
+screenshots: $(VENV)/.installed browser
+	CAREDESK_SCREENSHOT_DIR=docs $(PY) -m pytest tests/browser -k screenshot -p no:xdist
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -43,7 +43,9 @@ def can_view(user: Any, complaint: Complaint) -> bool:
 
 
 def can_handle(user: Any, complaint: Complaint) -> bool:
-    """Return True when the user may do the recovery steps: the owner or a manager."""
+    """Return True when the user may do the recovery steps: the owner or a manager, never the complainant."""
+    if complaint.customer.staff_user_id is not None and complaint.customer.staff_user_id == user.pk:
+        return False  # a colleague's own complaint is handled by someone else, even if they manage
     return can_view(user, complaint) and (is_manager(user) or complaint.owner_id == user.pk)
 
 

@@ -612,3 +612,15 @@ def test_closing_and_reopening_never_come_before_a_follow_up_dated_slightly_ahea
     assert stored.round_started_at == followed_up_at
     events = list(stored.events.filter(kind__in=["closed", "reopened"]).values_list("kind", flat=True))
     assert events == ["closed", "reopened"]
+
+
+def test_a_manager_cannot_work_on_her_own_complaint(alice, maria):
+    from customers.models import CustomerGroup
+    from recovery.workflow import WorkflowError, complaint_apologize
+    from tests.factories import CustomerFactory, log_complaint
+
+    maria_as_customer = CustomerFactory.create(group=CustomerGroup.EMPLOYEE, staff_user=maria)
+    complaint = log_complaint(user=alice, customer=maria_as_customer)
+    with pytest.raises(WorkflowError, match="Only the owner"):
+        complaint_apologize(complaint=complaint, user=maria, note="Sorry")
+    assert complaint.actions.count() == 0

@@ -220,7 +220,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}".rstrip())
             if index == 0:
                 self.stdout.write("  " + "  ".join("-" * width for width in widths))
-        self.stdout.write("Sign in at /admin/.")
+        self.stdout.write("Sign in at /login/ (administrators also have /admin/).")
 
 
 # --- staff ---------------------------------------------------------------------------------
