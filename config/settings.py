@@ -214,7 +214,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    # The database holds every reminder; this scan claims the due ones (see recovery/reminders.py).
+    "dispatch-due-reminders": {
+        "task": "recovery.tasks.dispatch_due_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+}
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Reminders ---------------------------------------------------------------------------
+# A claimed reminder is the worker's for this long; then the next scan may claim it again.
+REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 300, minimum=30)
+REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 500, minimum=1)
+REMINDER_MAX_BATCHES_PER_RUN = env_int("REMINDER_MAX_BATCHES_PER_RUN", 20, minimum=1)
+# "Due soon" goes out a quarter of the step's window before it is due, at most this early.
+REMINDER_DUE_SOON_MAX_MINUTES = env_int("REMINDER_DUE_SOON_MAX_MINUTES", 120, minimum=1)
+# SMTP/network errors: exponential backoff with jitter, capped far below the visibility timeout.
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 30, minimum=1)
+REMINDER_RETRY_MAX_SECONDS = env_int("REMINDER_RETRY_MAX_SECONDS", 300, minimum=1)
+REMINDER_MAX_RETRIES = env_int("REMINDER_MAX_RETRIES", 6, minimum=0)
+# Where the links in reminder emails point.
+REMINDER_BASE_URL = env_str("REMINDER_BASE_URL", "http://localhost:8000")
 
 # --- Security -----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

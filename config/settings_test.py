@@ -26,5 +26,17 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
+# The test broker is Redis DB 15, and each pytest-xdist process gets its own DB below it (gw0 → 15,
+# gw1 → 14, … for up to eight processes), because the reminder tests FLUSHDB and run a real worker:
+# a shared DB would let one process flush or consume another's messages. This is decided here,
+# not with os.environ.setdefault: xdist's processes inherit the controller's environment, and the
+# worker_id fixture comes too late for the Celery app's configuration.
+_XDIST_NUMBER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+_BROKER_BASE, _, _BROKER_DB = os.environ["CELERY_BROKER_URL"].rpartition("/")
+if _BROKER_BASE.startswith("redis://") and _XDIST_NUMBER.isdigit() and _BROKER_DB.isdigit():
+    CELERY_BROKER_URL = f"{_BROKER_BASE}/{(int(_BROKER_DB) - int(_XDIST_NUMBER) % 8) % 16}"
+    # Celery reads CELERY_BROKER_URL from the environment before the Django settings.
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
+
 # whitenoise warns about a missing STATIC_ROOT; tests serve nothing from it.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -330,6 +330,8 @@ class EventKind(models.TextChoices):
     EDITED = "edited", "Edited"
     CLOSED = "closed", "Closed"
     REOPENED = "reopened", "Reopened"
+    REMINDER_SENT = "reminder_sent", "Reminder sent"
+    REMINDER_FAILED = "reminder_failed", "Reminder failed"
 
 
 class ComplaintEvent(models.Model):
@@ -359,3 +361,82 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderKind(models.TextChoices):
+    """What a reminder is about; escalation, customer survey/acknowledgement and the digest come later."""
+
+    STEP_DUE_SOON = "step_due_soon", "Step due soon"
+    STEP_OVERDUE = "step_overdue", "Step overdue"
+    FOLLOW_UP_DUE = "follow_up_due", "Follow-up due"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CLAIMED = "claimed", "Claimed"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Reminder(models.Model):
+    """One email CareDesk owes someone at `due_at`; the database, not the broker, remembers it.
+
+    Written and cancelled by `recovery.reminders.reminders_reschedule` in the same transaction as the
+    workflow change; claimed by the beat task with a lease; marked sent by the send task only while it
+    still holds the claim (`attempts` is the claim token).
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=32, choices=ReminderKind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for emails to the customer.",
+    )
+    recipient_email = models.EmailField(blank=True)
+    round = models.PositiveSmallIntegerField()
+    step = models.CharField(max_length=12, choices=Stage.choices)
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0, help_text="Claims plus retries; also the claim token.")
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        indexes = [
+            # The dispatcher's two scans: pending rows that came due, claims whose lease ran out.
+            models.Index(fields=["due_at"], condition=models.Q(status="pending"), name="reminder_pending_due_idx"),
+            models.Index(
+                fields=["lease_expires_at"], condition=models.Q(status="claimed"), name="reminder_claim_lease_idx"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "kind", "round", "step"], name="reminder_one_per_due_event"),
+            models.CheckConstraint(condition=models.Q(kind__in=ReminderKind.values), name="reminder_kind_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=ReminderStatus.values), name="reminder_status_valid"),
+            models.CheckConstraint(condition=models.Q(step__in=Stage.values), name="reminder_step_valid"),
+            models.CheckConstraint(condition=models.Q(round__gte=1), name="reminder_round_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(status="claimed") | models.Q(lease_expires_at__isnull=False),
+                name="reminder_claim_has_lease",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(status="sent") & models.Q(sent_at__isnull=False))
+                | (~models.Q(status="sent") & models.Q(sent_at__isnull=True)),
+                name="reminder_sent_iff_sent_at",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(recipient_email=""),
+                name="reminder_has_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {format_reference(self.complaint_id)} ({self.get_status_display()})"

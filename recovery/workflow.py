@@ -48,6 +48,7 @@ from recovery.models import (
     Stage,
     next_stage,
 )
+from recovery.reminders import reminders_reschedule
 
 # RecoveryAction.atonement_value holds 10 digits, 2 of them after the point.
 ATONEMENT_LIMIT = Decimal("100000000")
@@ -310,6 +311,7 @@ def _complete_step(
         stage_before=stage_before,
         payload=payload,
     )
+    reminders_reschedule(complaint=locked)
     return locked
 
 
@@ -394,6 +396,7 @@ def complaint_log(
         kind=EventKind.LOGGED,
         payload={"owner_id": owner.pk, "owner": _display_name(owner), "received_at": received.isoformat()},
     )
+    reminders_reschedule(complaint=complaint)
     return complaint
 
 
@@ -628,6 +631,7 @@ def complaint_assign(
             "to": _display_name(to),
         },
     )
+    reminders_reschedule(complaint=locked)
     return locked
 
 
@@ -669,6 +673,7 @@ def complaint_escalate(
             "reason": clean_reason,
         },
     )
+    reminders_reschedule(complaint=locked)
     return locked
 
 
@@ -751,6 +756,7 @@ def complaint_edit(
         fields.append("step_due_at")
     _save(locked, *fields)
     _record(locked, actor=user, kind=EventKind.EDITED, stage_before=locked.stage, payload={"changes": diff})
+    reminders_reschedule(complaint=locked)
     return locked
 
 
@@ -800,6 +806,7 @@ def complaint_close(
     locked.closed_at = max(timezone.now(), follow_up.done_at)
     _save(locked, *fields)
     _record(locked, actor=user, kind=EventKind.CLOSED, stage_before=Stage.CLOSE, payload={"outcome": outcome})
+    reminders_reschedule(complaint=locked)
     return locked
 
 
@@ -854,4 +861,5 @@ def complaint_reopen(
             "previous_outcome": previous_outcome,
         },
     )
+    reminders_reschedule(complaint=locked)
     return locked

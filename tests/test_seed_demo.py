@@ -100,7 +100,9 @@ def test_it_creates_complaints_at_every_stage_and_in_every_variation(seeded):
     kinds = set(RecoveryAction.objects.exclude(atonement_kind="").values_list("atonement_kind", flat=True))
     assert len(kinds) >= 4
     events = set(ComplaintEvent.objects.values_list("kind", flat=True))
-    assert events == set(EventKind.values)  # every kind of timeline line appears in the demo
+    # Every kind of timeline line appears in the demo, except the reminder lines: only the send task
+    # writes those, when a worker delivers a due reminder (the seed runs no worker).
+    assert events == set(EventKind.values) - {EventKind.REMINDER_SENT, EventKind.REMINDER_FAILED}
 
 
 def test_its_complaints_keep_the_workflow_invariants(seeded):

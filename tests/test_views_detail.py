@@ -375,8 +375,9 @@ def test_the_page_takes_the_same_number_of_queries_however_much_history(
     assert html.count('class="kind-note"') == rows
 
 
-# Recording a step adds the workflow's reads and writes (lock, checks, insert, update, event) to the page's queries.
-HTMX_STEP_QUERY_BOUND = 24
+# Recording a step adds the workflow's reads and writes (lock, checks, insert, update, event) to the page's queries,
+# plus three for its reminders (read the complaint's reminders, cancel the done step's, create the next step's).
+HTMX_STEP_QUERY_BOUND = 26
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -391,3 +392,27 @@ def test_recording_a_step_with_htmx_takes_the_same_number_of_queries_however_muc
         response = client.post(reverse("complaint_step", args=[complaint.pk]), data, headers={"HX-Request": "true"})
 
     assert "Atonement recorded" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra", "expected"),
+    [
+        ("reminder_sent", {}, "CareDesk reminded alice@example.com that “Apologize” is overdue"),
+        ("reminder_failed", {"error": "Connection refused"}, "CareDesk could not send the reminder that"),
+    ],
+)
+def test_reminders_appear_on_the_timeline_in_plain_words(client, alice, complaint, kind, extra, expected):
+    from recovery.models import ComplaintEvent
+
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        actor=None,
+        kind=kind,
+        created_at=timezone.now(),
+        payload={"reminder": "step_overdue", "step": "apologize", "to": "alice@example.com", **extra},
+    )
+    client.force_login(alice)
+    html = page(client, complaint)
+    assert escape(expected) in html
+    if extra:
+        assert "Connection refused" in html

@@ -153,7 +153,29 @@ def _describe(event: ComplaintEvent, actions: Mapping[int, RecoveryAction]) -> T
             f"{actor} reopened the complaint at “{step}” (round {payload.get('round', '?')}):",
             str(payload.get("reason", "")),
         )
+    if kind in (EventKind.REMINDER_SENT, EventKind.REMINDER_FAILED):
+        return _describe_reminder(event, payload)
     return TimelineEntry(event, f"{actor}: {event.get_kind_display()}")
+
+
+REMINDER_WORDS = {
+    "step_due_soon": "“{step}” is due soon",
+    "step_overdue": "“{step}” is overdue",
+    "follow_up_due": "the follow-up is due",
+}
+
+
+def _describe_reminder(event: ComplaintEvent, payload: dict[str, Any]) -> TimelineEntry:
+    """Describe a reminder CareDesk emailed (or failed to), naming the address it went to."""
+    about = REMINDER_WORDS.get(str(payload.get("reminder", "")), "a reminder").format(
+        step=_step_label(payload.get("step", ""))
+    )
+    to = str(payload.get("to", "")) or "the owner"
+    if event.kind == EventKind.REMINDER_SENT:
+        return TimelineEntry(event, f"CareDesk reminded {to} that {about}")
+    return TimelineEntry(
+        event, f"CareDesk could not send the reminder that {about} to {to}:", str(payload.get("error", ""))
+    )
 
 
 def _describe_step(

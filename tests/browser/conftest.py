@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db import connections
 
 from recovery.bootstrap import ensure_starter_data
 
@@ -39,6 +40,23 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_before_playwright_stops(playwright: Any) -> Iterator[None]:
+    """Close this process's database connections while Playwright still runs.
+
+    Playwright's sync API leaves its event loop marked as running in this thread
+    between calls, for as long as it runs, and meanwhile Django keeps the thread's
+    connections apart from those it keeps when no loop runs (asgiref's thread-critical
+    Local). Every test after the first browser test in a process, browser or not, so
+    connects "inside the loop". At the end of the session Playwright stops first; the
+    test database's teardown would then neither see nor close that connection, and
+    could not drop the database ("being accessed by other users"). Depending on
+    `playwright` makes this teardown run before Playwright's.
+    """
+    yield
+    connections.close_all()
+
+
 @pytest.fixture
 def starter_data(transactional_db: None) -> None:
     """live_server flushes the database after each test, migrations' data included."""
@@ -52,15 +70,18 @@ class BrowserProblems:
         self.errors: list[str] = []
 
     def watch(self, page: Any) -> Any:
-        page.on("console", lambda msg: msg.type == "error" and self.errors.append(f"console: {msg.text}"))
+        def on_console(message: Any) -> None:
+            if message.type == "error":
+                self.errors.append(f"console: {message.text}")
+
+        def on_response(response: Any) -> None:
+            if response.status >= 500:
+                self.errors.append(f"server error: {response.status} {response.url}")
+
+        page.on("console", on_console)
+        page.on("response", on_response)
         page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
-        page.on(
-            "requestfailed", lambda req: self.errors.append(f"request failed: {req.method} {req.url} {req.failure}")
-        )
-        page.on(
-            "response",
-            lambda resp: resp.status >= 500 and self.errors.append(f"server error: {resp.status} {resp.url}"),
-        )
+        page.on("requestfailed", lambda req: self.errors.append(f"request failed: {req.method} {req.url}"))
         return page
 
 
@@ -79,3 +100,13 @@ def new_page(context: Any, problems: BrowserProblems) -> Any:
         return problems.watch((ctx or context).new_page())
 
     return make
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: Any) -> str:
+    """Pages open relative to this worker's live server (page.goto("/login/")).
+
+    It also replaces pytest-playwright's own `base_url`, a session fixture
+    written as an instance method that pytest 9 warns about.
+    """
+    return str(live_server.url)

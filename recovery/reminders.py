@@ -1,0 +1,327 @@
+"""Reminders: which emails a complaint owes, claiming the due ones, and delivering them.
+
+The database is the source of truth. `reminders_reschedule` runs at the end of
+every workflow change, in its transaction, and leaves exactly the reminders the
+complaint's current state needs. The beat task calls `reminders_claim_due`,
+which claims due rows with a lease and hands each to the send task after
+commit; the send task calls `reminder_deliver`, which sends and marks the row
+sent only while it still holds the claim. `attempts` is the claim token: every
+claim and every retry bumps it, so a stale task (its lease taken over by a
+later scan) finds a different number and stands down.
+
+Nothing here imports Celery: the tasks in `recovery.tasks` are thin wrappers.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from recovery.models import (
+    STEPS,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
+    Stage,
+)
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = (ReminderStatus.PENDING, ReminderStatus.CLAIMED)
+# Steps 1–4 get "due soon" and "overdue"; the follow-up gets one reminder on its day.
+TIMED_STEPS = (Stage.APOLOGIZE, Stage.REINSTATE, Stage.EMPATHIZE, Stage.ATONE)
+# "Due soon" comes this share of the step's window before it is due, capped by REMINDER_DUE_SOON_MAX_MINUTES.
+DUE_SOON_SHARE = 0.25
+ERROR_MAX = 1_000
+
+
+class ReminderDeliveryError(Exception):
+    """Sending failed in a way worth retrying (the SMTP server or the network)."""
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    kind: str
+    step: str
+    due_at: datetime
+
+
+# --- scheduling ----------------------------------------------------------------------------
+
+
+def _wanted(complaint: Complaint, *, now: datetime) -> list[_Wanted]:
+    """Return the reminders the complaint's current state calls for ("due soon" only while not yet overdue)."""
+    due = complaint.step_due_at
+    if due is None or complaint.stage not in STEPS:
+        return []
+    if complaint.stage == Stage.FOLLOW_UP:
+        return [_Wanted(ReminderKind.FOLLOW_UP_DUE, Stage.FOLLOW_UP, due)]
+    window = max(due - complaint.round_started_at, timedelta(0))
+    lead = min(window * DUE_SOON_SHARE, timedelta(minutes=settings.REMINDER_DUE_SOON_MAX_MINUTES))
+    wanted = [_Wanted(ReminderKind.STEP_OVERDUE, complaint.stage, due)]
+    if lead > timedelta(0) and due > now:
+        wanted.insert(0, _Wanted(ReminderKind.STEP_DUE_SOON, complaint.stage, due - lead))
+    return wanted
+
+
+def reminders_reschedule(*, complaint: Complaint, now: datetime | None = None) -> None:
+    """Make the complaint's reminders match its state: cancel the moot ones, create or re-address the rest.
+
+    Call it inside the workflow's transaction, with the complaint row locked, after the change is saved.
+    A reminder that was already sent (or failed) is final: the same due event never emails twice.
+    """
+    now = now or timezone.now()
+    owner = complaint.owner
+    wanted = {(w.kind, w.step): w for w in _wanted(complaint, now=now)}
+    existing = {
+        (r.kind, r.step): r
+        for r in Reminder.objects.select_for_update().filter(complaint=complaint, round=complaint.round)
+    }
+
+    # Reminders of earlier rounds, or of steps/kinds no longer wanted, are moot.
+    moot = Q(complaint=complaint, status__in=ACTIVE) & ~Q(round=complaint.round)
+    moot_keys = [r.pk for key, r in existing.items() if key not in wanted and r.status in ACTIVE]
+    if moot_keys or complaint.round > 1:
+        Reminder.objects.filter(moot | Q(pk__in=moot_keys)).update(
+            status=ReminderStatus.CANCELLED, lease_expires_at=None
+        )
+
+    to_create: list[Reminder] = []
+    for key, want in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            # A "due soon" whose moment has passed is skipped: the overdue one follows.
+            if want.kind == ReminderKind.STEP_DUE_SOON and want.due_at <= now:
+                continue
+            to_create.append(
+                Reminder(
+                    complaint=complaint,
+                    kind=want.kind,
+                    round=complaint.round,
+                    step=want.step,
+                    due_at=want.due_at,
+                    recipient=owner,
+                    recipient_email=owner.email or "",
+                )
+            )
+            continue
+        if row.status in (ReminderStatus.SENT, ReminderStatus.FAILED):
+            continue
+        if row.status == ReminderStatus.CANCELLED and want.kind == ReminderKind.STEP_DUE_SOON and want.due_at <= now:
+            continue
+        changes: dict[str, Any] = {}
+        if row.due_at != want.due_at:
+            changes["due_at"] = want.due_at
+        if row.recipient_id != owner.pk or row.recipient_email != (owner.email or ""):
+            changes["recipient"] = owner
+            changes["recipient_email"] = owner.email or ""
+        if row.status == ReminderStatus.CANCELLED or (row.status == ReminderStatus.CLAIMED and want.due_at > now):
+            # Revive it, or take back a claim on a reminder that is no longer due: the stale send stands down.
+            changes.update(status=ReminderStatus.PENDING, lease_expires_at=None)
+        if changes:
+            Reminder.objects.filter(pk=row.pk).update(**changes)
+    if to_create:
+        # The complaint row is locked, so nobody else creates these; ignore_conflicts is a second guard
+        # that the unique constraint, not this code, decides (one due event, one reminder).
+        Reminder.objects.bulk_create(to_create, ignore_conflicts=True)
+
+
+# --- claiming --------------------------------------------------------------------------------
+
+
+def reminders_claim_due(
+    *,
+    enqueue: Callable[[int, int], object],
+    now: datetime | None = None,
+    batch_size: int | None = None,
+    max_batches: int | None = None,
+) -> int:
+    """Claim due reminders in batches and enqueue `enqueue(reminder_id, attempts)` after each batch commits.
+
+    Due means pending with due_at <= now, or claimed with an expired lease (its worker died or the
+    broker lost the message). Rows another scanner holds are skipped, never waited for.
+    Returns how many were claimed.
+    """
+    batch_size = batch_size or settings.REMINDER_BATCH_SIZE
+    max_batches = max_batches or settings.REMINDER_MAX_BATCHES_PER_RUN
+    claimed = 0
+    for _ in range(max_batches):
+        count = _claim_batch(enqueue=enqueue, now=now or timezone.now(), batch_size=batch_size)
+        claimed += count
+        if count < batch_size:
+            break
+    return claimed
+
+
+@transaction.atomic
+def _claim_batch(*, enqueue: Callable[[int, int], object], now: datetime, batch_size: int) -> int:
+    due = Q(status=ReminderStatus.PENDING, due_at__lte=now) | Q(
+        status=ReminderStatus.CLAIMED, lease_expires_at__lte=now
+    )
+    ids = list(
+        Reminder.objects.select_for_update(skip_locked=True)
+        .filter(due)
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    if not ids:
+        return 0
+    Reminder.objects.filter(pk__in=ids).update(
+        status=ReminderStatus.CLAIMED,
+        lease_expires_at=now + timedelta(seconds=settings.REMINDER_LEASE_SECONDS),
+        attempts=F("attempts") + 1,
+    )
+    for pk, attempts in Reminder.objects.filter(pk__in=ids).values_list("pk", "attempts"):
+        transaction.on_commit(partial(enqueue, pk, attempts))
+    return len(ids)
+
+
+# --- delivering ---------------------------------------------------------------------------------
+
+
+def _subject(reminder: Reminder, reference: str) -> str:
+    """Build the subject from safe fields only (reference, step label): never text a person typed."""
+    step = Stage(reminder.step).label
+    if reminder.kind == ReminderKind.STEP_DUE_SOON:
+        what = f"{step} is due soon"
+    elif reminder.kind == ReminderKind.STEP_OVERDUE:
+        what = f"{step} is overdue"
+    else:
+        what = "the follow-up is due today"
+    return f"[CareDesk] {reference}: {what}"
+
+
+def _message(reminder: Reminder) -> EmailMultiAlternatives:
+    complaint = reminder.complaint
+    base = settings.REMINDER_BASE_URL.rstrip("/")
+    context = {
+        "reminder": reminder,
+        "complaint": complaint,
+        "reference": complaint.reference,
+        "step_label": Stage(reminder.step).label,
+        "kind": reminder.kind,
+        "due_at": timezone.localtime(reminder.due_at),
+        "recipient_name": (reminder.recipient.get_full_name() or reminder.recipient.get_username())
+        if reminder.recipient
+        else "",
+        "url": f"{base}/complaints/{complaint.pk}/",
+    }
+    message = EmailMultiAlternatives(
+        subject=_subject(reminder, complaint.reference),
+        body=render_to_string("emails/reminder.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[reminder.recipient_email],
+    )
+    message.attach_alternative(render_to_string("emails/reminder.html", context), "text/html")
+    return message
+
+
+def _event(reminder: Reminder, kind: EventKind, **extra: Any) -> None:
+    complaint = reminder.complaint
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        actor=None,
+        kind=kind,
+        created_at=timezone.now(),
+        stage_before=complaint.stage,
+        stage_after=complaint.stage,
+        payload={
+            "reminder_id": reminder.pk,
+            "reminder": reminder.kind,
+            "step": reminder.step,
+            "round": reminder.round,
+            "to": reminder.recipient_email,
+            "attempts": reminder.attempts,
+            **extra,
+        },
+    )
+
+
+def _held(reminder_id: int, attempt: int) -> Q:
+    """The row as this task claimed it: still claimed, with the claim token it was given."""
+    return Q(pk=reminder_id, status=ReminderStatus.CLAIMED, attempts=attempt)
+
+
+def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
+    """Send one claimed reminder and mark it sent; return what happened.
+
+    'stale' when the claim is no longer ours (cancelled, re-claimed, already sent, or the lease ran out);
+    'sent' when delivered and recorded; 'failed' when it cannot be sent at all (no address).
+    Raises ReminderDeliveryError on SMTP or network trouble, for the task to retry.
+    """
+    reminder = (
+        Reminder.objects.select_related("complaint", "recipient")
+        .filter(_held(reminder_id, attempt), lease_expires_at__gt=timezone.now())
+        .first()
+    )
+    if reminder is None:
+        return "stale"
+    if not reminder.recipient_email:
+        return (
+            "failed"
+            if reminder_mark_failed(
+                reminder_id=reminder_id, attempt=attempt, error="The recipient has no email address."
+            )
+            else "stale"
+        )
+    message = _message(reminder)
+    try:
+        message.send(fail_silently=False)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise ReminderDeliveryError(f"{type(exc).__name__}: {exc}"[:ERROR_MAX]) from exc
+    # Nothing between the server's acceptance and this UPDATE: the window for a duplicate stays tiny.
+    with transaction.atomic():
+        now = timezone.now()
+        updated = Reminder.objects.filter(_held(reminder_id, attempt)).update(
+            status=ReminderStatus.SENT, sent_at=now, lease_expires_at=None, last_error=""
+        )
+        if updated != 1:
+            logger.warning("Reminder %s was sent but its claim was taken meanwhile (attempt %s).", reminder_id, attempt)
+            return "stale"
+        _event(reminder, EventKind.REMINDER_SENT)
+    return "sent"
+
+
+def reminder_prepare_retry(*, reminder_id: int, attempt: int, error: str, countdown: float) -> bool:
+    """Record the error and keep the claim through the backoff; return False when the claim is gone."""
+    lease = timedelta(seconds=countdown + settings.REMINDER_LEASE_SECONDS)
+    updated = Reminder.objects.filter(_held(reminder_id, attempt)).update(
+        attempts=F("attempts") + 1, last_error=error[:ERROR_MAX], lease_expires_at=timezone.now() + lease
+    )
+    return updated == 1
+
+
+@transaction.atomic
+def reminder_mark_failed(*, reminder_id: int, attempt: int, error: str) -> bool:
+    """Give up on a reminder, with the reason on the row and on the complaint's timeline."""
+    updated = Reminder.objects.filter(_held(reminder_id, attempt)).update(
+        status=ReminderStatus.FAILED, lease_expires_at=None, last_error=error[:ERROR_MAX]
+    )
+    if updated != 1:
+        return False
+    reminder = Reminder.objects.select_related("complaint").get(pk=reminder_id)
+    _event(reminder, EventKind.REMINDER_FAILED, error=error[:ERROR_MAX])
+    return True
+
+
+def retry_countdown(retries: int) -> float:
+    """Exponential backoff with jitter, capped well below the broker's visibility timeout."""
+    base = settings.REMINDER_RETRY_BASE_SECONDS
+    delay = min(settings.REMINDER_RETRY_MAX_SECONDS, base * 2**retries)
+    return float(delay + random.uniform(0, base))  # noqa: S311 - jitter, not security

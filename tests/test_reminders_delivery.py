@@ -1,0 +1,256 @@
+"""Reminders end to end against the real services: Redis broker, a Celery worker, PostgreSQL, SMTP.
+
+The worker runs in a thread (`start_worker`, solo pool) with its own database connection, so these
+tests are transactional. Each pytest-xdist process has its own Redis DB (see config/settings_test.py),
+flushed before and after every test here. The SMTP server is aiosmtpd on loopback (tests/smtp.py).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
+
+from config.celery import app
+from recovery import reminders, tasks
+from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus, Stage
+from recovery.workflow import (
+    complaint_apologize,
+    complaint_atone,
+    complaint_empathize,
+    complaint_reinstate,
+)
+from tests.factories import front_line_user, log_complaint
+from tests.smtp import SmtpServer
+
+
+@pytest.fixture
+def broker() -> Iterator[None]:
+    client = redis.Redis.from_url(app.conf.broker_url)
+    client.flushdb()
+    yield
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = server.host
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    # Seconds, not minutes, between retries, so the down-then-up test finishes quickly.
+    settings.REMINDER_RETRY_BASE_SECONDS = 1
+    settings.REMINDER_RETRY_MAX_SECONDS = 2
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def worker(broker: None, smtp: SmtpServer) -> Iterator[None]:
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield
+
+
+@pytest.fixture
+def alice(starter_data: None) -> Any:
+    return front_line_user(username="alice", first_name="Alice", last_name="Archer")
+
+
+def wait_until(check: Callable[[], bool], *, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def at_follow_up_day(user: Any, **kwargs: Any) -> Any:
+    """A complaint whose steps 1–4 were done ten days ago, so its follow-up day has come."""
+    start = timezone.now() - timedelta(days=10)
+    c = log_complaint(user=user, received_at=start, **kwargs)
+    c = complaint_apologize(complaint=c, user=user, done_at=start + timedelta(hours=1))
+    c = complaint_reinstate(complaint=c, user=user, note="New parcel sent", done_at=start + timedelta(hours=2))
+    c = complaint_empathize(complaint=c, user=user, done_at=start + timedelta(hours=3))
+    return complaint_atone(complaint=c, user=user, kind="voucher", value="15", done_at=start + timedelta(hours=4))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_follow_up_day_sends_exactly_one_email(alice: Any, worker: None, smtp: SmtpServer) -> None:
+    c = at_follow_up_day(alice, summary="Parcel <b>late</b>\nagain")
+    reminder = Reminder.objects.get(complaint=c, status=ReminderStatus.PENDING)
+    assert reminder.kind == ReminderKind.FOLLOW_UP_DUE
+    assert reminder.due_at < timezone.now()
+
+    tasks.dispatch_due_reminders.delay()  # what beat does every minute, through the broker
+
+    [received] = smtp.wait_for(1)
+    wait_until(lambda: Reminder.objects.get(pk=reminder.pk).status == ReminderStatus.SENT)
+    assert received.rcpt_tos == ("alice@example.com",)
+    assert received.subject == f"[CareDesk] {c.reference}: the follow-up is due today"
+    assert "Parcel <b>late</b>" in received.part("text/plain")
+    html = received.part("text/html")
+    assert "Parcel &lt;b&gt;late&lt;/b&gt;" in html
+    assert f"/complaints/{c.pk}/" in html
+
+    reminder.refresh_from_db()
+    assert (reminder.attempts, reminder.last_error, reminder.lease_expires_at) == (1, "", None)
+    assert reminder.sent_at is not None
+    event = ComplaintEvent.objects.get(complaint=c, kind=EventKind.REMINDER_SENT)
+    assert event.actor is None
+    assert event.payload["reminder"] == ReminderKind.FOLLOW_UP_DUE
+    assert event.payload["to"] == "alice@example.com"
+
+    # The next scans find nothing more to do: still exactly one email.
+    assert tasks.dispatch_due_reminders() == 0
+    time.sleep(0.5)
+    assert len(smtp.messages) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_done_before_its_reminders_are_due_sends_nothing(alice: Any, worker: None, smtp: SmtpServer) -> None:
+    done = log_complaint(user=alice, summary="Done in time")
+    complaint_apologize(complaint=done, user=alice)
+    forgotten = log_complaint(user=alice, summary="Forgotten")
+
+    # A scan five hours from now: both apology reminders (due soon, overdue) have come due.
+    claimed = reminders.reminders_claim_due(enqueue=tasks._enqueue, now=timezone.now() + timedelta(hours=5))
+
+    assert claimed == 2
+    messages = smtp.wait_for(2)
+    time.sleep(0.5)
+    assert {m.subject for m in smtp.messages} == {
+        f"[CareDesk] {forgotten.reference}: Apologize is due soon",
+        f"[CareDesk] {forgotten.reference}: Apologize is overdue",
+    }
+    assert len(smtp.messages) == len(messages) == 2
+    assert (
+        not Reminder.objects.filter(complaint=done)
+        .exclude(status__in=[ReminderStatus.CANCELLED, ReminderStatus.PENDING])
+        .exists()
+    )
+    assert not ComplaintEvent.objects.filter(complaint=done, kind=EventKind.REMINDER_SENT).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_smtp_down_then_up_is_retried_and_delivered_once(
+    alice: Any, worker: None, smtp: SmtpServer, settings: Any
+) -> None:
+    settings.REMINDER_MAX_RETRIES = 20
+    c = at_follow_up_day(alice)
+    reminder = Reminder.objects.get(complaint=c, status=ReminderStatus.PENDING)
+    smtp.stop()
+
+    assert tasks.dispatch_due_reminders() == 1
+
+    # The claim (attempt 1) and at least one retry (attempt 2, 3) fail while the server is down.
+    wait_until(lambda: Reminder.objects.get(pk=reminder.pk).attempts >= 3)
+    reminder.refresh_from_db()
+    assert reminder.status == ReminderStatus.CLAIMED
+    assert "Connection" in reminder.last_error or "refused" in reminder.last_error
+    smtp.start()
+
+    [received] = smtp.wait_for(1, timeout=30)
+    wait_until(lambda: Reminder.objects.get(pk=reminder.pk).status == ReminderStatus.SENT)
+    assert c.reference in received.subject
+    reminder.refresh_from_db()
+    assert reminder.attempts >= 3
+    assert reminder.last_error == ""
+    event = ComplaintEvent.objects.get(complaint=c, kind=EventKind.REMINDER_SENT)
+    assert event.payload["attempts"] == reminder.attempts
+    assert not ComplaintEvent.objects.filter(complaint=c, kind=EventKind.REMINDER_FAILED).exists()
+    time.sleep(0.5)
+    assert len(smtp.messages) == 1
+
+
+# --- the task bodies, called in this process (no worker) ---------------------------------------
+
+
+def claim_all(**kwargs: Any) -> list[tuple[int, int]]:
+    claimed: list[tuple[int, int]] = []
+    reminders.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)), **kwargs)
+    return claimed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_retries_exhausted_marks_failed_with_the_reason(alice: Any, smtp: SmtpServer, settings: Any) -> None:
+    settings.REMINDER_MAX_RETRIES = 2
+    c = at_follow_up_day(alice)
+    smtp.stop()
+    [(pk, attempt)] = claim_all()
+
+    # apply() runs the task here; its retries run here too, one after the other.
+    result = tasks.send_reminder.apply(args=(pk, attempt))
+
+    assert result.get() == "failed"
+    reminder = Reminder.objects.get(pk=pk)
+    assert reminder.status == ReminderStatus.FAILED
+    assert reminder.attempts == 3  # the claim and two retries
+    assert "refused" in reminder.last_error.lower() or "connection" in reminder.last_error.lower()
+    event = ComplaintEvent.objects.get(complaint=c, kind=EventKind.REMINDER_FAILED)
+    assert event.actor is None
+    assert event.payload["error"] == reminder.last_error
+    # A failed reminder is final: later scans leave it alone.
+    assert claim_all() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_claim_stands_down_and_an_expired_lease_is_claimed_again(
+    alice: Any, smtp: SmtpServer, settings: Any
+) -> None:
+    at_follow_up_day(alice)
+    [(pk, first)] = claim_all()
+    assert claim_all() == []  # the lease holds
+
+    # The worker holding the claim died; after the lease the next scan claims it again.
+    [(again, second)] = claim_all(now=timezone.now() + timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1))
+    assert (again, second) == (pk, first + 1)
+    assert reminders.reminder_deliver(reminder_id=pk, attempt=first) == "stale"
+    assert smtp.messages == []
+    assert reminders.reminder_deliver(reminder_id=pk, attempt=second) == "sent"
+    assert reminders.reminder_deliver(reminder_id=pk, attempt=second) == "stale"
+    assert len(smtp.wait_for(1)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cancelled_claim_is_not_sent(alice: Any, smtp: SmtpServer) -> None:
+    c = log_complaint(user=alice, received_at=timezone.now() - timedelta(hours=5))
+    [(pk, attempt)] = claim_all()
+    complaint_apologize(complaint=c, user=alice)  # done while the send was queued
+    assert reminders.reminder_deliver(reminder_id=pk, attempt=attempt) == "stale"
+    assert Reminder.objects.get(pk=pk).status == ReminderStatus.CANCELLED
+    assert smtp.messages == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_owner_without_email_fails_at_once_on_the_timeline(starter_data: None, smtp: SmtpServer) -> None:
+    nobody = front_line_user(username="noemail", email="")
+    c = log_complaint(user=nobody, received_at=timezone.now() - timedelta(hours=5))
+    [(pk, attempt)] = claim_all()
+    assert tasks.send_reminder.apply(args=(pk, attempt)).get() == "failed"
+    assert Reminder.objects.get(pk=pk).status == ReminderStatus.FAILED
+    assert ComplaintEvent.objects.filter(complaint=c, kind=EventKind.REMINDER_FAILED).count() == 1
+    assert smtp.messages == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claiming_works_in_batches(alice: Any, smtp: SmtpServer) -> None:
+    for _ in range(5):
+        log_complaint(user=alice, received_at=timezone.now() - timedelta(hours=5))
+    claimed = claim_all(batch_size=2)
+    assert len(claimed) == len({pk for pk, _ in claimed}) == 5
+    assert set(Reminder.objects.values_list("status", "attempts")) == {(ReminderStatus.CLAIMED, 1)}
+    assert Stage.APOLOGIZE in set(Reminder.objects.values_list("step", flat=True))
