@@ -235,8 +235,8 @@ REMINDER_DUE_SOON_MAX_MINUTES = env_int("REMINDER_DUE_SOON_MAX_MINUTES", 120, mi
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 30, minimum=1)
 REMINDER_RETRY_MAX_SECONDS = env_int("REMINDER_RETRY_MAX_SECONDS", 300, minimum=1)
 REMINDER_MAX_RETRIES = env_int("REMINDER_MAX_RETRIES", 6, minimum=0)
-# Where the links in reminder emails point.
-REMINDER_BASE_URL = env_str("REMINDER_BASE_URL", "http://localhost:8000")
+# The address people open CareDesk at; links in emails start with it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Security -----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -209,7 +209,7 @@ def _subject(reminder: Reminder, reference: str) -> str:
 
 def _message(reminder: Reminder) -> EmailMultiAlternatives:
     complaint = reminder.complaint
-    base = settings.REMINDER_BASE_URL.rstrip("/")
+    base = settings.SITE_URL.rstrip("/")
     context = {
         "reminder": reminder,
         "complaint": complaint,
