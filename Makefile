@@ -8,7 +8,7 @@ PORT ?= 8000
 # pytest-xdist workers; CI machines have 2 cores.
 TEST_WORKERS ?= auto
 
-.PHONY: run test lint services browser screenshots clean help
+.PHONY: run test lint services browser screenshots clean help bench-reminders
 
 help:
 	@echo "make run    - the app with demo data on http://$(HOST):$(PORT) (SQLite, embedded broker)"
@@ -44,6 +44,10 @@ browser:
 # The complaint page pictured for the docs: docs/complaint.png.
 screenshots: $(VENV)/.installed browser
 	CAREDESK_SCREENSHOT_DIR=docs $(PY) -m pytest tests/browser -k screenshot -p no:xdist
+
+# 10,000 due reminders, two workers, loopback SMTP; its own database (caredesk_bench_reminders) and Redis DB 9.
+bench-reminders: $(VENV)/.installed services
+	$(PY) bench/reminders.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

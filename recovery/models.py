@@ -186,6 +186,12 @@ class Complaint(models.Model):
     corrective_action = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX), no_control_characters])
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    customer_emails_enabled = models.BooleanField(
+        "email the customer",
+        default=True,
+        help_text="Off: CareDesk sends this complaint's customer no emails (acknowledgement, survey).",
+    )
+
     version = models.PositiveIntegerField(default=1, help_text="Goes up with every change; detects stale forms.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -332,6 +338,7 @@ class EventKind(models.TextChoices):
     REOPENED = "reopened", "Reopened"
     REMINDER_SENT = "reminder_sent", "Reminder sent"
     REMINDER_FAILED = "reminder_failed", "Reminder failed"
+    AUTO_ESCALATED = "auto_escalated", "Escalated to managers (overdue)"
 
 
 class ComplaintEvent(models.Model):
@@ -364,11 +371,13 @@ class ComplaintEvent(models.Model):
 
 
 class ReminderKind(models.TextChoices):
-    """What a reminder is about; escalation, customer survey/acknowledgement and the digest come later."""
+    """What a reminder is about; the customer survey and the digest come later."""
 
     STEP_DUE_SOON = "step_due_soon", "Step due soon"
     STEP_OVERDUE = "step_overdue", "Step overdue"
     FOLLOW_UP_DUE = "follow_up_due", "Follow-up due"
+    ESCALATION = "escalation", "Escalation to managers"
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement to the customer"
 
 
 class ReminderStatus(models.TextChoices):
@@ -395,7 +404,7 @@ class Reminder(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Empty for emails to the customer.",
+        help_text="Empty for emails to the customer and for escalations (sent to every manager).",
     )
     recipient_email = models.EmailField(blank=True)
     round = models.PositiveSmallIntegerField()
@@ -432,8 +441,12 @@ class Reminder(models.Model):
                 | (~models.Q(status="sent") & models.Q(sent_at__isnull=True)),
                 name="reminder_sent_iff_sent_at",
             ),
+            # An escalation goes to whoever manages when it is sent (read from the roles then), so it
+            # names no one in advance; every other reminder has a user or an address.
             models.CheckConstraint(
-                condition=models.Q(recipient__isnull=False) | ~models.Q(recipient_email=""),
+                condition=models.Q(recipient__isnull=False)
+                | ~models.Q(recipient_email="")
+                | models.Q(kind="escalation", recipient__isnull=True, recipient_email=""),
                 name="reminder_has_recipient",
             ),
         ]

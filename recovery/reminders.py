@@ -30,11 +30,13 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from recovery import roles
 from recovery.models import (
     STEPS,
     Complaint,
     ComplaintEvent,
     EventKind,
+    RecoveryPolicy,
     Reminder,
     ReminderKind,
     ReminderStatus,
@@ -49,6 +51,14 @@ TIMED_STEPS = (Stage.APOLOGIZE, Stage.REINSTATE, Stage.EMPATHIZE, Stage.ATONE)
 # "Due soon" comes this share of the step's window before it is due, capped by REMINDER_DUE_SOON_MAX_MINUTES.
 DUE_SOON_SHARE = 0.25
 ERROR_MAX = 1_000
+# Reminders that follow the complaint's steps (scheduled by reminders_reschedule) and the ones to the customer.
+STEP_KINDS = (
+    ReminderKind.STEP_DUE_SOON,
+    ReminderKind.STEP_OVERDUE,
+    ReminderKind.FOLLOW_UP_DUE,
+    ReminderKind.ESCALATION,
+)
+CUSTOMER_KINDS = (ReminderKind.ACKNOWLEDGEMENT,)
 
 
 class ReminderDeliveryError(Exception):
@@ -66,18 +76,68 @@ class _Wanted:
 
 
 def _wanted(complaint: Complaint, *, now: datetime) -> list[_Wanted]:
-    """Return the reminders the complaint's current state calls for ("due soon" only while not yet overdue)."""
+    """Return the reminders the complaint's current state calls for ("due soon" only while not yet overdue).
+
+    Every step, the follow-up included, also gets an escalation to the managers once it has been overdue
+    for the policy's grace.
+    """
     due = complaint.step_due_at
     if due is None or complaint.stage not in STEPS:
         return []
+    grace = (
+        RecoveryPolicy.objects.filter(severity=complaint.severity)
+        .values_list("escalation_grace_hours", flat=True)
+        .first()
+    )
+    escalation = (
+        [_Wanted(ReminderKind.ESCALATION, complaint.stage, due + timedelta(hours=grace))] if grace is not None else []
+    )
     if complaint.stage == Stage.FOLLOW_UP:
-        return [_Wanted(ReminderKind.FOLLOW_UP_DUE, Stage.FOLLOW_UP, due)]
+        return [_Wanted(ReminderKind.FOLLOW_UP_DUE, Stage.FOLLOW_UP, due), *escalation]
     window = max(due - complaint.round_started_at, timedelta(0))
     lead = min(window * DUE_SOON_SHARE, timedelta(minutes=settings.REMINDER_DUE_SOON_MAX_MINUTES))
     wanted = [_Wanted(ReminderKind.STEP_OVERDUE, complaint.stage, due)]
     if lead > timedelta(0) and due > now:
         wanted.insert(0, _Wanted(ReminderKind.STEP_DUE_SOON, complaint.stage, due - lead))
-    return wanted
+    return [*wanted, *escalation]
+
+
+def customer_may_be_emailed(complaint: Complaint) -> bool:
+    """Return True when the customer consented, has an address, and staff left this complaint's emails on."""
+    customer = complaint.customer
+    return bool(complaint.customer_emails_enabled and customer.consents_to_contact and customer.email)
+
+
+def reminders_acknowledge(*, complaint: Complaint, now: datetime | None = None) -> None:
+    """Owe the customer an acknowledgement of their newly logged complaint (if they may be emailed).
+
+    Call it from `complaint_log`, in its transaction. One per complaint (unique on round 1, first step).
+    """
+    if not customer_may_be_emailed(complaint):
+        return
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                complaint=complaint,
+                kind=ReminderKind.ACKNOWLEDGEMENT,
+                round=1,
+                step=Stage.APOLOGIZE,
+                due_at=now or timezone.now(),
+                recipient=None,
+                recipient_email=complaint.customer.email,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _cancel_customer_emails(complaint: Complaint) -> None:
+    """Cancel the customer's unsent emails when staff switched them off or the customer may not be emailed."""
+    if customer_may_be_emailed(complaint):
+        return
+    Reminder.objects.filter(complaint=complaint, kind__in=CUSTOMER_KINDS, status__in=ACTIVE).update(
+        status=ReminderStatus.CANCELLED, lease_expires_at=None
+    )
 
 
 def reminders_reschedule(*, complaint: Complaint, now: datetime | None = None) -> None:
@@ -87,15 +147,17 @@ def reminders_reschedule(*, complaint: Complaint, now: datetime | None = None) -
     A reminder that was already sent (or failed) is final: the same due event never emails twice.
     """
     now = now or timezone.now()
-    owner = complaint.owner
+    _cancel_customer_emails(complaint)
     wanted = {(w.kind, w.step): w for w in _wanted(complaint, now=now)}
     existing = {
         (r.kind, r.step): r
-        for r in Reminder.objects.select_for_update().filter(complaint=complaint, round=complaint.round)
+        for r in Reminder.objects.select_for_update().filter(
+            complaint=complaint, round=complaint.round, kind__in=STEP_KINDS
+        )
     }
 
     # Reminders of earlier rounds, or of steps/kinds no longer wanted, are moot.
-    moot = Q(complaint=complaint, status__in=ACTIVE) & ~Q(round=complaint.round)
+    moot = Q(complaint=complaint, status__in=ACTIVE, kind__in=STEP_KINDS) & ~Q(round=complaint.round)
     moot_keys = [r.pk for key, r in existing.items() if key not in wanted and r.status in ACTIVE]
     if moot_keys or complaint.round > 1:
         Reminder.objects.filter(moot | Q(pk__in=moot_keys)).update(
@@ -105,6 +167,9 @@ def reminders_reschedule(*, complaint: Complaint, now: datetime | None = None) -
     to_create: list[Reminder] = []
     for key, want in wanted.items():
         row = existing.get(key)
+        # Escalations name no one in advance: they go to whoever manages when they are sent.
+        owner = None if want.kind == ReminderKind.ESCALATION else complaint.owner
+        email = (owner.email or "") if owner is not None else ""
         if row is None:
             # A "due soon" whose moment has passed is skipped: the overdue one follows.
             if want.kind == ReminderKind.STEP_DUE_SOON and want.due_at <= now:
@@ -117,7 +182,7 @@ def reminders_reschedule(*, complaint: Complaint, now: datetime | None = None) -
                     step=want.step,
                     due_at=want.due_at,
                     recipient=owner,
-                    recipient_email=owner.email or "",
+                    recipient_email=email,
                 )
             )
             continue
@@ -128,9 +193,9 @@ def reminders_reschedule(*, complaint: Complaint, now: datetime | None = None) -
         changes: dict[str, Any] = {}
         if row.due_at != want.due_at:
             changes["due_at"] = want.due_at
-        if row.recipient_id != owner.pk or row.recipient_email != (owner.email or ""):
+        if row.recipient_id != (owner.pk if owner is not None else None) or row.recipient_email != email:
             changes["recipient"] = owner
-            changes["recipient_email"] = owner.email or ""
+            changes["recipient_email"] = email
         if row.status == ReminderStatus.CANCELLED or (row.status == ReminderStatus.CLAIMED and want.due_at > now):
             # Revive it, or take back a claim on a reminder that is no longer due: the stale send stands down.
             changes.update(status=ReminderStatus.PENDING, lease_expires_at=None)
@@ -198,19 +263,33 @@ def _claim_batch(*, enqueue: Callable[[int, int], object], now: datetime, batch_
 def _subject(reminder: Reminder, reference: str) -> str:
     """Build the subject from safe fields only (reference, step label): never text a person typed."""
     step = Stage(reminder.step).label
+    if reminder.kind == ReminderKind.ACKNOWLEDGEMENT:
+        return f"We have your complaint, reference {reference}"
     if reminder.kind == ReminderKind.STEP_DUE_SOON:
         what = f"{step} is due soon"
     elif reminder.kind == ReminderKind.STEP_OVERDUE:
         what = f"{step} is overdue"
+    elif reminder.kind == ReminderKind.ESCALATION:
+        what = f"{step} is still overdue, escalated to managers"
     else:
         what = "the follow-up is due today"
     return f"[CareDesk] {reference}: {what}"
 
 
-def _message(reminder: Reminder) -> EmailMultiAlternatives:
+TEMPLATES = {ReminderKind.ESCALATION: "emails/escalation", ReminderKind.ACKNOWLEDGEMENT: "emails/acknowledgement"}
+
+
+def _apology_due(complaint: Complaint) -> datetime | None:
+    policy = RecoveryPolicy.objects.filter(severity=complaint.severity).first()
+    if policy is None:
+        return complaint.step_due_at if complaint.stage == Stage.APOLOGIZE else None
+    return policy.due_at(Stage.APOLOGIZE, round_started_at=complaint.received_at)
+
+
+def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:
     complaint = reminder.complaint
     base = settings.SITE_URL.rstrip("/")
-    context = {
+    context: dict[str, Any] = {
         "reminder": reminder,
         "complaint": complaint,
         "reference": complaint.reference,
@@ -222,17 +301,27 @@ def _message(reminder: Reminder) -> EmailMultiAlternatives:
         else "",
         "url": f"{base}/complaints/{complaint.pk}/",
     }
+    if reminder.kind == ReminderKind.ESCALATION:
+        context["step_due_at"] = timezone.localtime(complaint.step_due_at) if complaint.step_due_at else None
+        context["owner_name"] = complaint.owner.get_full_name() or complaint.owner.get_username()
+    if reminder.kind == ReminderKind.ACKNOWLEDGEMENT:
+        apology_due = _apology_due(complaint)
+        context["customer_name"] = complaint.customer.name
+        context["apology_due"] = timezone.localtime(apology_due) if apology_due else None
+    template = TEMPLATES.get(ReminderKind(reminder.kind), "emails/reminder")
     message = EmailMultiAlternatives(
         subject=_subject(reminder, complaint.reference),
-        body=render_to_string("emails/reminder.txt", context),
+        body=render_to_string(f"{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[reminder.recipient_email],
+        to=to,
+        # Lets an operator (and the tests) tie a delivered email to its row, e.g. to spot a duplicate.
+        headers={"X-CareDesk-Reminder": str(reminder.pk)},
     )
-    message.attach_alternative(render_to_string("emails/reminder.html", context), "text/html")
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
 
 
-def _event(reminder: Reminder, kind: EventKind, **extra: Any) -> None:
+def _event(reminder: Reminder, kind: EventKind, *, to: str | None = None, **extra: Any) -> None:
     complaint = reminder.complaint
     ComplaintEvent.objects.create(
         complaint=complaint,
@@ -246,11 +335,35 @@ def _event(reminder: Reminder, kind: EventKind, **extra: Any) -> None:
             "reminder": reminder.kind,
             "step": reminder.step,
             "round": reminder.round,
-            "to": reminder.recipient_email,
+            "to": reminder.recipient_email if to is None else to,
             "attempts": reminder.attempts,
             **extra,
         },
     )
+
+
+def _auto_escalated_event(reminder: Reminder, *, to: str) -> None:
+    """Mark the complaint escalated on its timeline; written with the escalation's final state, so once."""
+    complaint = reminder.complaint
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        actor=None,
+        kind=EventKind.AUTO_ESCALATED,
+        created_at=timezone.now(),
+        stage_before=complaint.stage,
+        stage_after=complaint.stage,
+        payload={"reminder_id": reminder.pk, "step": reminder.step, "round": reminder.round, "to": to},
+    )
+
+
+def _addresses(reminder: Reminder) -> list[str]:
+    """Return where this reminder goes, read from the database now."""
+    if reminder.kind == ReminderKind.ESCALATION:
+        emails = roles.managers().exclude(email="").values_list("email", flat=True)
+        return sorted({str(e) for e in emails})
+    if reminder.kind in CUSTOMER_KINDS:
+        return [reminder.complaint.customer.email] if reminder.complaint.customer.email else []
+    return [reminder.recipient_email] if reminder.recipient_email else []
 
 
 def _held(reminder_id: int, attempt: int) -> Q:
@@ -266,21 +379,27 @@ def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
     Raises ReminderDeliveryError on SMTP or network trouble, for the task to retry.
     """
     reminder = (
-        Reminder.objects.select_related("complaint", "recipient")
+        Reminder.objects.select_related("complaint", "complaint__customer", "complaint__owner", "recipient")
         .filter(_held(reminder_id, attempt), lease_expires_at__gt=timezone.now())
         .first()
     )
     if reminder is None:
         return "stale"
-    if not reminder.recipient_email:
-        return (
-            "failed"
-            if reminder_mark_failed(
-                reminder_id=reminder_id, attempt=attempt, error="The recipient has no email address."
-            )
-            else "stale"
+    if reminder.kind in CUSTOMER_KINDS and not customer_may_be_emailed(reminder.complaint):
+        # Consent withdrawn, address removed or emails switched off since it was scheduled.
+        cancelled = Reminder.objects.filter(_held(reminder_id, attempt)).update(
+            status=ReminderStatus.CANCELLED, lease_expires_at=None
         )
-    message = _message(reminder)
+        return "cancelled" if cancelled == 1 else "stale"
+    to = _addresses(reminder)
+    if not to:
+        error = (
+            "No manager has an email address."
+            if reminder.kind == ReminderKind.ESCALATION
+            else "The recipient has no email address."
+        )
+        return "failed" if reminder_mark_failed(reminder_id=reminder_id, attempt=attempt, error=error) else "stale"
+    message = _message(reminder, to)
     try:
         message.send(fail_silently=False)
     except (OSError, smtplib.SMTPException) as exc:
@@ -294,7 +413,9 @@ def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
         if updated != 1:
             logger.warning("Reminder %s was sent but its claim was taken meanwhile (attempt %s).", reminder_id, attempt)
             return "stale"
-        _event(reminder, EventKind.REMINDER_SENT)
+        _event(reminder, EventKind.REMINDER_SENT, to=", ".join(to))
+        if reminder.kind == ReminderKind.ESCALATION:
+            _auto_escalated_event(reminder, to=", ".join(to))
     return "sent"
 
 
@@ -316,7 +437,8 @@ def reminder_mark_failed(*, reminder_id: int, attempt: int, error: str) -> bool:
     if updated != 1:
         return False
     reminder = Reminder.objects.select_related("complaint").get(pk=reminder_id)
-    _event(reminder, EventKind.REMINDER_FAILED, error=error[:ERROR_MAX])
+    to = "the managers" if reminder.kind == ReminderKind.ESCALATION else None
+    _event(reminder, EventKind.REMINDER_FAILED, to=to, error=error[:ERROR_MAX])
     return True
 
 

@@ -48,7 +48,7 @@ from recovery.models import (
     Stage,
     next_stage,
 )
-from recovery.reminders import reminders_reschedule
+from recovery.reminders import reminders_acknowledge, reminders_reschedule
 
 # RecoveryAction.atonement_value holds 10 digits, 2 of them after the point.
 ATONEMENT_LIMIT = Decimal("100000000")
@@ -397,6 +397,7 @@ def complaint_log(
         payload={"owner_id": owner.pk, "owner": _display_name(owner), "received_at": received.isoformat()},
     )
     reminders_reschedule(complaint=complaint)
+    reminders_acknowledge(complaint=complaint, now=now)
     return complaint
 
 
@@ -756,6 +757,30 @@ def complaint_edit(
         fields.append("step_due_at")
     _save(locked, *fields)
     _record(locked, actor=user, kind=EventKind.EDITED, stage_before=locked.stage, payload={"changes": diff})
+    reminders_reschedule(complaint=locked)
+    return locked
+
+
+@transaction.atomic
+def complaint_set_customer_emails(
+    *, complaint: Complaint | int, user: Any, enabled: bool, expected_version: int | None = None
+) -> Complaint:
+    """Switch the emails to this complaint's customer on or off (owner or manager); off cancels unsent ones."""
+    if not isinstance(enabled, bool):
+        raise WorkflowError("Choose whether to email the customer.", field="customer_emails_enabled")
+    locked = _lock(complaint, user=user, expected_version=expected_version)
+    _require_handle(user, locked)
+    if locked.customer_emails_enabled == enabled:
+        return locked
+    locked.customer_emails_enabled = enabled
+    _save(locked, "customer_emails_enabled")
+    _record(
+        locked,
+        actor=user,
+        kind=EventKind.EDITED,
+        stage_before=locked.stage,
+        payload={"changes": {"customer_emails_enabled": [str(not enabled), str(enabled)]}},
+    )
     reminders_reschedule(complaint=locked)
     return locked
 

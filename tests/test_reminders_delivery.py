@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import redis
@@ -18,6 +18,7 @@ from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from config.celery import app
+from customers.models import Customer
 from recovery import reminders, tasks
 from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus, Stage
 from recovery.workflow import (
@@ -26,7 +27,7 @@ from recovery.workflow import (
     complaint_empathize,
     complaint_reinstate,
 )
-from tests.factories import front_line_user, log_complaint
+from tests.factories import CustomerFactory, front_line_user, log_complaint
 from tests.smtp import SmtpServer
 
 
@@ -78,10 +79,15 @@ def wait_until(check: Callable[[], bool], *, timeout: float = 20.0) -> None:
     raise AssertionError("condition not met in time")
 
 
+def quiet(user: Any, **kwargs: Any) -> Any:
+    """Log a complaint for a customer who did not consent to emails: only the owner's reminders are owed."""
+    return log_complaint(user=user, customer=cast(Customer, CustomerFactory(consents_to_contact=False)), **kwargs)
+
+
 def at_follow_up_day(user: Any, **kwargs: Any) -> Any:
-    """A complaint whose steps 1–4 were done ten days ago, so its follow-up day has come."""
-    start = timezone.now() - timedelta(days=10)
-    c = log_complaint(user=user, received_at=start, **kwargs)
+    """A complaint atoned seven days ago, so its follow-up day has come (an hour ago: not yet escalated)."""
+    start = timezone.now() - timedelta(days=7, hours=5)
+    c = quiet(user, received_at=start, **kwargs)
     c = complaint_apologize(complaint=c, user=user, done_at=start + timedelta(hours=1))
     c = complaint_reinstate(complaint=c, user=user, note="New parcel sent", done_at=start + timedelta(hours=2))
     c = complaint_empathize(complaint=c, user=user, done_at=start + timedelta(hours=3))
@@ -91,7 +97,7 @@ def at_follow_up_day(user: Any, **kwargs: Any) -> Any:
 @pytest.mark.django_db(transaction=True)
 def test_follow_up_day_sends_exactly_one_email(alice: Any, worker: None, smtp: SmtpServer) -> None:
     c = at_follow_up_day(alice, summary="Parcel <b>late</b>\nagain")
-    reminder = Reminder.objects.get(complaint=c, status=ReminderStatus.PENDING)
+    reminder = Reminder.objects.get(complaint=c, status=ReminderStatus.PENDING, kind=ReminderKind.FOLLOW_UP_DUE)
     assert reminder.kind == ReminderKind.FOLLOW_UP_DUE
     assert reminder.due_at < timezone.now()
 
@@ -122,9 +128,9 @@ def test_follow_up_day_sends_exactly_one_email(alice: Any, worker: None, smtp: S
 
 @pytest.mark.django_db(transaction=True)
 def test_a_step_done_before_its_reminders_are_due_sends_nothing(alice: Any, worker: None, smtp: SmtpServer) -> None:
-    done = log_complaint(user=alice, summary="Done in time")
+    done = quiet(alice, summary="Done in time")
     complaint_apologize(complaint=done, user=alice)
-    forgotten = log_complaint(user=alice, summary="Forgotten")
+    forgotten = quiet(alice, summary="Forgotten")
 
     # A scan five hours from now: both apology reminders (due soon, overdue) have come due.
     claimed = reminders.reminders_claim_due(enqueue=tasks._enqueue, now=timezone.now() + timedelta(hours=5))
@@ -151,7 +157,7 @@ def test_smtp_down_then_up_is_retried_and_delivered_once(
 ) -> None:
     settings.REMINDER_MAX_RETRIES = 20
     c = at_follow_up_day(alice)
-    reminder = Reminder.objects.get(complaint=c, status=ReminderStatus.PENDING)
+    reminder = Reminder.objects.get(complaint=c, status=ReminderStatus.PENDING, kind=ReminderKind.FOLLOW_UP_DUE)
     smtp.stop()
 
     assert tasks.dispatch_due_reminders() == 1
@@ -227,7 +233,7 @@ def test_a_stale_claim_stands_down_and_an_expired_lease_is_claimed_again(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_cancelled_claim_is_not_sent(alice: Any, smtp: SmtpServer) -> None:
-    c = log_complaint(user=alice, received_at=timezone.now() - timedelta(hours=5))
+    c = quiet(alice, received_at=timezone.now() - timedelta(hours=5))
     [(pk, attempt)] = claim_all()
     complaint_apologize(complaint=c, user=alice)  # done while the send was queued
     assert reminders.reminder_deliver(reminder_id=pk, attempt=attempt) == "stale"
@@ -238,7 +244,7 @@ def test_a_cancelled_claim_is_not_sent(alice: Any, smtp: SmtpServer) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_an_owner_without_email_fails_at_once_on_the_timeline(starter_data: None, smtp: SmtpServer) -> None:
     nobody = front_line_user(username="noemail", email="")
-    c = log_complaint(user=nobody, received_at=timezone.now() - timedelta(hours=5))
+    c = quiet(nobody, received_at=timezone.now() - timedelta(hours=5))
     [(pk, attempt)] = claim_all()
     assert tasks.send_reminder.apply(args=(pk, attempt)).get() == "failed"
     assert Reminder.objects.get(pk=pk).status == ReminderStatus.FAILED
@@ -249,8 +255,11 @@ def test_an_owner_without_email_fails_at_once_on_the_timeline(starter_data: None
 @pytest.mark.django_db(transaction=True)
 def test_claiming_works_in_batches(alice: Any, smtp: SmtpServer) -> None:
     for _ in range(5):
-        log_complaint(user=alice, received_at=timezone.now() - timedelta(hours=5))
+        quiet(alice, received_at=timezone.now() - timedelta(hours=5))
     claimed = claim_all(batch_size=2)
     assert len(claimed) == len({pk for pk, _ in claimed}) == 5
-    assert set(Reminder.objects.values_list("status", "attempts")) == {(ReminderStatus.CLAIMED, 1)}
+    # The escalations (due after the policy's grace) wait.
+    assert set(Reminder.objects.exclude(kind=ReminderKind.ESCALATION).values_list("status", "attempts")) == {
+        (ReminderStatus.CLAIMED, 1)
+    }
     assert Stage.APOLOGIZE in set(Reminder.objects.values_list("step", flat=True))

@@ -77,10 +77,12 @@ EDIT_LABELS = {
     "channel": "Channel",
     "root_cause": "Root cause",
     "corrective_action": "Corrective action",
+    "customer_emails_enabled": "Email the customer",
 }
 CHOICE_LABELS: dict[str, Mapping[str, str]] = {
     "severity": dict(Severity.choices),
     "channel": dict(Channel.choices),
+    "customer_emails_enabled": {"True": "On", "False": "Off"},
 }
 
 # A step recorded as having happened this much before or after it was entered says so on the timeline.
@@ -162,6 +164,8 @@ REMINDER_WORDS = {
     "step_due_soon": "“{step}” is due soon",
     "step_overdue": "“{step}” is overdue",
     "follow_up_due": "the follow-up is due",
+    "escalation": "“{step}” is still overdue and escalated it",
+    "acknowledgement": "we have their complaint and what happens next",
 }
 
 
