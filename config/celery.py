@@ -5,9 +5,22 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.signals import beat_init, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("caredesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+@beat_init.connect
+def _refuse_unsafe_production(**kwargs: object) -> None:
+    """Workers and beat refuse to start with unsafe production settings, like the web server."""
+    from config.production import production_problems
+
+    problems = production_problems()
+    if problems:
+        # Celery logs and ignores exceptions from signal receivers; SystemExit stops the process.
+        raise SystemExit("ImproperlyConfigured: " + " ".join(problems))

@@ -22,32 +22,64 @@ PROBE = (
 )
 
 
-def load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """Import config.settings in a fresh interpreter with only `env` set."""
+def run_python(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `python *args` from the project root in a fresh interpreter with only `env` set."""
     environ = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings", "CAREDESK_VAR_DIR": str(tmp_path)}
     environ.update(env)
     return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, *args], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60, check=False
     )
 
 
-def test_production_mode_without_secret_key_refuses_to_start(tmp_path):
-    result = load_settings(tmp_path, ALLOWED_HOSTS="caredesk.example.com")
+def load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Import config.settings in a fresh interpreter with only `env` set."""
+    return run_python(tmp_path, "-c", PROBE, **env)
+
+
+# How production starts: the web app (gunicorn imports config.wsgi), a worker and beat.
+STARTS = {
+    "web": ("-c", "import config.wsgi"),
+    "worker": ("-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-mingle", "--without-gossip"),
+    "beat": ("-m", "celery", "-A", "config", "beat"),
+}
+
+
+@pytest.mark.parametrize("start", list(STARTS))
+def test_production_mode_without_secret_key_refuses_to_start(tmp_path, start):
+    result = run_python(tmp_path, *STARTS[start], ALLOWED_HOSTS="caredesk.example.com")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 @pytest.mark.parametrize("key", ["short", "django-insecure-" + "x" * 40])
 def test_production_mode_refuses_a_weak_secret_key(tmp_path, key):
-    result = load_settings(tmp_path, SECRET_KEY=key, ALLOWED_HOSTS="caredesk.example.com")
+    result = run_python(tmp_path, *STARTS["web"], SECRET_KEY=key, ALLOWED_HOSTS="caredesk.example.com")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_production_mode_without_allowed_hosts_refuses_to_start(tmp_path):
-    result = load_settings(tmp_path, SECRET_KEY="k" * 50)
+    result = run_python(tmp_path, *STARTS["web"], SECRET_KEY="k" * 50)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_a_real_key_and_hosts_let_the_web_app_start(tmp_path):
+    result = run_python(tmp_path, *STARTS["web"], SECRET_KEY="k" * 50, ALLOWED_HOSTS="caredesk.example.com")
+    assert result.returncode == 0, result.stderr
+
+
+def test_deploy_check_reports_unsafe_production_settings(tmp_path):
+    result = run_python(tmp_path, "manage.py", "check", "--deploy")
+    assert result.returncode != 0
+    assert "caredesk.E001" in result.stderr
+
+
+def test_development_commands_need_no_secrets_on_a_fresh_checkout(tmp_path):
+    # No DEBUG, no SECRET_KEY: a developer's `makemigrations --check` must still run.
+    result = run_python(tmp_path, "manage.py", "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_malformed_debug_value_refuses_to_start(tmp_path):

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ProjectConfig(AppConfig):
+    """Registers the project-wide system checks (config/production.py)."""
+
+    name = "config"
+    verbose_name = "CareDesk configuration"
+
+    def ready(self) -> None:
+        from config import production  # noqa: F401 - registers the deploy check
