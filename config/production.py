@@ -49,3 +49,18 @@ def refuse_unsafe_production(**_: Any) -> None:
 def check_production_settings(**_: Any) -> list[checks.CheckMessage]:
     """Report the same problems as errors in `manage.py check --deploy`."""
     return [checks.Error(problem, id="caredesk.E001") for problem in production_problems()]
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(**_: Any) -> list[checks.CheckMessage]:
+    """Warn when the rate-limit counters live in one process's memory (each worker would count apart)."""
+    backend = str(settings.CACHES.get("default", {}).get("BACKEND", ""))
+    if settings.DEBUG or not backend.endswith("LocMemCache"):
+        return []
+    return [
+        checks.Warning(
+            "The cache is in-process memory, so each server process counts survey rate limits on its own.",
+            hint="Set CACHE_URL=redis://host:6379/1 to share them.",
+            id="caredesk.W001",
+        )
+    ]

@@ -214,6 +214,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # One digest per manager per day, sent from DIGEST_HOUR (see recovery/digest.py).
+    "send-manager-digests": {
+        "task": "recovery.tasks.dispatch_manager_digests",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -228,8 +234,31 @@ REMINDER_DUE_SOON_MAX_MINUTES = env_int("REMINDER_DUE_SOON_MAX_MINUTES", 120, mi
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 30, minimum=1)
 REMINDER_RETRY_MAX_SECONDS = env_int("REMINDER_RETRY_MAX_SECONDS", 300, minimum=1)
 REMINDER_MAX_RETRIES = env_int("REMINDER_MAX_RETRIES", 6, minimum=0)
+# Claims plus retries after which a reminder whose lease keeps running out is failed, not re-claimed.
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 20, minimum=2)
 # The address people open CareDesk at; links in emails start with it.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Managers' daily digest ----------------------------------------------------------------
+# The local hour (TIME_ZONE) from which each day's digest goes out; claims and retries as for reminders.
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7, minimum=0)
+if DIGEST_HOUR > 23:
+    raise ImproperlyConfigured(f"DIGEST_HOUR must be at most 23; got {DIGEST_HOUR}.")
+
+# --- Customer survey ---------------------------------------------------------------------
+# The signed link in the follow-up survey email works this many days, and once.
+SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 14, minimum=1)
+# Requests per client address to the public survey pages (django-ratelimit's "N/period" syntax).
+SURVEY_RATE_LIMIT = env_str("SURVEY_RATE_LIMIT", "30/m")
+
+# --- Cache ---------------------------------------------------------------------------------
+# Holds the survey pages' rate-limit counters. The embedded default is in-process memory (one
+# `runserver`); with several processes set CACHE_URL=redis://… so they share the counters.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Security -----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -38,5 +38,13 @@ if _BROKER_BASE.startswith("redis://") and _XDIST_NUMBER.isdigit() and _BROKER_D
     # Celery reads CELERY_BROKER_URL from the environment before the Django settings.
     os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 
+# The cache (survey rate limits) is real Redis too, DB 0–7 by xdist process, flushed by an autouse fixture.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:6379/{int(_XDIST_NUMBER) % 8 if _XDIST_NUMBER.isdigit() else 0}",
+    }
+}
+
 # whitenoise warns about a missing STATIC_ROOT; tests serve nothing from it.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -17,5 +17,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("recovery.urls")),
     path("customers/", include("customers.urls")),
+    path("survey/", include("recovery.survey_urls")),
     path("admin/", admin.site.urls),
 ]

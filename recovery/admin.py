@@ -20,15 +20,18 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
 from common.errors import DomainError
-from recovery import roles, selectors, workflow
+from recovery import reminders, roles, selectors, workflow
 from recovery.models import (
     AtonementKind,
     Category,
     Complaint,
     ComplaintEvent,
+    ManagerDigest,
     RecoveryAction,
     RecoveryPolicy,
+    Reminder,
     Stage,
+    Survey,
     format_reference,
     parse_reference,
 )
@@ -41,6 +44,9 @@ if TYPE_CHECKING:
     ComplaintAdminBase = admin.ModelAdmin[Complaint]
     RecoveryActionAdminBase = admin.ModelAdmin[RecoveryAction]
     ComplaintEventAdminBase = admin.ModelAdmin[ComplaintEvent]
+    ReminderAdminBase = admin.ModelAdmin[Reminder]
+    SurveyAdminBase = admin.ModelAdmin[Survey]
+    ManagerDigestAdminBase = admin.ModelAdmin[ManagerDigest]
     ReadOnlyInlineBase = admin.TabularInline[Any, Complaint]
 else:
     ComplaintFormBase = forms.ModelForm
@@ -49,6 +55,9 @@ else:
     ComplaintAdminBase = admin.ModelAdmin
     RecoveryActionAdminBase = admin.ModelAdmin
     ComplaintEventAdminBase = admin.ModelAdmin
+    ReminderAdminBase = admin.ModelAdmin
+    SurveyAdminBase = admin.ModelAdmin
+    ManagerDigestAdminBase = admin.ModelAdmin
     ReadOnlyInlineBase = admin.TabularInline
 
 
@@ -88,7 +97,7 @@ WORKFLOW_FIELDS = (
 )
 
 
-def _complaint_reference(obj: RecoveryAction | ComplaintEvent) -> str:
+def _complaint_reference(obj: RecoveryAction | ComplaintEvent | Reminder | Survey) -> str:
     # The reference comes from the key alone, so no join is needed to show it.
     return format_reference(obj.complaint_id)
 
@@ -544,3 +553,91 @@ class ComplaintEventAdmin(ReadOnlyAdminMixin, ComplaintEventAdminBase):
     @admin.display(description="details")
     def details(self, event: ComplaintEvent) -> str:
         return describe_event(event)
+
+
+# --- the emails CareDesk owes: read-only, with one operator action -------------------------------------
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdminMixin, ReminderAdminBase):
+    """Every email CareDesk owes or sent: what, to whom, when, and why one failed."""
+
+    list_display = (
+        "due_at",
+        "complaint_reference",
+        "kind",
+        "status",
+        "recipient_email",
+        "attempts",
+        "sent_at",
+        "error",
+    )
+    list_filter = ("status", "kind")
+    search_fields = ("recipient_email", "last_error")
+    search_help_text = "Search by complaint reference (C-000123), address or error."
+    date_hierarchy = "due_at"
+    show_full_result_count = False
+    actions = ["send_again"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Reminder]:
+        return super().get_queryset(request).filter(complaint__in=selectors.complaints_visible_to(request.user))
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Reminder], bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return _search_by_reference(queryset, results, search_term, lookup="complaint_id"), may_have_duplicates
+
+    @admin.display(description="complaint", ordering="complaint_id")
+    def complaint_reference(self, reminder: Reminder) -> str:
+        return _complaint_reference(reminder)
+
+    @admin.display(description="last error")
+    def error(self, reminder: Reminder) -> str:
+        return reminder.last_error[:120]
+
+    @admin.action(description="Send the selected failed reminders again", permissions=["send_again"])
+    def send_again(self, request: HttpRequest, queryset: QuerySet[Reminder]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        count = reminders.reminders_send_again(ids=ids)
+        skipped = len(ids) - count
+        self.message_user(
+            request,
+            f"{count} reminder(s) will be sent within a minute."
+            + (f" {skipped} were skipped: only failed reminders can be sent again." if skipped else ""),
+        )
+
+    def has_send_again_permission(self, request: HttpRequest) -> bool:
+        return roles.is_manager(request.user)
+
+
+@admin.register(Survey)
+class SurveyAdmin(ReadOnlyAdminMixin, SurveyAdminBase):
+    list_display = ("created_at", "complaint_reference", "round", "answered_at", "satisfaction", "would_return")
+    list_filter = ("satisfaction", "would_return")
+    search_fields = ("comment",)
+    search_help_text = "Search by complaint reference (C-000123) or by the customer's comment."
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Survey]:
+        return super().get_queryset(request).filter(complaint__in=selectors.complaints_visible_to(request.user))
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Survey], bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return _search_by_reference(queryset, results, search_term, lookup="complaint_id"), may_have_duplicates
+
+    @admin.display(description="complaint", ordering="complaint_id")
+    def complaint_reference(self, survey: Survey) -> str:
+        return _complaint_reference(survey)
+
+
+@admin.register(ManagerDigest)
+class ManagerDigestAdmin(ReadOnlyAdminMixin, ManagerDigestAdminBase):
+    list_display = ("day", "recipient", "status", "attempts", "sent_at", "last_error")
+    list_filter = ("status",)
+    list_select_related = ("recipient",)
+    date_hierarchy = "day"
+    show_full_result_count = False

@@ -34,6 +34,9 @@ _MANAGER_PERMISSIONS = [
     ("recovery", "change_category"),
     ("recovery", "change_recoverypolicy"),
     ("customers", "change_organization"),
+    ("recovery", "view_reminder"),
+    ("recovery", "view_survey"),
+    ("recovery", "view_managerdigest"),
 ]
 
 STARTER_CATEGORIES = [
@@ -80,8 +83,25 @@ def ensure_roles(apps: Any) -> None:
         permissions = [
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
             for app_label, codename in wanted
+            if _model_exists(apps, app_label, codename)
         ]
         group.permissions.add(*permissions)
+
+
+def _model_exists(apps: Any, app_label: str, codename: str) -> bool:
+    """Return False for a model permission whose model a migration has not created yet.
+
+    An early migration runs this with the historical registry of its time; a later migration
+    calls `ensure_roles` again once the model exists.
+    """
+    action, _, model_name = codename.partition("_")
+    if action not in ("add", "change", "delete", "view"):
+        return True
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True
 
 
 def ensure_categories(apps: Any) -> None:

@@ -339,6 +339,7 @@ class EventKind(models.TextChoices):
     REMINDER_SENT = "reminder_sent", "Reminder sent"
     REMINDER_FAILED = "reminder_failed", "Reminder failed"
     AUTO_ESCALATED = "auto_escalated", "Escalated to managers (overdue)"
+    SURVEY_ANSWERED = "survey_answered", "Customer answered the survey"
 
 
 class ComplaintEvent(models.Model):
@@ -371,13 +372,14 @@ class ComplaintEvent(models.Model):
 
 
 class ReminderKind(models.TextChoices):
-    """What a reminder is about; the customer survey and the digest come later."""
+    """What a reminder is about (the managers' daily digest is a `ManagerDigest`, not a reminder)."""
 
     STEP_DUE_SOON = "step_due_soon", "Step due soon"
     STEP_OVERDUE = "step_overdue", "Step overdue"
     FOLLOW_UP_DUE = "follow_up_due", "Follow-up due"
     ESCALATION = "escalation", "Escalation to managers"
     ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement to the customer"
+    CUSTOMER_SURVEY = "customer_survey", "Follow-up survey to the customer"
 
 
 class ReminderStatus(models.TextChoices):
@@ -453,3 +455,76 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {format_reference(self.complaint_id)} ({self.get_status_display()})"
+
+
+SURVEY_COMMENT_MAX = 2_000
+
+
+class Survey(models.Model):
+    """The customer's follow-up survey for one round of a complaint: one invitation, answered at most once.
+
+    Created when the survey email is first rendered (`recovery.surveys`); the link carries a signed,
+    expiring token naming this row. The answer pre-fills the owner's follow-up step.
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="surveys")
+    round = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    would_return = models.BooleanField(null=True, blank=True, help_text="Would the customer come back to us?")
+    comment = models.TextField(blank=True, validators=[MaxLengthValidator(SURVEY_COMMENT_MAX), no_control_characters])
+
+    class Meta:
+        ordering = ["complaint", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "round"], name="survey_one_per_round"),
+            models.CheckConstraint(
+                condition=models.Q(satisfaction__isnull=True) | models.Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="survey_satisfaction_1_to_5",
+            ),
+            # Answered means a full answer; unanswered means none of it.
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=False, satisfaction__isnull=False, would_return__isnull=False)
+                | models.Q(answered_at__isnull=True, satisfaction__isnull=True, would_return__isnull=True, comment=""),
+                name="survey_answered_in_full",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "answered" if self.answered_at else "not answered"
+        return f"Survey for {format_reference(self.complaint_id)}, round {self.round} ({state})"
+
+
+class ManagerDigest(models.Model):
+    """One manager's daily digest email for one day: claimed with a lease and sent once, like a `Reminder`."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="The day the digest reports on the morning of.")
+    status = models.CharField(max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0, help_text="Claims plus retries; also the claim token.")
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "recipient"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="digest_one_per_manager_day"),
+            models.CheckConstraint(condition=models.Q(status__in=ReminderStatus.values), name="digest_status_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(status="claimed") | models.Q(lease_expires_at__isnull=False),
+                name="digest_claim_has_lease",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(status="sent") & models.Q(sent_at__isnull=False))
+                | (~models.Q(status="sent") & models.Q(sent_at__isnull=True)),
+                name="digest_sent_iff_sent_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.recipient} on {self.day:%Y-%m-%d} ({self.get_status_display()})"

@@ -28,9 +28,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from recovery import roles
+from recovery import roles, surveys
 from recovery.models import (
     STEPS,
     Complaint,
@@ -58,7 +59,7 @@ STEP_KINDS = (
     ReminderKind.FOLLOW_UP_DUE,
     ReminderKind.ESCALATION,
 )
-CUSTOMER_KINDS = (ReminderKind.ACKNOWLEDGEMENT,)
+CUSTOMER_KINDS = (ReminderKind.ACKNOWLEDGEMENT, ReminderKind.CUSTOMER_SURVEY)
 
 
 class ReminderDeliveryError(Exception):
@@ -140,6 +141,45 @@ def _cancel_customer_emails(complaint: Complaint) -> None:
     )
 
 
+def _schedule_survey(complaint: Complaint) -> None:
+    """Owe the customer the follow-up survey on the follow-up day, once per round.
+
+    Created when the complaint reaches its follow-up (if the customer may be emailed) and moved with
+    the follow-up's due time while unsent. Recording the follow-up early does not cancel it: the
+    customer's own answer is still wanted before the complaint is closed. Closing cancels it (a
+    survey months later about a settled complaint would be odd), and reopening starts a round with a
+    survey of its own (the earlier round's unsent one is cancelled in `reminders_reschedule`).
+    """
+    if complaint.stage == Stage.CLOSED:
+        Reminder.objects.filter(complaint=complaint, kind=ReminderKind.CUSTOMER_SURVEY, status__in=ACTIVE).update(
+            status=ReminderStatus.CANCELLED, lease_expires_at=None
+        )
+        return
+    if complaint.stage != Stage.FOLLOW_UP or complaint.step_due_at is None or not customer_may_be_emailed(complaint):
+        return
+    key = {"complaint": complaint, "kind": ReminderKind.CUSTOMER_SURVEY, "round": complaint.round}
+    row = Reminder.objects.select_for_update().filter(**key).first()
+    if row is None:
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    **key,
+                    step=Stage.FOLLOW_UP,
+                    due_at=complaint.step_due_at,
+                    recipient=None,
+                    recipient_email=complaint.customer.email,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+    elif row.status == ReminderStatus.CANCELLED or (
+        row.status == ReminderStatus.PENDING and row.due_at != complaint.step_due_at
+    ):
+        Reminder.objects.filter(pk=row.pk).update(
+            status=ReminderStatus.PENDING, due_at=complaint.step_due_at, lease_expires_at=None
+        )
+
+
 def reminders_reschedule(*, complaint: Complaint, now: datetime | None = None) -> None:
     """Make the complaint's reminders match its state: cancel the moot ones, create or re-address the rest.
 
@@ -148,6 +188,7 @@ def reminders_reschedule(*, complaint: Complaint, now: datetime | None = None) -
     """
     now = now or timezone.now()
     _cancel_customer_emails(complaint)
+    _schedule_survey(complaint)
     wanted = {(w.kind, w.step): w for w in _wanted(complaint, now=now)}
     existing = {
         (r.kind, r.step): r
@@ -157,7 +198,9 @@ def reminders_reschedule(*, complaint: Complaint, now: datetime | None = None) -
     }
 
     # Reminders of earlier rounds, or of steps/kinds no longer wanted, are moot.
-    moot = Q(complaint=complaint, status__in=ACTIVE, kind__in=STEP_KINDS) & ~Q(round=complaint.round)
+    moot = Q(complaint=complaint, status__in=ACTIVE, kind__in=(*STEP_KINDS, ReminderKind.CUSTOMER_SURVEY)) & ~Q(
+        round=complaint.round
+    )
     moot_keys = [r.pk for key, r in existing.items() if key not in wanted and r.status in ACTIVE]
     if moot_keys or complaint.round > 1:
         Reminder.objects.filter(moot | Q(pk__in=moot_keys)).update(
@@ -239,6 +282,7 @@ def _claim_batch(*, enqueue: Callable[[int, int], object], now: datetime, batch_
     due = Q(status=ReminderStatus.PENDING, due_at__lte=now) | Q(
         status=ReminderStatus.CLAIMED, lease_expires_at__lte=now
     )
+    _give_up_on_dying_sends(now)
     ids = list(
         Reminder.objects.select_for_update(skip_locked=True)
         .filter(due)
@@ -257,6 +301,29 @@ def _claim_batch(*, enqueue: Callable[[int, int], object], now: datetime, batch_
     return len(ids)
 
 
+def _give_up_on_dying_sends(now: datetime) -> None:
+    """Fail reminders whose lease ran out again after REMINDER_MAX_ATTEMPTS claims and retries.
+
+    A send that keeps killing its worker (or a message that keeps getting lost) would otherwise be
+    re-claimed every lease for ever; after the cap it is failed, with the reason on the timeline.
+    """
+    stuck = list(
+        Reminder.objects.select_for_update(skip_locked=True)
+        .filter(
+            status=ReminderStatus.CLAIMED,
+            lease_expires_at__lte=now,
+            attempts__gte=settings.REMINDER_MAX_ATTEMPTS,
+        )
+        .values_list("pk", "attempts")[:100]
+    )
+    for pk, attempts in stuck:
+        reminder_mark_failed(
+            reminder_id=pk,
+            attempt=attempts,
+            error=f"Gave up after {attempts} attempts: the send never finished (its worker kept stopping).",
+        )
+
+
 # --- delivering ---------------------------------------------------------------------------------
 
 
@@ -265,6 +332,8 @@ def _subject(reminder: Reminder, reference: str) -> str:
     step = Stage(reminder.step).label
     if reminder.kind == ReminderKind.ACKNOWLEDGEMENT:
         return f"We have your complaint, reference {reference}"
+    if reminder.kind == ReminderKind.CUSTOMER_SURVEY:
+        return f"How did we do? Two minutes about your complaint {reference}"
     if reminder.kind == ReminderKind.STEP_DUE_SOON:
         what = f"{step} is due soon"
     elif reminder.kind == ReminderKind.STEP_OVERDUE:
@@ -276,7 +345,11 @@ def _subject(reminder: Reminder, reference: str) -> str:
     return f"[CareDesk] {reference}: {what}"
 
 
-TEMPLATES = {ReminderKind.ESCALATION: "emails/escalation", ReminderKind.ACKNOWLEDGEMENT: "emails/acknowledgement"}
+TEMPLATES = {
+    ReminderKind.ESCALATION: "emails/escalation",
+    ReminderKind.ACKNOWLEDGEMENT: "emails/acknowledgement",
+    ReminderKind.CUSTOMER_SURVEY: "emails/survey",
+}
 
 
 def _apology_due(complaint: Complaint) -> datetime | None:
@@ -308,6 +381,11 @@ def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:
         apology_due = _apology_due(complaint)
         context["customer_name"] = complaint.customer.name
         context["apology_due"] = timezone.localtime(apology_due) if apology_due else None
+    if reminder.kind == ReminderKind.CUSTOMER_SURVEY:
+        survey = surveys.survey_invite(complaint=complaint)
+        context["customer_name"] = complaint.customer.name
+        context["survey_url"] = base + reverse("survey", args=[surveys.survey_token(survey)])
+        context["link_days"] = settings.SURVEY_LINK_DAYS
     template = TEMPLATES.get(ReminderKind(reminder.kind), "emails/reminder")
     message = EmailMultiAlternatives(
         subject=_subject(reminder, complaint.reference),
@@ -440,6 +518,16 @@ def reminder_mark_failed(*, reminder_id: int, attempt: int, error: str) -> bool:
     to = "the managers" if reminder.kind == ReminderKind.ESCALATION else None
     _event(reminder, EventKind.REMINDER_FAILED, to=to, error=error[:ERROR_MAX])
     return True
+
+
+def reminders_send_again(*, ids: list[int], now: datetime | None = None) -> int:
+    """Put failed reminders back in the queue, due now (an operator's choice after fixing the cause).
+
+    Only failed rows: a sent one stays sent, so this never doubles an email. Returns how many.
+    """
+    return Reminder.objects.filter(pk__in=ids, status=ReminderStatus.FAILED).update(
+        status=ReminderStatus.PENDING, due_at=now or timezone.now(), lease_expires_at=None
+    )
 
 
 def retry_countdown(retries: int) -> float:

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from customers.models import CustomerGroup
 from recovery import roles
-from recovery.models import OPEN_STAGES, STEPS, Complaint, ComplaintEvent, RecoveryAction
+from recovery.models import OPEN_STAGES, STEPS, Complaint, ComplaintEvent, RecoveryAction, Survey
 
 
 def complaints_visible_to(user: Any) -> QuerySet[Complaint]:
@@ -173,3 +173,13 @@ def categories_for(complaint: Complaint | None = None) -> QuerySet[Category]:
     if complaint is not None:
         condition |= Q(pk=complaint.category_id)
     return Category.objects.filter(condition).order_by("name")
+
+
+def complaint_survey(complaint: Complaint) -> Survey | None:
+    """Return the follow-up survey of the complaint's current round (answered or not), if one was sent.
+
+    A round's survey is sent on its follow-up day, so before the follow-up there is none to look for.
+    """
+    if complaint.stage not in (Stage.FOLLOW_UP, Stage.CLOSE, Stage.CLOSED):
+        return None
+    return Survey.objects.filter(complaint=complaint, round=complaint.round).first()

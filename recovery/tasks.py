@@ -16,7 +16,7 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 
-from recovery import reminders
+from recovery import digest, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -49,3 +49,34 @@ def send_reminder(self: Any, reminder_id: int, attempt: int) -> str:
             return "stale"
         # The retry carries the new claim token (attempts was bumped with the lease).
         raise self.retry(args=(reminder_id, attempt + 1), countdown=countdown, exc=exc) from exc
+
+
+# --- the managers' daily digest (recovery/digest.py) ---------------------------------------------
+
+
+@shared_task(ignore_result=True)
+def dispatch_manager_digests() -> int:
+    """Owe today's digests once the digest hour has come, claim the due ones, enqueue their sending."""
+    digest.digests_schedule()
+    return digest.digests_claim_due(enqueue=_enqueue_digest)
+
+
+def _enqueue_digest(digest_id: int, attempt: int) -> None:
+    send_manager_digest.delay(digest_id, attempt)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, ignore_result=True)
+def send_manager_digest(self: Any, digest_id: int, attempt: int) -> str:
+    """Send one claimed digest; retry SMTP/network errors with backoff, then give up and record why."""
+    try:
+        return digest.digest_deliver(digest_id=digest_id, attempt=attempt)
+    except reminders.ReminderDeliveryError as exc:
+        error = str(exc)
+        if self.request.retries >= settings.REMINDER_MAX_RETRIES:
+            failed = digest.digest_mark_failed(digest_id=digest_id, attempt=attempt, error=error)
+            return "failed" if failed else "stale"
+        countdown = reminders.retry_countdown(self.request.retries)
+        if not digest.digest_prepare_retry(digest_id=digest_id, attempt=attempt, error=error, countdown=countdown):
+            return "stale"
+        # The retry carries the new claim token (attempts was bumped with the lease).
+        raise self.retry(args=(digest_id, attempt + 1), countdown=countdown, exc=exc) from exc

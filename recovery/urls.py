@@ -19,4 +19,5 @@ urlpatterns = [
     path("complaints/<int:pk>/close/", detail.complaint_close, name="complaint_close"),
     path("complaints/<int:pk>/reopen/", detail.complaint_reopen, name="complaint_reopen"),
     path("complaints/<int:pk>/edit/", detail.complaint_edit, name="complaint_edit"),
+    path("complaints/<int:pk>/customer-emails/", detail.complaint_customer_emails, name="complaint_customer_emails"),
 ]

@@ -113,7 +113,7 @@ def test_consenting_customer_gets_one_acknowledgement_with_the_reference(
     assert "injected" not in text
     [event] = ComplaintEvent.objects.filter(complaint=c, kind=EventKind.REMINDER_SENT)
     assert (event.actor, event.payload["to"], event.payload["reminder"]) == (None, "dana@example.org", ACK)
-    assert "we have their complaint" in _describe(event, {}).text
+    assert "emailed the customer the acknowledgement" in _describe(event, {}).text
     for other in silent:
         assert not Reminder.objects.filter(complaint=other, kind=ACK).exclude(status=ReminderStatus.CANCELLED).exists()
         assert not ComplaintEvent.objects.filter(complaint=other, kind=EventKind.REMINDER_SENT).exists()

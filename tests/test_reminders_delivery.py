@@ -20,7 +20,7 @@ from django.utils import timezone
 from config.celery import app
 from customers.models import Customer
 from recovery import reminders, tasks
-from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus, Stage
+from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus, Stage, Survey
 from recovery.workflow import (
     complaint_apologize,
     complaint_atone,
@@ -124,6 +124,41 @@ def test_follow_up_day_sends_exactly_one_email(alice: Any, worker: None, smtp: S
     assert tasks.dispatch_due_reminders() == 0
     time.sleep(0.5)
     assert len(smtp.messages) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_the_follow_up_day_the_customer_gets_one_survey_whose_link_works_once(
+    alice: Any, worker: None, smtp: SmtpServer, client: Any
+) -> None:
+    start = timezone.now() - timedelta(days=7, hours=5)
+    customer = cast(Customer, CustomerFactory(name="Dana Day", email="dana@example.org", consents_to_contact=True))
+    c = log_complaint(user=alice, customer=customer, received_at=start)
+    c = complaint_apologize(complaint=c, user=alice, done_at=start + timedelta(hours=1))
+    c = complaint_reinstate(complaint=c, user=alice, note="New parcel sent", done_at=start + timedelta(hours=2))
+    c = complaint_empathize(complaint=c, user=alice, done_at=start + timedelta(hours=3))
+    c = complaint_atone(complaint=c, user=alice, kind="voucher", value="15", done_at=start + timedelta(hours=4))
+    Reminder.objects.filter(complaint=c, kind=ReminderKind.ACKNOWLEDGEMENT).delete()  # sent when logged
+
+    tasks.dispatch_due_reminders.delay()
+
+    messages = smtp.wait_for(2)  # the owner's follow-up reminder and the customer's survey
+    survey_reminder = Reminder.objects.get(complaint=c, kind=ReminderKind.CUSTOMER_SURVEY)
+    wait_until(lambda: Reminder.objects.get(pk=survey_reminder.pk).status == ReminderStatus.SENT)
+    [survey_email] = [m for m in messages if m.rcpt_tos == ("dana@example.org",)]
+    assert survey_email.subject == f"How did we do? Two minutes about your complaint {c.reference}"
+    text = survey_email.part("text/plain")
+    link = next(line for line in text.splitlines() if "/survey/" in line).strip()
+    path = link[link.index("/survey/") :]
+
+    assert client.get(path).status_code == 200
+    answered = client.post(path, {"satisfaction": "5", "would_return": "yes", "comment": "Lovely, thanks"})
+    assert answered.status_code == 302
+    assert "already have your answer" in client.post(path, {"satisfaction": "1", "would_return": "no"}).text
+    assert Survey.objects.get(complaint=c).satisfaction == 5
+
+    assert tasks.dispatch_due_reminders() == 0
+    time.sleep(0.5)
+    assert len(smtp.messages) == 2
 
 
 @pytest.mark.django_db(transaction=True)

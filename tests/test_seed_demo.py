@@ -24,8 +24,10 @@ from recovery.models import (
     ComplaintEvent,
     EventKind,
     RecoveryAction,
+    Reminder,
     Severity,
     Stage,
+    Survey,
 )
 
 UNFILLED_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -100,13 +102,23 @@ def test_it_creates_complaints_at_every_stage_and_in_every_variation(seeded):
     kinds = set(RecoveryAction.objects.exclude(atonement_kind="").values_list("atonement_kind", flat=True))
     assert len(kinds) >= 4
     events = set(ComplaintEvent.objects.values_list("kind", flat=True))
-    # Every kind of timeline line appears in the demo, except the reminder lines: only the send task
-    # writes those, when a worker delivers a due reminder (the seed runs no worker).
-    assert events == set(EventKind.values) - {
-        EventKind.REMINDER_SENT,
-        EventKind.REMINDER_FAILED,
-        EventKind.AUTO_ESCALATED,
-    }
+    # Every kind of timeline line appears in the demo, except those only a worker writes when it sends
+    # (the seed runs no worker); the survey emails count as sent, so their customers could answer.
+    assert events == set(EventKind.values) - {EventKind.REMINDER_FAILED, EventKind.AUTO_ESCALATED}
+
+
+def test_customers_whose_survey_went_out_have_mostly_answered(seeded):
+    answered = Survey.objects.filter(answered_at__isnull=False)
+    assert answered.count() >= 2
+    assert Survey.objects.filter(answered_at__isnull=True).exists()
+    for survey in answered.select_related("complaint"):
+        assert survey.complaint.stage == Stage.FOLLOW_UP
+        assert survey.answered_at is not None
+        assert survey.answered_at <= timezone.now()
+        reminder = Reminder.objects.get(complaint=survey.complaint, kind="customer_survey", round=survey.round)
+        assert reminder.status == "sent"
+        assert reminder.sent_at is not None
+        assert reminder.sent_at <= survey.answered_at
 
 
 def test_its_complaints_keep_the_workflow_invariants(seeded):
@@ -115,7 +127,10 @@ def test_its_complaints_keep_the_workflow_invariants(seeded):
     for action in RecoveryAction.objects.order_by("done_at", "pk"):
         actions[action.complaint_id].append(action)
     events = defaultdict(list)
-    for event in ComplaintEvent.objects.order_by("pk"):
+    # The workflow's own events, in the order written (emails sent and survey answers are added afterwards).
+    for event in ComplaintEvent.objects.exclude(kind__in=[EventKind.REMINDER_SENT, EventKind.SURVEY_ANSWERED]).order_by(
+        "pk"
+    ):
         events[event.complaint_id].append(event)
 
     for complaint in Complaint.objects.all():
@@ -190,3 +205,17 @@ def test_if_empty_only_prints_the_logins_once_there_are_complaints(seeded):
     assert bob.check_password("something-else")
     assert "alice" in out.getvalue()
     assert DEMO_PASSWORD in out.getvalue()
+
+
+def test_a_fresh_demo_does_not_email_every_customer_about_old_complaints(seeded):
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    old = Reminder.objects.filter(kind="acknowledgement", complaint__received_at__lte=an_hour_ago)
+    assert old.exists()
+    assert not old.exclude(status="sent").exists()
+    assert ComplaintEvent.objects.filter(kind=EventKind.REMINDER_SENT, payload__reminder="acknowledgement").count() == (
+        old.count()
+    )
+    closed_complaints = Complaint.objects.filter(stage=Stage.CLOSED)
+    assert not Reminder.objects.filter(
+        complaint__in=closed_complaints, kind="customer_survey", status__in=["pending", "claimed"]
+    ).exists()

@@ -144,6 +144,21 @@ class ReopenForm(VersionedForm):
         self.helper = _helper()
 
 
+class CustomerEmailsForm(VersionedForm):
+    """Switch this complaint's emails to the customer (acknowledgement, survey) on or off."""
+
+    enabled = forms.TypedChoiceField(
+        choices=[("on", "On"), ("off", "Off")],
+        coerce=lambda value: value == "on",
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose on or off.", "invalid_choice": "Choose on or off."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
 # The details a complaint's edit form changes: the ones the workflow lets anyone edit.
 EDIT_FIELDS = EDITABLE_FIELDS
 

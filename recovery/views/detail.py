@@ -32,8 +32,16 @@ from common.errors import DomainError
 from common.views import role_required
 from customers.models import GROUP_HELP, CustomerGroup
 from recovery import roles, selectors, workflow
-from recovery.forms.complaint import AssignForm, CloseForm, EditForm, EscalateForm, NoteForm, ReopenForm
-from recovery.forms.steps import STEP_FORMS, SkipForm, StepForm
+from recovery.forms.complaint import (
+    AssignForm,
+    CloseForm,
+    CustomerEmailsForm,
+    EditForm,
+    EscalateForm,
+    NoteForm,
+    ReopenForm,
+)
+from recovery.forms.steps import STEP_FORMS, FollowUpForm, SkipForm, StepForm
 from recovery.models import (
     SKIPPABLE_STEPS,
     STEPS,
@@ -46,11 +54,12 @@ from recovery.models import (
     RecoveryAction,
     Severity,
     Stage,
+    Survey,
 )
 from recovery.selectors import RecoveryProgress
 
 # The forms the page may offer, one slot each; a slot is empty when the user may not take that action.
-SLOTS = ("step", "skip", "note", "assign", "escalate", "close", "reopen", "edit")
+SLOTS = ("step", "skip", "note", "assign", "escalate", "close", "reopen", "edit", "emails")
 
 STEP_ACTIONS: dict[str, Callable[..., Complaint]] = {
     Stage.APOLOGIZE: workflow.complaint_apologize,
@@ -157,6 +166,14 @@ def _describe(event: ComplaintEvent, actions: Mapping[int, RecoveryAction]) -> T
         )
     if kind in (EventKind.REMINDER_SENT, EventKind.REMINDER_FAILED):
         return _describe_reminder(event, payload)
+    if kind == EventKind.SURVEY_ANSWERED:
+        come_back = "would come back" if payload.get("would_return") else "would not come back"
+        return TimelineEntry(
+            event,
+            f"The customer answered the follow-up survey: satisfaction {payload.get('satisfaction', '?')} of 5, "
+            f"{come_back}",
+            comment=str(payload.get("comment", "")),
+        )
     return TimelineEntry(event, f"{actor}: {event.get_kind_display()}")
 
 
@@ -167,6 +184,11 @@ REMINDER_WORDS = {
     "escalation": "“{step}” is still overdue and escalated it",
     "acknowledgement": "we have their complaint and what happens next",
 }
+# Emails to the customer are not reminders to them: the timeline says what was sent.
+CUSTOMER_EMAIL_WORDS = {
+    "acknowledgement": "the acknowledgement (reference and what happens next)",
+    "customer_survey": "the follow-up survey",
+}
 
 
 def _describe_reminder(event: ComplaintEvent, payload: dict[str, Any]) -> TimelineEntry:
@@ -175,6 +197,13 @@ def _describe_reminder(event: ComplaintEvent, payload: dict[str, Any]) -> Timeli
         step=_step_label(payload.get("step", ""))
     )
     to = str(payload.get("to", "")) or "the owner"
+    email = CUSTOMER_EMAIL_WORDS.get(str(payload.get("reminder", "")))
+    if email is not None:
+        if event.kind == EventKind.REMINDER_SENT:
+            return TimelineEntry(event, f"CareDesk emailed the customer {email} at {to}")
+        return TimelineEntry(
+            event, f"CareDesk could not email the customer {email} at {to}:", str(payload.get("error", ""))
+        )
     if event.kind == EventKind.REMINDER_SENT:
         return TimelineEntry(event, f"CareDesk reminded {to} that {about}")
     return TimelineEntry(
@@ -225,6 +254,7 @@ class Allowed:
     close: bool
     reopen: bool
     edit: bool
+    emails: bool
     handle: bool
     close_needs_manager: bool
 
@@ -243,6 +273,7 @@ class Allowed:
             close=handle and complaint.stage == Stage.CLOSE and not needs_manager,
             reopen=handle and complaint.stage == Stage.CLOSED,
             edit=handle,
+            emails=handle,
             handle=handle,
             close_needs_manager=needs_manager,
         )
@@ -270,6 +301,7 @@ def _build_form(
     complaint: Complaint,
     data: QueryDict | None = None,
     progress: RecoveryProgress | None = None,
+    survey: Survey | None = None,
 ) -> forms.Form | None:
     """Return the form for `slot`: bound to `data` when given, else blank for the complaint as it is now."""
     initial: dict[str, Any] = {"expected_version": complaint.version}
@@ -278,6 +310,11 @@ def _build_form(
     if slot == "step":
         step = data.get("step") if data is not None else complaint.stage
         form_class = STEP_FORMS.get(step or "") or STEP_FORMS.get(complaint.stage)
+        if form_class is FollowUpForm and survey is not None and survey.answered_at is not None:
+            # The customer's own survey answer is the starting point; the owner confirms it with them.
+            initial["satisfaction"] = str(survey.satisfaction)
+            initial["retained"] = "yes" if survey.would_return else "no"
+            initial["customer_comment"] = survey.comment
         return form_class(data, initial=initial, auto_id=ids) if form_class is not None else None
     if slot == "skip":
         initial["step"] = complaint.stage
@@ -300,6 +337,9 @@ def _build_form(
     if slot == "edit":
         initial.update(EditForm.initial_for(complaint))
         return EditForm(data, initial=initial, auto_id=ids, categories=selectors.categories_for(complaint))
+    if slot == "emails":
+        initial["enabled"] = "off" if complaint.customer_emails_enabled else "on"
+        return CustomerEmailsForm(data, initial=initial, auto_id=ids)
     raise ValueError(slot)
 
 
@@ -313,13 +353,14 @@ def _render(
     user = request.user
     bound = bound or {}
     progress = selectors.complaint_progress(complaint)
+    survey = selectors.complaint_survey(complaint)
     allowed = Allowed.for_user(user, complaint)
     page_forms: dict[str, forms.Form | None] = {}
     for slot in SLOTS:
         if slot in bound:
             page_forms[slot] = bound[slot]
         elif getattr(allowed, slot):
-            page_forms[slot] = _build_form(slot, user=user, complaint=complaint, progress=progress)
+            page_forms[slot] = _build_form(slot, user=user, complaint=complaint, progress=progress, survey=survey)
         else:
             page_forms[slot] = None
     is_htmx = bool(getattr(request, "htmx", False))
@@ -338,6 +379,8 @@ def _render(
         "timeline": [_describe(e, progress.actions_by_id) for e in selectors.complaint_timeline(complaint)],
         "forms": page_forms,
         "allowed": allowed,
+        "survey": survey,
+        "customer_reachable": bool(complaint.customer.consents_to_contact and complaint.customer.email),
     }
     template = "recovery/partials/detail_region.html" if is_htmx else "recovery/detail.html"
     return render(request, template, context)
@@ -542,3 +585,19 @@ def _edit(user: Any, complaint: Complaint, form: EditForm) -> str:
 def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct the complaint's details."""
     return _act(request, pk, slot="edit", perform=_edit)
+
+
+def _customer_emails(user: Any, complaint: Complaint, form: CustomerEmailsForm) -> str:
+    enabled = form.cleaned_data["enabled"]
+    workflow.complaint_set_customer_emails(
+        complaint=complaint, user=user, enabled=enabled, expected_version=form.cleaned_data["expected_version"]
+    )
+    if enabled:
+        return "Emails to the customer are on for this complaint."
+    return "Emails to the customer are off for this complaint; any not yet sent are cancelled."
+
+
+@role_required(roles.can_work)
+def complaint_customer_emails(request: HttpRequest, pk: int) -> HttpResponse:
+    """Switch this complaint's emails to the customer on or off."""
+    return _act(request, pk, slot="emails", perform=_customer_emails)

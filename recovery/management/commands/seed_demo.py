@@ -35,7 +35,7 @@ from django.utils import timezone
 from common.errors import DomainError
 from customers.models import Customer, CustomerGroup, Organization
 from customers.services import customer_create, organization_get_or_create
-from recovery import demo_text, workflow
+from recovery import demo_text, surveys, workflow
 from recovery.bootstrap import FRONT_LINE, MANAGERS, ensure_starter_data
 from recovery.demo_text import Story
 from recovery.models import (
@@ -48,6 +48,9 @@ from recovery.models import (
     EventKind,
     RecoveryAction,
     RecoveryPolicy,
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
     Severity,
     Stage,
 )
@@ -198,7 +201,10 @@ class Command(BaseCommand):
     def _seed(self, staff: Staff, *, started: float) -> None:
         rng = random.Random(SEED)
         customers = seed_customers(rng, staff=staff)
-        complaints = seed_complaints(rng, staff=staff, customers=customers, now=timezone.now())
+        now = timezone.now()
+        complaints = seed_complaints(rng, staff=staff, customers=customers, now=now)
+        mark_acknowledgements_sent(now=now)
+        seed_surveys(rng, now=now)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -388,6 +394,86 @@ def seed_complaints(
         events.extend(_backdated_events(complaint, times))
     ComplaintEvent.objects.bulk_update(events, ["created_at", "payload"], batch_size=500)
     return len(specs)
+
+
+def mark_acknowledgements_sent(*, now: datetime) -> int:
+    """Count the acknowledgements of complaints received before the last hour as sent when they came in.
+
+    The seed runs no worker; without this, the first start would email every demo customer at once
+    about complaints they made months ago. The last hour's still go out, so a demo shows one land.
+    """
+    due = list(
+        Reminder.objects.filter(
+            kind=ReminderKind.ACKNOWLEDGEMENT,
+            status=ReminderStatus.PENDING,
+            complaint__received_at__lte=now - timedelta(hours=1),
+        ).select_related("complaint")
+    )
+    events = []
+    for reminder in due:
+        complaint = reminder.complaint
+        reminder.status = ReminderStatus.SENT
+        reminder.sent_at = complaint.received_at + timedelta(minutes=1)
+        events.append(
+            ComplaintEvent(
+                complaint=complaint,
+                kind=EventKind.REMINDER_SENT,
+                created_at=reminder.sent_at,
+                stage_before=Stage.APOLOGIZE,
+                stage_after=Stage.APOLOGIZE,
+                payload={"reminder": reminder.kind, "step": reminder.step, "to": reminder.recipient_email},
+            )
+        )
+    Reminder.objects.bulk_update(due, ["status", "sent_at"], batch_size=500)
+    ComplaintEvent.objects.bulk_create(events, batch_size=500)
+    return len(due)
+
+
+def seed_surveys(rng: random.Random, *, now: datetime) -> int:
+    """Let most customers whose follow-up survey went out already have answered it; return how many.
+
+    Only complaints waiting for their follow-up: there the answer shows on the page and fills in the
+    follow-up form, which is what a demo should show. The survey email counts as sent on the
+    follow-up day (the seed runs no worker); the answer goes through `surveys.survey_answer`.
+    """
+    due = (
+        Reminder.objects.filter(
+            kind=ReminderKind.CUSTOMER_SURVEY,
+            status=ReminderStatus.PENDING,
+            due_at__lte=now - timedelta(hours=2),
+            complaint__stage=Stage.FOLLOW_UP,
+        )
+        .select_related("complaint", "complaint__customer", "complaint__owner")
+        .order_by("pk")
+    )
+    answered = 0
+    for reminder in due:
+        complaint = reminder.complaint
+        Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.SENT, sent_at=reminder.due_at)
+        ComplaintEvent.objects.create(
+            complaint=complaint,
+            kind=EventKind.REMINDER_SENT,
+            created_at=reminder.due_at,
+            stage_before=complaint.stage,
+            stage_after=complaint.stage,
+            payload={"reminder": ReminderKind.CUSTOMER_SURVEY, "step": Stage.FOLLOW_UP, "to": reminder.recipient_email},
+        )
+        survey = surveys.survey_invite(complaint=complaint)
+        if rng.random() < 0.25:
+            continue  # not everyone answers
+        score = rng.choice([5, 5, 4, 4, 4, 3, 2])
+        colleague = (complaint.owner.first_name or complaint.owner.get_username()) if complaint.owner else "the team"
+        comment = rng.choice(demo_text.CUSTOMER_COMMENTS[score]).format(colleague=colleague)
+        at = min(reminder.due_at + timedelta(hours=rng.uniform(1, 30)), now - timedelta(minutes=30))
+        surveys.survey_answer(
+            token=surveys.survey_token(survey),
+            satisfaction=score,
+            would_return=rng.random() < demo_text.RETENTION_BY_SATISFACTION[score],
+            comment=comment,
+            now=at,
+        )
+        answered += 1
+    return answered
 
 
 def _weighted(rng: random.Random, weights: dict[Any, int]) -> Any:
@@ -646,7 +732,8 @@ def _schedule(
     if spec.final_stage == Stage.CLOSED:
         idle = timedelta(seconds=rng.uniform(0, max(0.0, (HISTORY - duration).total_seconds())))
     elif spec.final_stage == Stage.FOLLOW_UP:
-        idle = timedelta(days=rng.uniform(0, policies[spec.severity].days_to_follow_up * 1.2))
+        # About half are on or past their follow-up day, so their customers have had the survey.
+        idle = timedelta(days=rng.uniform(0.2, 1.6) * policies[spec.severity].days_to_follow_up)
     else:
         idle = _hours(rng, 0.1, 36) if rng.random() < 0.8 else timedelta(days=rng.uniform(2, 12))
     idle = min(idle, max(timedelta(0), HISTORY - duration))

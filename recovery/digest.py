@@ -1,0 +1,413 @@
+"""The managers' daily digest: what it says, when it is owed, claiming and delivering it.
+
+Same shape as `recovery.reminders`: the database is the source of truth, the broker only carries
+"send this now". From `DIGEST_HOUR` (local time) on day D, `digests_schedule` writes one
+`ManagerDigest(recipient, day=D)` per manager with an address; the unique (recipient, day) is the
+guard against a second digest, however often the beat task runs. `digests_claim_due` claims them
+with a lease and hands each to the send task after commit; `digest_deliver` renders the digest at
+send time, sends it, and marks it sent only while it still holds the claim (`attempts` is the claim
+token). A digest is about no single complaint, so it writes no timeline events.
+
+Nothing here imports Celery: the tasks in `recovery.tasks` are thin wrappers.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Greatest
+from django.template.loader import render_to_string
+from django.utils import dateformat, timezone
+
+from recovery import roles
+from recovery.models import (
+    STEPS,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    ManagerDigest,
+    Outcome,
+    ReminderStatus,
+    Stage,
+)
+from recovery.reminders import ERROR_MAX, ReminderDeliveryError
+
+logger = logging.getLogger(__name__)
+
+# Each section lists at most this many complaints; the count says how many there are in all.
+ROWS_SHOWN = 20
+# "Escalated recently" means within this long before the digest is built.
+RECENT_ESCALATION = timedelta(hours=24)
+ACTIVE = (ReminderStatus.PENDING, ReminderStatus.CLAIMED)
+
+
+# --- content ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestRow:
+    """One complaint as a section lists it; `detail` is built here from safe fields (times, labels)."""
+
+    reference: str
+    url: str
+    customer_name: str
+    step_label: str
+    owner_name: str
+    detail: str
+    is_new: bool = False
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    count: int
+    rows: list[DigestRow]
+
+    @property
+    def more(self) -> int:
+        """How many complaints the section counts but does not list."""
+        return max(self.count - len(self.rows), 0)
+
+
+@dataclass(frozen=True)
+class DigestContent:
+    """Everything one day's digest says; the same for every manager."""
+
+    day: date
+    now: datetime
+    overdue: DigestSection
+    overdue_url: str
+    escalations: DigestSection
+    escalated_open: int
+    escalated_recently: int
+    escalated_url: str
+    follow_ups: DigestSection
+    outcomes: DigestSection
+    retained: int
+    lost: int
+
+
+def _start_of(day: date) -> datetime:
+    """Return local midnight at the start of `day`, as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _site() -> str:
+    return str(settings.SITE_URL).rstrip("/")
+
+
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def _when(moment: datetime) -> str:
+    return dateformat.format(timezone.localtime(moment), "D j M H:i")
+
+
+def _duration(span: timedelta) -> str:
+    """Return a span as '2 d 3 h', '5 h 10 min' or '12 min'."""
+    minutes = max(int(span.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"
+
+
+def _row(complaint: Complaint, detail: str, *, is_new: bool = False) -> DigestRow:
+    return DigestRow(
+        reference=complaint.reference,
+        url=f"{_site()}/complaints/{complaint.pk}/",
+        # One line, whatever was typed: the plain-text part lists one complaint per line.
+        customer_name=" ".join(complaint.customer.name.split()),
+        step_label=complaint.get_stage_display(),
+        owner_name=_name(complaint.owner),
+        detail=detail,
+        is_new=is_new,
+    )
+
+
+def _rows_of(queryset: QuerySet[Complaint]) -> list[Complaint]:
+    return list(queryset.select_related("customer", "owner")[:ROWS_SHOWN])
+
+
+def _overdue(now: datetime) -> DigestSection:
+    overdue = Complaint.objects.filter(stage__in=STEPS, step_due_at__lt=now)
+    count = overdue.count()
+    rows = _rows_of(overdue.order_by("step_due_at", "pk")) if count else []
+    return DigestSection(
+        count=count,
+        rows=[_row(c, f"overdue by {_duration(now - c.step_due_at)}") for c in rows if c.step_due_at is not None],
+    )
+
+
+def _escalations(now: datetime) -> tuple[DigestSection, int, int]:
+    """Return the open escalated complaints and those escalated in the last 24 h, newest escalation first."""
+    since = now - RECENT_ESCALATION
+    automatic = ComplaintEvent.objects.filter(
+        complaint=OuterRef("pk"), kind=EventKind.AUTO_ESCALATED, created_at__gte=since, created_at__lte=now
+    )
+    complaints = Complaint.objects.annotate(
+        auto_recent=Exists(automatic),
+        auto_at=Subquery(automatic.order_by("-created_at").values("created_at")[:1]),
+    )
+    open_escalated = Q(escalated_at__isnull=False) & ~Q(stage=Stage.CLOSED)
+    recent = Q(escalated_at__gte=since, escalated_at__lte=now) | Q(auto_recent=True)
+    section = complaints.filter(open_escalated | recent)
+    counts = section.aggregate(
+        total=Count("pk"), open=Count("pk", filter=open_escalated), recent=Count("pk", filter=recent)
+    )
+    rows: list[DigestRow] = []
+    if counts["total"]:
+        latest = Greatest("escalated_at", "auto_at")  # PostgreSQL's GREATEST skips NULLs
+        found = _rows_of(
+            section.select_related("escalated_to")
+            .alias(latest=latest)
+            .order_by(F("latest").desc(nulls_last=True), "pk")
+        )
+        for c in found:
+            manual_recent = c.escalated_at is not None and since <= c.escalated_at <= now
+            auto_at: datetime | None = getattr(c, "auto_at", None)
+            if auto_at is not None and (c.escalated_at is None or auto_at > c.escalated_at):
+                detail = f"escalated automatically (overdue) {_when(auto_at)}"
+            elif c.escalated_at is not None:
+                detail = f"escalated to {_name(c.escalated_to)} {_when(c.escalated_at)}"
+            else:
+                detail = "escalated"
+            if c.stage == Stage.CLOSED:
+                detail += ", since closed"
+            rows.append(_row(c, detail, is_new=manual_recent or auto_at is not None))
+    return DigestSection(count=counts["total"], rows=rows), counts["open"], counts["recent"]
+
+
+def _follow_ups(day: date) -> DigestSection:
+    due = Complaint.objects.filter(
+        stage=Stage.FOLLOW_UP, step_due_at__gte=_start_of(day), step_due_at__lt=_start_of(day + timedelta(days=1))
+    )
+    count = due.count()
+    rows = _rows_of(due.order_by("step_due_at", "pk")) if count else []
+    return DigestSection(
+        count=count,
+        rows=[_row(c, f"due {_when(c.step_due_at)}") for c in rows if c.step_due_at is not None],
+    )
+
+
+def _outcomes(day: date) -> tuple[DigestSection, int, int]:
+    """Return the complaints closed during the day before `day` (local), with retained and lost counts."""
+    closed = Complaint.objects.filter(
+        stage=Stage.CLOSED, closed_at__gte=_start_of(day - timedelta(days=1)), closed_at__lt=_start_of(day)
+    )
+    counts = closed.aggregate(
+        total=Count("pk"),
+        retained=Count("pk", filter=Q(outcome=Outcome.RETAINED)),
+        lost=Count("pk", filter=Q(outcome=Outcome.LOST)),
+    )
+    rows = _rows_of(closed.order_by("closed_at", "pk")) if counts["total"] else []
+    section = DigestSection(
+        count=counts["total"],
+        rows=[_row(c, f"{c.get_outcome_display()}, closed {_when(c.closed_at)}") for c in rows if c.closed_at],
+    )
+    return section, counts["retained"], counts["lost"]
+
+
+def digest_content(*, day: date, now: datetime | None = None) -> DigestContent:
+    """Return what the digest for the morning of `day` says, as of `now`, in a fixed number of queries."""
+    now = now or timezone.now()
+    escalations, escalated_open, escalated_recently = _escalations(now)
+    outcomes, retained, lost = _outcomes(day)
+    return DigestContent(
+        day=day,
+        now=now,
+        overdue=_overdue(now),
+        # The complaint list's own filters, so the link shows exactly the complaints meant.
+        overdue_url=f"{_site()}/complaints/?overdue=on&sort=due",
+        escalations=escalations,
+        escalated_open=escalated_open,
+        escalated_recently=escalated_recently,
+        escalated_url=f"{_site()}/complaints/?escalated=on&stage=open",
+        follow_ups=_follow_ups(day),
+        outcomes=outcomes,
+        retained=retained,
+        lost=lost,
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def digest_subject(content: DigestContent) -> str:
+    """Build the subject from the date and counts only: never text a person typed."""
+    day = dateformat.format(content.day, "D j M")
+    return (
+        f"[CareDesk] Daily digest for {day}: {content.overdue.count} overdue, "
+        f"{_plural(content.escalations.count, 'escalation')}"
+    )
+
+
+def digest_message(content: DigestContent, *, digest: ManagerDigest) -> EmailMultiAlternatives:
+    """Return the email for one manager's digest (plain text and HTML from templates/emails/digest.*)."""
+    context: dict[str, Any] = {
+        "digest": content,
+        "day": content.day,
+        "recipient_name": _name(digest.recipient),
+        "site_url": _site(),
+    }
+    message = EmailMultiAlternatives(
+        subject=digest_subject(content),
+        body=render_to_string("emails/digest.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[digest.recipient.email],
+        # Lets an operator (and the tests) tie a delivered email to its row, e.g. to spot a duplicate.
+        headers={"X-CareDesk-Digest": str(digest.pk)},
+    )
+    message.attach_alternative(render_to_string("emails/digest.html", context), "text/html")
+    return message
+
+
+# --- scheduling --------------------------------------------------------------------------------------
+
+
+def _digest_hour() -> int:
+    hour = int(settings.DIGEST_HOUR)
+    if not 0 <= hour <= 23:
+        raise ImproperlyConfigured(f"DIGEST_HOUR must be from 0 to 23; got {hour}.")
+    return hour
+
+
+def _recipients() -> QuerySet[Any]:
+    """The managers a digest goes to: active, with the role, with an address."""
+    return roles.managers().exclude(email="")
+
+
+@transaction.atomic
+def digests_schedule(*, now: datetime | None = None) -> int:
+    """Owe today's digest to every manager once the digest hour has come; cancel earlier days' unsent ones.
+
+    Safe to run any number of times: the unique (recipient, day) keeps one digest per manager and day.
+    Returns how many managers today's digest is owed to (0 before the digest hour).
+    """
+    local = timezone.localtime(now or timezone.now())
+    today = local.date()
+    # A digest about an earlier day is moot once a new day has begun.
+    ManagerDigest.objects.filter(day__lt=today, status__in=ACTIVE).update(
+        status=ReminderStatus.CANCELLED, lease_expires_at=None
+    )
+    if local.hour < _digest_hour():
+        return 0
+    recipients = list(_recipients().values_list("pk", flat=True))
+    ManagerDigest.objects.bulk_create(
+        [ManagerDigest(recipient_id=pk, day=today) for pk in recipients], ignore_conflicts=True
+    )
+    return len(recipients)
+
+
+# --- claiming -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def digests_claim_due(*, enqueue: Callable[[int, int], object], now: datetime | None = None) -> int:
+    """Claim today's pending digests (and claims whose lease ran out); enqueue each after commit.
+
+    Rows another scanner holds are skipped, never waited for. Returns how many were claimed.
+    """
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    due = Q(status=ReminderStatus.PENDING) | Q(status=ReminderStatus.CLAIMED, lease_expires_at__lte=now)
+    ids = list(
+        ManagerDigest.objects.select_for_update(skip_locked=True)
+        .filter(due, day=today)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: settings.REMINDER_BATCH_SIZE]
+    )
+    if not ids:
+        return 0
+    ManagerDigest.objects.filter(pk__in=ids).update(
+        status=ReminderStatus.CLAIMED,
+        lease_expires_at=now + timedelta(seconds=settings.REMINDER_LEASE_SECONDS),
+        attempts=F("attempts") + 1,
+    )
+    for pk, attempts in ManagerDigest.objects.filter(pk__in=ids).values_list("pk", "attempts"):
+        transaction.on_commit(partial(enqueue, pk, attempts))
+    return len(ids)
+
+
+# --- delivering ----------------------------------------------------------------------------------------
+
+
+def _held(digest_id: int, attempt: int) -> Q:
+    """The row as this task claimed it: still claimed, with the claim token it was given."""
+    return Q(pk=digest_id, status=ReminderStatus.CLAIMED, attempts=attempt)
+
+
+def _cancel(digest_id: int, attempt: int) -> str:
+    cancelled = ManagerDigest.objects.filter(_held(digest_id, attempt)).update(
+        status=ReminderStatus.CANCELLED, lease_expires_at=None
+    )
+    return "cancelled" if cancelled == 1 else "stale"
+
+
+def digest_deliver(*, digest_id: int, attempt: int) -> str:
+    """Send one claimed digest and mark it sent; return what happened.
+
+    'stale' when the claim is no longer ours (cancelled, re-claimed, already sent, or the lease ran out);
+    'cancelled' when it is moot (an earlier day, or the recipient no longer manages or has no address);
+    'sent' when delivered and recorded. Raises ReminderDeliveryError on SMTP or network trouble, to retry.
+    """
+    now = timezone.now()
+    digest = (
+        ManagerDigest.objects.select_related("recipient")
+        .filter(_held(digest_id, attempt), lease_expires_at__gt=now)
+        .first()
+    )
+    if digest is None:
+        return "stale"
+    if digest.day != timezone.localtime(now).date():
+        return _cancel(digest_id, attempt)
+    if not _recipients().filter(pk=digest.recipient_id).exists():
+        # Lost the role, was deactivated or removed their address since the digest was owed.
+        return _cancel(digest_id, attempt)
+    message = digest_message(digest_content(day=digest.day, now=now), digest=digest)
+    try:
+        message.send(fail_silently=False)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise ReminderDeliveryError(f"{type(exc).__name__}: {exc}"[:ERROR_MAX]) from exc
+    # Nothing between the server's acceptance and this UPDATE: the window for a duplicate stays tiny.
+    updated = ManagerDigest.objects.filter(_held(digest_id, attempt)).update(
+        status=ReminderStatus.SENT, sent_at=timezone.now(), lease_expires_at=None, last_error=""
+    )
+    if updated != 1:
+        logger.warning("Digest %s was sent but its claim was taken meanwhile (attempt %s).", digest_id, attempt)
+        return "stale"
+    return "sent"
+
+
+def digest_prepare_retry(*, digest_id: int, attempt: int, error: str, countdown: float) -> bool:
+    """Record the error and keep the claim through the backoff; return False when the claim is gone."""
+    lease = timedelta(seconds=countdown + settings.REMINDER_LEASE_SECONDS)
+    updated = ManagerDigest.objects.filter(_held(digest_id, attempt)).update(
+        attempts=F("attempts") + 1, last_error=error[:ERROR_MAX], lease_expires_at=timezone.now() + lease
+    )
+    return updated == 1
+
+
+def digest_mark_failed(*, digest_id: int, attempt: int, error: str) -> bool:
+    """Give up on a digest, with the reason on the row and in the log."""
+    updated = ManagerDigest.objects.filter(_held(digest_id, attempt)).update(
+        status=ReminderStatus.FAILED, lease_expires_at=None, last_error=error[:ERROR_MAX]
+    )
+    if updated == 1:
+        logger.warning("Digest %s failed (attempt %s): %s", digest_id, attempt, error[:ERROR_MAX])
+    return updated == 1
