@@ -38,11 +38,13 @@ if _BROKER_BASE.startswith("redis://") and _XDIST_NUMBER.isdigit() and _BROKER_D
     # Celery reads CELERY_BROKER_URL from the environment before the Django settings.
     os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 
-# The cache (survey rate limits) is real Redis too, DB 0–7 by xdist process, flushed by an autouse fixture.
+# The cache (rate limits, dashboard figures) is real Redis too, eight DBs below the process's broker DB
+# (broker 15 → cache 7, 14 → 6, …), so test runs that use different brokers never share a cache.
+_CACHE_DB = (int(os.environ["CELERY_BROKER_URL"].rpartition("/")[2] or 15) - 8) % 16
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": f"redis://127.0.0.1:6379/{int(_XDIST_NUMBER) % 8 if _XDIST_NUMBER.isdigit() else 0}",
+        "LOCATION": f"redis://127.0.0.1:6379/{_CACHE_DB}",
     }
 }
 
