@@ -1,6 +1,6 @@
 """Start the web server, a Celery worker and beat together for local use.
 
-Ctrl-C stops all three. The worker embeds beat (-B), which is right for one
+Ctrl-C (or SIGTERM to this process) stops all three. The worker embeds beat (-B), which is right for one
 machine; production runs beat once, as its own process (see the README).
 """
 
@@ -13,7 +13,13 @@ import sys
 import time
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    # SIGTERM would otherwise end this process at once and leave the worker and beat running.
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _interrupt)
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     python = sys.executable
