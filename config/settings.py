@@ -62,6 +62,9 @@ MIDDLEWARE = [
     # Last, as django-axes requires: locks out repeated failed sign-ins.
     "axes.middleware.AxesMiddleware",
 ]
+if env_bool("QUERY_COUNT_HEADERS", False):
+    # Opt-in (make bench): X-Query-Count and Server-Timing on every response. First, so it times the rest.
+    MIDDLEWARE.insert(0, "common.middleware.QueryCountMiddleware")
 
 ROOT_URLCONF = "config.urls"
 
@@ -250,6 +253,14 @@ if DIGEST_HOUR > 23:
 SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 14, minimum=1)
 # Requests per client address to the public survey pages (django-ratelimit's "N/period" syntax).
 SURVEY_RATE_LIMIT = env_str("SURVEY_RATE_LIMIT", "30/m")
+
+# --- Managers' dashboard -----------------------------------------------------------------
+# Computed figures are cached this long (keyed by the filters); the page never shows older than 5 minutes.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0)
+if DASHBOARD_CACHE_SECONDS > 300:
+    raise ImproperlyConfigured(f"DASHBOARD_CACHE_SECONDS must be at most 300; got {DASHBOARD_CACHE_SECONDS}.")
+# Each lost customer tells about this many people (an estimate shown as such on the dashboard).
+WORD_OF_MOUTH_FACTOR = env_int("WORD_OF_MOUTH_FACTOR", 10, minimum=0)
 
 # --- Cache ---------------------------------------------------------------------------------
 # Holds the survey pages' rate-limit counters. The embedded default is in-process memory (one

@@ -13,15 +13,17 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower, Trim
 from django.http import HttpRequest
 from django.utils import timezone
 
 from customers.models import CustomerGroup
 from recovery import roles
 from recovery.forms.lists import ComplaintFilterForm
-from recovery.models import OPEN_STAGES, SUMMARY_MAX, Category, Complaint, Severity, Stage
+from recovery.models import NOTE_MAX, OPEN_STAGES, SUMMARY_MAX, Category, Complaint, Outcome, Severity, Stage
 from recovery.search import search_complaints
+from recovery.selectors import REPEAT_WINDOW
 
 ANY_OPEN = "open"
 STAGE_CHOICES = [(ANY_OPEN, "Any open stage"), *Stage.choices]
@@ -48,6 +50,33 @@ def _owners(request: HttpRequest | None) -> QuerySet[Any]:
 def _start_of(day: date) -> datetime:
     """Return local midnight at the start of `day`, as an aware datetime."""
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# The definitions the dashboard counts with too (recovery.dashboard), so a figure and its list agree.
+def is_repeat() -> Exists:
+    """Return "the customer had another complaint received in the REPEAT_WINDOW before this one".
+
+    An EXISTS per row that the index on (customer, received_at) answers with one probe.
+    """
+    earlier = Complaint.objects.filter(
+        customer_id=OuterRef("customer_id"),
+        received_at__lt=OuterRef("received_at"),
+        received_at__gte=OuterRef("received_at") - REPEAT_WINDOW,
+    )
+    return Exists(earlier)
+
+
+def open_at(moment: datetime) -> Q:
+    """Return "received before `moment` and not closed before it" (a reopened complaint counts from receipt)."""
+    return Q(received_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
+
+
+def normalised_cause() -> Lower:
+    """Return the root cause as compared and grouped: lower-cased, without outer spaces."""
+    return Lower(Trim("root_cause"))
+
+
+REPEAT_CHOICES = [("yes", "Repeat complaints only")]
 
 
 class ComplaintFilter(django_filters.FilterSet):
@@ -79,6 +108,35 @@ class ComplaintFilter(django_filters.FilterSet):
         method="filter_received_to",
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
+    closed_from = django_filters.DateFilter(
+        label="Closed from",
+        method="filter_closed_from",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    closed_to = django_filters.DateFilter(
+        label="Closed to",
+        method="filter_closed_to",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    outcome = django_filters.ChoiceFilter(label="Outcome", choices=Outcome.choices, empty_label="Any outcome")
+    repeat = django_filters.ChoiceFilter(
+        label="Repeat complaints",
+        choices=REPEAT_CHOICES,
+        method="filter_repeat",
+        empty_label="Any",
+        help_text="The customer complained before, within 90 days.",
+    )
+    cause = django_filters.CharFilter(
+        label="Root cause",
+        method="filter_cause",
+        max_length=NOTE_MAX,
+        help_text="The whole root cause, as recorded (upper/lower case and outer spaces do not matter).",
+    )
+    open_on = django_filters.DateFilter(
+        label="Open at the end of",
+        method="filter_open_on",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
     overdue = django_filters.BooleanFilter(label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput)
     escalated = django_filters.BooleanFilter(
         label="Escalated only", method="filter_escalated", widget=forms.CheckboxInput
@@ -105,6 +163,22 @@ class ComplaintFilter(django_filters.FilterSet):
     def filter_received_to(self, queryset: QuerySet[Complaint], name: str, value: date) -> QuerySet[Complaint]:
         # The form keeps dates before the year 3000, so the day after always exists.
         return queryset.filter(received_at__lt=_start_of(value + timedelta(days=1)))
+
+    def filter_closed_from(self, queryset: QuerySet[Complaint], name: str, value: date) -> QuerySet[Complaint]:
+        return queryset.filter(closed_at__gte=_start_of(value))
+
+    def filter_closed_to(self, queryset: QuerySet[Complaint], name: str, value: date) -> QuerySet[Complaint]:
+        return queryset.filter(closed_at__lt=_start_of(value + timedelta(days=1)))
+
+    def filter_repeat(self, queryset: QuerySet[Complaint], name: str, value: str) -> QuerySet[Complaint]:
+        return queryset.filter(is_repeat()) if value else queryset
+
+    def filter_cause(self, queryset: QuerySet[Complaint], name: str, value: str) -> QuerySet[Complaint]:
+        cause = value.strip().lower()
+        return queryset.alias(cause=normalised_cause()).filter(cause=cause) if cause else queryset
+
+    def filter_open_on(self, queryset: QuerySet[Complaint], name: str, value: date) -> QuerySet[Complaint]:
+        return queryset.filter(open_at(_start_of(value + timedelta(days=1))))
 
     def filter_overdue(self, queryset: QuerySet[Complaint], name: str, value: bool) -> QuerySet[Complaint]:
         return queryset.filter(stage__in=OPEN_STAGES, step_due_at__lt=timezone.now()) if value else queryset

@@ -269,6 +269,9 @@ class RecoveryAction(models.Model):
     step = models.CharField(max_length=12, choices=[(s.value, s.label) for s in STEPS])
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     done_at = models.DateTimeField()
+    due_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the step was due when it was recorded; on time means done_at ≤ due_at."
+    )
     note = models.TextField(
         "what was said or done", blank=True, validators=[MaxLengthValidator(NOTE_MAX), no_control_characters]
     )

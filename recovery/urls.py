@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from recovery.views import detail, lists, log
+from recovery.views import dashboard, detail, exports, lists, log
 
 urlpatterns = [
     path("queue/", lists.my_queue, name="my_queue"),
     path("complaints/", lists.complaint_list, name="complaint_list"),
+    path("complaints/export.csv", exports.complaint_list_csv, name="complaint_list_csv"),
     path("complaints/new/", log.complaint_log, name="complaint_log"),
     path("complaints/<int:pk>/", detail.complaint_detail, name="complaint_detail"),
     path("complaints/<int:pk>/step/", detail.complaint_step, name="complaint_step"),
@@ -20,4 +21,7 @@ urlpatterns = [
     path("complaints/<int:pk>/reopen/", detail.complaint_reopen, name="complaint_reopen"),
     path("complaints/<int:pk>/edit/", detail.complaint_edit, name="complaint_edit"),
     path("complaints/<int:pk>/customer-emails/", detail.complaint_customer_emails, name="complaint_customer_emails"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/handlers.csv", dashboard.dashboard_handlers_csv, name="dashboard_handlers_csv"),
+    path("dashboard/review/", dashboard.dashboard_review, name="dashboard_review"),
 ]

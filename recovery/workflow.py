@@ -277,6 +277,7 @@ def _complete_step(
         step=step,
         done_by=user,
         done_at=when,
+        due_at=locked.step_due_at,  # the step's due time as it stood (the stage is `step`, checked above)
         note=clean_note,
         minutes_spent=minutes_spent,
         skipped=skipped,

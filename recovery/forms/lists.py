@@ -55,11 +55,21 @@ class ComplaintFilterForm(forms.Form):
     def clean_received_to(self) -> date | None:
         return self._check_date("received_to")
 
+    def clean_closed_from(self) -> date | None:
+        return self._check_date("closed_from")
+
+    def clean_closed_to(self) -> date | None:
+        return self._check_date("closed_to")
+
+    def clean_open_on(self) -> date | None:
+        return self._check_date("open_on")
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        start, end = cleaned.get("received_from"), cleaned.get("received_to")
-        if start is not None and end is not None and start > end:
-            self.add_error("received_to", "The ‘to’ date is before the ‘from’ date.")
+        for first, last in (("received_from", "received_to"), ("closed_from", "closed_to")):
+            start, end = cleaned.get(first), cleaned.get(last)
+            if start is not None and end is not None and start > end:
+                self.add_error(last, "The ‘to’ date is before the ‘from’ date.")
         return cleaned
 
     def full_clean(self) -> None:

@@ -18,7 +18,21 @@ from recovery.filters import ComplaintFilter, active_filter_count
 
 PAGE_SIZE = 25
 # The filters behind "More filters"; search and sort are always in view.
-MORE_FILTERS = ("stage", "group", "severity", "category", "owner", "received_from", "received_to")
+MORE_FILTERS = (
+    "stage",
+    "group",
+    "severity",
+    "category",
+    "owner",
+    "received_from",
+    "received_to",
+    "closed_from",
+    "closed_to",
+    "outcome",
+    "repeat",
+    "cause",
+    "open_on",
+)
 DEFAULT_SORT = "-received"
 
 

@@ -1,0 +1,226 @@
+"""The dashboard pages: managers only, the filter form, links that count the same, the CSV and the review."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.urls import reverse
+
+from recovery.models import Category, Complaint
+from tests.factories import CustomerFactory
+from tests.test_dashboard import NOW, bulk_world, world  # noqa: F401  (world is a fixture)
+
+DASHBOARD = reverse("dashboard")
+CSV = reverse("dashboard_handlers_csv")
+REVIEW = reverse("dashboard_review")
+LIST = reverse("complaint_list")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def at_now() -> Any:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def get(client: Any, user: Any, url: str, params: dict[str, str] | None = None) -> Any:
+    client.force_login(user)
+    return client.get(url, params or {})
+
+
+@pytest.mark.parametrize("url", [DASHBOARD, CSV, REVIEW])
+def test_front_line_and_outsiders_are_refused(client, alice, olivia, url):
+    assert get(client, alice, url).status_code == 403
+    assert get(client, olivia, url).status_code == 403
+
+
+def test_the_nav_shows_the_dashboard_to_managers_only(client, alice, maria):
+    assert f'href="{DASHBOARD}"' in get(client, maria, reverse("my_queue")).content.decode()
+    assert f'href="{DASHBOARD}"' not in get(client, alice, reverse("my_queue")).content.decode()
+
+
+def test_a_manager_sees_every_figure_with_its_explanation(client, maria, world, at_now):  # noqa: F811
+    response = get(client, maria, DASHBOARD)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for label in ("Recovery rate", "Time to apologize", "Word of mouth (estimate)", "Repeat complaints"):
+        assert label in page
+    assert "Complaints closed in the period whose customer stayed with us" in page
+    assert "Figures as of 12:00" in page
+    assert 'id="dashboard-data"' in page
+    assert page.count("<canvas") == 3
+    assert "<script>" not in page  # CSP: data comes as application/json, behaviour from files
+
+
+def test_the_default_period_is_the_last_90_days(client, maria, world, at_now):  # noqa: F811
+    board = get(client, maria, DASHBOARD).context["board"]
+    assert (board.filters.start.isoformat(), board.filters.end.isoformat()) == ("2025-11-23", "2026-02-20")
+
+
+def test_presets_custom_dates_and_filters_come_from_the_url(client, maria, world, at_now):  # noqa: F811
+    board = get(client, maria, DASHBOARD, {"period": "30"}).context["board"]
+    assert (board.filters.end - board.filters.start).days == 29
+    billing = Category.objects.get(name="Billing")
+    response = get(
+        client,
+        maria,
+        DASHBOARD,
+        {"period": "custom", "date_from": "2026-02-01", "date_to": "2026-02-20", "category": str(billing.pk)},
+    )
+    board = response.context["board"]
+    assert board.figures["received"].value == 1
+    assert response.context["form"]["category"].value() == str(billing.pk)
+    # Dates without a period mean custom dates.
+    board = get(client, maria, DASHBOARD, {"date_from": "2026-02-01", "date_to": "2026-02-20"}).context["board"]
+    assert board.figures["received"].value == 3
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"period": "custom", "date_from": "2026-02-31", "date_to": "2026-02-20"}, "date_from", "Enter a valid date"),
+        ({"period": "custom", "date_from": "2026-02-20", "date_to": "2026-02-01"}, "date_to", "before the"),
+        ({"period": "custom", "date_from": "2026-02-01"}, "date_to", "last day of the period"),
+        ({"period": "7"}, "period", "Choose one of the options"),
+        ({"group": "martians"}, "group", "Choose one of the options"),
+        ({"handler": "999999"}, "handler", "Choose one of the options"),
+        ({"date_from": "1066-10-14", "date_to": "2026-01-01"}, "date_from", "between 1900"),
+    ],
+)
+def test_bad_input_is_shown_by_its_field_never_a_500(client, maria, world, at_now, params, field, message):  # noqa: F811
+    response = get(client, maria, DASHBOARD, params)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert message in " ".join(form.errors[field])
+    assert message.split("’")[0] in html.unescape(response.content.decode())
+    # The figures fall back to the default for what was refused.
+    assert response.context["board"].filters is not None
+
+
+def links_with_counts(page: str) -> list[tuple[str, int]]:
+    """Return every link marked as counting complaints (data-count), with the number it shows."""
+    found = []
+    for tag, text in re.findall(r"(<a [^>]*data-count=[^>]*>)\s*([^<]+?)\s*</a>", page):
+        url = html.unescape(re.search(r'href="([^"]+)"', tag).group(1))  # type: ignore[union-attr]
+        count = int(re.search(r'data-count="(\d+)"', tag).group(1))  # type: ignore[union-attr]
+        assert url.startswith(LIST)
+        assert int(text.replace(",", "")) == count
+        found.append((url, count))
+    return found
+
+
+def list_count(client: Any, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response.context["filters_valid"], url
+    return int(response.context["page"].paginator.count)
+
+
+@pytest.mark.parametrize("params", [{"date_from": "2026-02-01", "date_to": "2026-02-20"}, {}])
+def test_every_count_links_to_a_list_that_counts_the_same(client, maria, world, at_now, params):  # noqa: F811
+    page = get(client, maria, DASHBOARD, params).content.decode()
+    links = links_with_counts(page)
+    # Received, closed, open, escalated, overdue, six stages, 12 weeks, 5 groups, categories, causes, handlers.
+    assert len(links) >= 30
+    for url, count in links:
+        assert list_count(client, url) == count, url
+
+
+def test_rates_link_to_the_complaints_they_are_computed_from(client, maria, world, at_now):  # noqa: F811
+    board = get(client, maria, DASHBOARD, {"date_from": "2026-02-01", "date_to": "2026-02-20"}).context["board"]
+    figures = board.figures
+    assert list_count(client, figures["recovery_rate"].url) == 2  # retained, of …
+    assert list_count(client, figures["closed"].url) == 3  # … the closed
+    assert list_count(client, figures["repeat_rate"].url) == 1
+    assert list_count(client, figures["time_to_apologize"].url) == figures["received"].value
+    assert list_count(client, figures["word_of_mouth"].url) == 1  # the lost customer's complaint
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_the_page_takes_at_most_20_queries(client, maria, alice, django_assert_max_num_queries, size, at_now):
+    bulk_world(size, alice, [CustomerFactory() for _ in range(5)])
+    assert Complaint.objects.count() == size
+    client.force_login(maria)
+    with django_assert_max_num_queries(20):
+        response = client.get(DASHBOARD, {"period": "365"})
+    assert response.context["board"].figures["received"].value == size
+
+
+def test_a_second_visit_within_the_cache_time_reads_no_figures(client, maria, world, django_assert_max_num_queries):  # noqa: F811
+    with time_machine.travel(NOW, tick=False):
+        get(client, maria, DASHBOARD)
+    # Only the session, the user, permissions and the form's choices.
+    with time_machine.travel(NOW + timedelta(seconds=60), tick=False), django_assert_max_num_queries(8):
+        response = client.get(DASHBOARD)
+    assert "Figures as of 12:00" in response.content.decode()
+
+
+def test_the_handlers_csv_has_the_same_rows_as_the_table(client, maria, world, at_now):  # noqa: F811
+    params = {"date_from": "2026-02-01", "date_to": "2026-02-20"}
+    response = get(client, maria, CSV, params)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "caredesk-handlers-2026-02-01-to-2026-02-20.csv" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Handler", "Complaints handled"]
+    assert ["Alice Archer", "2", "1.5 h", "80%", "100%", "5.0"] in rows
+    assert ["Bob Baker", "1", "6.0 h", "60%", "50%", "3.0"] in rows
+
+
+def test_the_monthly_review_defaults_to_the_last_full_month(client, maria, world, at_now):  # noqa: F811
+    response = get(client, maria, REVIEW)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Management review: January 2026" in page
+    assert "compared with December 2025" in page
+
+
+def test_the_monthly_review_of_a_month(client, maria, world, at_now):  # noqa: F811
+    response = get(client, maria, REVIEW, {"month": "2026-02"})
+    page = html.unescape(response.content.decode())
+    assert "Management review: February 2026" in page
+    summary = {this.key: (this.display, before.display) for this, before in response.context["summary"]}
+    assert summary["closed"] == ("3", "0")
+    assert summary["recovery_rate"] == ("67%", "—")
+    for text in ("Courier late", "Changed courier", "Briefed the courier"):
+        assert text in page
+    trend = response.context["trend"]
+    assert len(trend) == 12
+    assert (trend[-1].received, trend[-1].closed) == (3, 3)
+    assert (trend[-2].received, trend[-2].closed) == (1, 0)
+
+
+@pytest.mark.parametrize("month", ["2026-13", "soon", "0999-01"])
+def test_a_bad_month_is_explained_and_the_default_shown(client, maria, world, at_now, month):  # noqa: F811
+    response = get(client, maria, REVIEW, {"month": month})
+    assert response.status_code == 200
+    assert response.context["form"].errors["month"]
+    assert "Management review: January 2026" in response.content.decode()
+
+
+def test_the_lists_new_filters_refuse_bad_input_with_a_message(client, maria, world, at_now):  # noqa: F811
+    response = get(client, maria, LIST, {"closed_from": "2026-02-20", "closed_to": "2026-02-01", "outcome": "maybe"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "before the" in errors["closed_to"][0]
+    assert "Choose one of the options" in errors["outcome"][0]
+    # A refused value narrows nothing.
+    assert get(client, maria, LIST, {"outcome": "maybe"}).context["page"].paginator.count == Complaint.objects.count()
+
+
+def test_root_cause_and_open_on_filters(client, maria, world, at_now):  # noqa: F811
+    client.force_login(maria)
+    assert list_count(client, f"{LIST}?cause=%20COURIER%20late") == 2
+    assert list_count(client, f"{LIST}?open_on=2026-02-13") == 3  # B, C and E at the end of 13 February
