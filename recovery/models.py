@@ -192,6 +192,26 @@ class Complaint(models.Model):
         help_text="Off: CareDesk sends this complaint's customer no emails (acknowledgement, survey).",
     )
 
+    # Facts about the recorded steps, kept by the workflow (recovery/facts.py) so that reports read one row
+    # per complaint instead of joining its steps: the dashboard aggregates a million complaints this way.
+    apologized_at = models.DateTimeField(null=True, blank=True, help_text="When the first round's apology was made.")
+    reinstated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the first round's reinstatement was done (empty if not needed)."
+    )
+    apologize_on_time = models.BooleanField(null=True, blank=True, help_text="First round; empty if not timed.")
+    reinstate_on_time = models.BooleanField(null=True, blank=True, help_text="First round; empty if skipped.")
+    empathize_on_time = models.BooleanField(null=True, blank=True, help_text="First round; empty if skipped.")
+    atone_on_time = models.BooleanField(null=True, blank=True, help_text="First round; empty if skipped.")
+    follow_up_on_time = models.BooleanField(null=True, blank=True, help_text="First round; empty if not timed.")
+    minutes_total = models.PositiveIntegerField(default=0, db_default=0, help_text="Minutes on all steps, all rounds.")
+    atonement_total = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        db_default=Decimal("0"),
+        help_text="Value of all atonements given, all rounds.",
+    )
+
     version = models.PositiveIntegerField(default=1, help_text="Goes up with every change; detects stale forms.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

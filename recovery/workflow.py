@@ -25,7 +25,7 @@ from django.utils import timezone
 from common.errors import DomainError
 from common.validators import no_control_characters
 from customers.models import Customer
-from recovery import roles
+from recovery import facts, roles
 from recovery.models import (
     DESCRIPTION_MAX,
     MINUTES_MAX,
@@ -294,7 +294,7 @@ def _complete_step(
     policy = _policy(locked.severity)
     locked.stage = next_stage(step)
     locked.step_due_at = policy.due_at(locked.stage, round_started_at=locked.round_started_at, atoned_at=when)
-    fields = ["stage", "step_due_at"]
+    fields = ["stage", "step_due_at", *facts.record_step(locked, action)]
     if step == Stage.FOLLOW_UP:
         locked.satisfaction = action.satisfaction
         fields.append("satisfaction")
