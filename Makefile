@@ -8,7 +8,7 @@ PORT ?= 8000
 # pytest-xdist workers; CI machines have 2 cores.
 TEST_WORKERS ?= auto
 
-.PHONY: run test lint services browser screenshots clean help bench-reminders
+.PHONY: run test lint services browser screenshots clean help bench-reminders bench
 
 help:
 	@echo "make run    - the app with demo data on http://$(HOST):$(PORT) (SQLite, embedded broker)"
@@ -48,6 +48,11 @@ screenshots: $(VENV)/.installed browser
 # 10,000 due reminders, two workers, loopback SMTP; its own database (caredesk_bench_reminders) and Redis DB 9.
 bench-reminders: $(VENV)/.installed services
 	$(PY) bench/reminders.py
+
+# The main screens over HTTP at 1,000,000 complaints (gunicorn, DEBUG off): seeds caredesk_bench once
+# (BENCH_RESEED=1 to reseed), writes bench/results.json and bench/results.md.
+bench: $(VENV)/.installed services
+	$(PY) bench/http_bench.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -259,6 +259,13 @@ SURVEY_RATE_LIMIT = env_str("SURVEY_RATE_LIMIT", "30/m")
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0)
 if DASHBOARD_CACHE_SECONDS > 300:
     raise ImproperlyConfigured(f"DASHBOARD_CACHE_SECONDS must be at most 300; got {DASHBOARD_CACHE_SECONDS}.")
+if DASHBOARD_CACHE_SECONDS:
+    # Recompute the default view a little before its cached figures expire (recovery.tasks.refresh_dashboard).
+    CELERY_BEAT_SCHEDULE["refresh-dashboard"] = {
+        "task": "recovery.tasks.refresh_dashboard",
+        "schedule": float(max(15, DASHBOARD_CACHE_SECONDS - 20)),
+        "options": {"expires": max(10, DASHBOARD_CACHE_SECONDS - 30)},
+    }
 # Each lost customer tells about this many people (an estimate shown as such on the dashboard).
 WORD_OF_MOUTH_FACTOR = env_int("WORD_OF_MOUTH_FACTOR", 10, minimum=0)
 

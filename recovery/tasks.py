@@ -16,7 +16,7 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 
-from recovery import digest, reminders
+from recovery import dashboard, digest, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -80,3 +80,12 @@ def send_manager_digest(self: Any, digest_id: int, attempt: int) -> str:
             return "stale"
         # The retry carries the new claim token (attempts was bumped with the lease).
         raise self.retry(args=(digest_id, attempt + 1), countdown=countdown, exc=exc) from exc
+
+
+# --- the managers' dashboard (recovery/dashboard.py) ------------------------------------------------
+
+
+@shared_task(ignore_result=True)
+def refresh_dashboard() -> None:
+    """Keep the default dashboard view computed and cached, so managers do not wait for it."""
+    dashboard.dashboard_refresh()

@@ -20,11 +20,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from customers.models import CustomerGroup
+from recovery import tasks
 from recovery.dashboard import (
     NO_VALUE,
     DashboardFilters,
     dashboard_compute,
     dashboard_for,
+    default_filters,
     percentile_cont,
 )
 from recovery.facts import refresh_all
@@ -418,6 +420,18 @@ def test_the_cache_never_serves_figures_older_than_five_minutes(world, settings)
         dashboard_for(PERIOD)
     with time_machine.travel(NOW + timedelta(minutes=5, seconds=1), tick=False):
         assert dashboard_for(PERIOD).computed_at == NOW + timedelta(minutes=5, seconds=1)
+
+
+def test_beat_keeps_the_default_view_computed_so_opening_it_runs_no_figure_query(world, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 120
+    with time_machine.travel(NOW, tick=False):
+        cache.delete(default_filters(NOW).cache_key())
+        tasks.refresh_dashboard()  # what beat runs every DASHBOARD_CACHE_SECONDS - 20 s
+    with time_machine.travel(NOW + timedelta(seconds=60), tick=False), CaptureQueriesContext(connection) as ctx:
+        board = dashboard_for(default_filters(NOW))
+    assert board.computed_at == NOW
+    assert len(ctx) == 0
+    assert "refresh-dashboard" in settings.CELERY_BEAT_SCHEDULE
 
 
 def test_the_cache_setting_is_refused_above_five_minutes():

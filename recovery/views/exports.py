@@ -6,8 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -18,7 +17,7 @@ from common.views import role_required
 from customers.models import CustomerGroup
 from recovery import roles, selectors
 from recovery.filters import ComplaintFilter
-from recovery.models import Channel, Complaint, Outcome, RecoveryAction, Severity, Stage, format_reference
+from recovery.models import Channel, Complaint, Outcome, Severity, Stage, format_reference
 
 # Rows fetched per round trip from the server-side cursor (PostgreSQL) or per fetchmany (others).
 CHUNK_SIZE = 2000
@@ -79,28 +78,13 @@ _STAGES = dict(Stage.choices)
 _OUTCOMES = dict(Outcome.choices)
 
 
-def _action_total(field: str) -> Subquery:
-    """Return a correlated subquery summing `field` over every action of every round of the complaint."""
-    actions = (
-        RecoveryAction.objects.filter(complaint=OuterRef("pk"))
-        .order_by()
-        .values("complaint")
-        .annotate(total=Sum(field))
-        .values("total")
-    )
-    return Subquery(actions)
-
-
 def complaint_export_rows(complaints: QuerySet[Complaint]) -> QuerySet[Any]:
     """Return the export's columns of `complaints` as tuples, in the queryset's order, read with one query.
 
-    The totals are correlated subqueries (an index scan on the action's complaint per row), not a join with
-    GROUP BY, so PostgreSQL can stream the rows in the list's index order without aggregating everything first.
+    The totals are the step facts the workflow keeps on each complaint (recovery/facts.py), so the rows
+    stream in the list's index order with no aggregation over the steps.
     """
-    return complaints.annotate(
-        atonement_total=_action_total("atonement_value"),
-        minutes_total=Coalesce(_action_total("minutes_spent"), Value(0), output_field=IntegerField()),
-    ).values_list(*COLUMNS)
+    return complaints.values_list(*COLUMNS)
 
 
 def _owner_name(username: str, first_name: str, last_name: str) -> str:
@@ -149,7 +133,7 @@ def _rows(values: Iterable[tuple[Any, ...]]) -> Iterator[tuple[object, ...]]:
             escalated_at,
             _OUTCOMES.get(outcome, outcome),
             satisfaction,
-            atonement_total,
+            atonement_total or None,  # blank, not 0.00, when nothing of value was given
             minutes_total,
             closed_at,
             root_cause,

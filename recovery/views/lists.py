@@ -12,11 +12,14 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
+from common.paging import CappedCountPaginator
 from common.views import role_required
 from recovery import roles, selectors
 from recovery.filters import ComplaintFilter, active_filter_count
 
 PAGE_SIZE = 25
+# The list counts matches up to here (or as far as the page asked for needs), then says "more than".
+LIST_COUNT_CAP = 10_000
 # The filters behind "More filters"; search and sort are always in view.
 MORE_FILTERS = (
     "stage",
@@ -85,7 +88,10 @@ def complaint_list(request: HtmxHttpRequest) -> HttpResponse:
     (plus out-of-band updates of the count and of the messages next to the filters).
     """
     filterset = ComplaintFilter(request.GET, queryset=selectors.complaints_visible_to(request.user), request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_number = request.GET.get("page")
+    page = CappedCountPaginator(filterset.qs, PAGE_SIZE, page=page_number, count_cap=LIST_COUNT_CAP).get_page(
+        page_number
+    )
     form = filterset.form
     context = {
         "filter": filterset,
