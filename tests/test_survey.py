@@ -232,19 +232,22 @@ def test_a_bad_answer_comes_back_with_the_reason_by_the_field_and_the_text_kept(
     assert not ComplaintEvent.objects.filter(complaint=c, kind=EventKind.SURVEY_ANSWERED).exists()
 
 
-@pytest.mark.parametrize(
-    "token",
-    [
-        "nonsense",
-        "x" * 500,
-        "MQ:1tQ9aB:0000000000000000000000000000000000000000000",
-        "ünïcödé",
-        signing.dumps(10**9, salt=surveys.SALT),  # signed, but no such survey
-        signing.dumps("1", salt=surveys.SALT),  # signed, but not a survey id
-        signing.dumps(1, salt="some.other.salt"),  # signed for something else
-    ],
-)
-def test_a_bad_link_gets_a_friendly_page(client, alice, token):
+# Tokens are made when the test runs (a signature holds its time, and xdist's processes must collect
+# the same test ids), so each case is a function with a readable id.
+BAD_TOKENS = {
+    "nonsense": lambda: "nonsense",
+    "very-long": lambda: "x" * 500,
+    "bad-signature": lambda: "MQ:1tQ9aB:0000000000000000000000000000000000000000000",
+    "unicode": lambda: "ünïcödé",
+    "no-such-survey": lambda: signing.dumps(10**9, salt=surveys.SALT),
+    "not-a-survey-id": lambda: signing.dumps("1", salt=surveys.SALT),
+    "other-salt": lambda: signing.dumps(1, salt="some.other.salt"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_TOKENS)
+def test_a_bad_link_gets_a_friendly_page(client, alice, case):
+    token = BAD_TOKENS[case]()
     at_follow_up(alice)
     response = client.get(reverse("survey", args=[token]))
     assert response.status_code == 404
