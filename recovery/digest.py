@@ -14,11 +14,9 @@ Nothing here imports Celery: the tasks in `recovery.tasks` are thin wrappers.
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +28,7 @@ from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
-from recovery import roles
+from recovery import leases, roles
 from recovery.models import (
     STEPS,
     Complaint,
@@ -41,7 +39,6 @@ from recovery.models import (
     ReminderStatus,
     Stage,
 )
-from recovery.reminders import ERROR_MAX, ReminderDeliveryError
 
 logger = logging.getLogger(__name__)
 
@@ -326,37 +323,15 @@ def digests_claim_due(*, enqueue: Callable[[int, int], object], now: datetime | 
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     due = Q(status=ReminderStatus.PENDING) | Q(status=ReminderStatus.CLAIMED, lease_expires_at__lte=now)
-    ids = list(
-        ManagerDigest.objects.select_for_update(skip_locked=True)
-        .filter(due, day=today)
-        .order_by("pk")
-        .values_list("pk", flat=True)[: settings.REMINDER_BATCH_SIZE]
-    )
-    if not ids:
-        return 0
-    ManagerDigest.objects.filter(pk__in=ids).update(
-        status=ReminderStatus.CLAIMED,
-        lease_expires_at=now + timedelta(seconds=settings.REMINDER_LEASE_SECONDS),
-        attempts=F("attempts") + 1,
-    )
-    for pk, attempts in ManagerDigest.objects.filter(pk__in=ids).values_list("pk", "attempts"):
-        transaction.on_commit(partial(enqueue, pk, attempts))
-    return len(ids)
+    digests = ManagerDigest.objects.filter(due, day=today).order_by("pk")
+    return leases.claim(digests, now=now, enqueue=enqueue, limit=settings.REMINDER_BATCH_SIZE)
 
 
 # --- delivering ----------------------------------------------------------------------------------------
 
 
-def _held(digest_id: int, attempt: int) -> Q:
-    """The row as this task claimed it: still claimed, with the claim token it was given."""
-    return Q(pk=digest_id, status=ReminderStatus.CLAIMED, attempts=attempt)
-
-
 def _cancel(digest_id: int, attempt: int) -> str:
-    cancelled = ManagerDigest.objects.filter(_held(digest_id, attempt)).update(
-        status=ReminderStatus.CANCELLED, lease_expires_at=None
-    )
-    return "cancelled" if cancelled == 1 else "stale"
+    return "cancelled" if leases.finish(ManagerDigest, digest_id, attempt, ReminderStatus.CANCELLED) else "stale"
 
 
 def digest_deliver(*, digest_id: int, attempt: int) -> str:
@@ -364,12 +339,12 @@ def digest_deliver(*, digest_id: int, attempt: int) -> str:
 
     'stale' when the claim is no longer ours (cancelled, re-claimed, already sent, or the lease ran out);
     'cancelled' when it is moot (an earlier day, or the recipient no longer manages or has no address);
-    'sent' when delivered and recorded. Raises ReminderDeliveryError on SMTP or network trouble, to retry.
+    'sent' when delivered and recorded. Raises leases.DeliveryError on SMTP or network trouble, to retry.
     """
     now = timezone.now()
     digest = (
         ManagerDigest.objects.select_related("recipient")
-        .filter(_held(digest_id, attempt), lease_expires_at__gt=now)
+        .filter(leases.held(digest_id, attempt), lease_expires_at__gt=now)
         .first()
     )
     if digest is None:
@@ -379,35 +354,17 @@ def digest_deliver(*, digest_id: int, attempt: int) -> str:
     if not _recipients().filter(pk=digest.recipient_id).exists():
         # Lost the role, was deactivated or removed their address since the digest was owed.
         return _cancel(digest_id, attempt)
-    message = digest_message(digest_content(day=digest.day, now=now), digest=digest)
-    try:
-        message.send(fail_silently=False)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise ReminderDeliveryError(f"{type(exc).__name__}: {exc}"[:ERROR_MAX]) from exc
+    leases.send(digest_message(digest_content(day=digest.day, now=now), digest=digest))
     # Nothing between the server's acceptance and this UPDATE: the window for a duplicate stays tiny.
-    updated = ManagerDigest.objects.filter(_held(digest_id, attempt)).update(
-        status=ReminderStatus.SENT, sent_at=timezone.now(), lease_expires_at=None, last_error=""
-    )
-    if updated != 1:
+    if not leases.finish(ManagerDigest, digest_id, attempt, ReminderStatus.SENT, sent_at=timezone.now(), last_error=""):
         logger.warning("Digest %s was sent but its claim was taken meanwhile (attempt %s).", digest_id, attempt)
         return "stale"
     return "sent"
 
 
-def digest_prepare_retry(*, digest_id: int, attempt: int, error: str, countdown: float) -> bool:
-    """Record the error and keep the claim through the backoff; return False when the claim is gone."""
-    lease = timedelta(seconds=countdown + settings.REMINDER_LEASE_SECONDS)
-    updated = ManagerDigest.objects.filter(_held(digest_id, attempt)).update(
-        attempts=F("attempts") + 1, last_error=error[:ERROR_MAX], lease_expires_at=timezone.now() + lease
-    )
-    return updated == 1
-
-
 def digest_mark_failed(*, digest_id: int, attempt: int, error: str) -> bool:
     """Give up on a digest, with the reason on the row and in the log."""
-    updated = ManagerDigest.objects.filter(_held(digest_id, attempt)).update(
-        status=ReminderStatus.FAILED, lease_expires_at=None, last_error=error[:ERROR_MAX]
-    )
-    if updated == 1:
-        logger.warning("Digest %s failed (attempt %s): %s", digest_id, attempt, error[:ERROR_MAX])
-    return updated == 1
+    failed = leases.finish(ManagerDigest, digest_id, attempt, ReminderStatus.FAILED, last_error=error)
+    if failed:
+        logger.warning("Digest %s failed (attempt %s): %s", digest_id, attempt, error[: leases.ERROR_MAX])
+    return failed

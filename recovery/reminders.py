@@ -16,22 +16,20 @@ from __future__ import annotations
 
 import logging
 import random
-import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from recovery import roles, surveys
+from recovery import leases, roles, surveys
 from recovery.models import (
     STEPS,
     Complaint,
@@ -51,7 +49,6 @@ ACTIVE = (ReminderStatus.PENDING, ReminderStatus.CLAIMED)
 TIMED_STEPS = (Stage.APOLOGIZE, Stage.REINSTATE, Stage.EMPATHIZE, Stage.ATONE)
 # "Due soon" comes this share of the step's window before it is due, capped by REMINDER_DUE_SOON_MAX_MINUTES.
 DUE_SOON_SHARE = 0.25
-ERROR_MAX = 1_000
 # Reminders that follow the complaint's steps (scheduled by reminders_reschedule) and the ones to the customer.
 STEP_KINDS = (
     ReminderKind.STEP_DUE_SOON,
@@ -60,10 +57,6 @@ STEP_KINDS = (
     ReminderKind.ESCALATION,
 )
 CUSTOMER_KINDS = (ReminderKind.ACKNOWLEDGEMENT, ReminderKind.CUSTOMER_SURVEY)
-
-
-class ReminderDeliveryError(Exception):
-    """Sending failed in a way worth retrying (the SMTP server or the network)."""
 
 
 @dataclass(frozen=True)
@@ -283,22 +276,7 @@ def _claim_batch(*, enqueue: Callable[[int, int], object], now: datetime, batch_
         status=ReminderStatus.CLAIMED, lease_expires_at__lte=now
     )
     _give_up_on_dying_sends(now)
-    ids = list(
-        Reminder.objects.select_for_update(skip_locked=True)
-        .filter(due)
-        .order_by("due_at")
-        .values_list("pk", flat=True)[:batch_size]
-    )
-    if not ids:
-        return 0
-    Reminder.objects.filter(pk__in=ids).update(
-        status=ReminderStatus.CLAIMED,
-        lease_expires_at=now + timedelta(seconds=settings.REMINDER_LEASE_SECONDS),
-        attempts=F("attempts") + 1,
-    )
-    for pk, attempts in Reminder.objects.filter(pk__in=ids).values_list("pk", "attempts"):
-        transaction.on_commit(partial(enqueue, pk, attempts))
-    return len(ids)
+    return leases.claim(Reminder.objects.filter(due).order_by("due_at"), now=now, enqueue=enqueue, limit=batch_size)
 
 
 def _give_up_on_dying_sends(now: datetime) -> None:
@@ -444,31 +422,24 @@ def _addresses(reminder: Reminder) -> list[str]:
     return [reminder.recipient_email] if reminder.recipient_email else []
 
 
-def _held(reminder_id: int, attempt: int) -> Q:
-    """The row as this task claimed it: still claimed, with the claim token it was given."""
-    return Q(pk=reminder_id, status=ReminderStatus.CLAIMED, attempts=attempt)
-
-
 def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
     """Send one claimed reminder and mark it sent; return what happened.
 
     'stale' when the claim is no longer ours (cancelled, re-claimed, already sent, or the lease ran out);
     'sent' when delivered and recorded; 'failed' when it cannot be sent at all (no address).
-    Raises ReminderDeliveryError on SMTP or network trouble, for the task to retry.
+    Raises leases.DeliveryError on SMTP or network trouble, for the task to retry.
     """
     reminder = (
         Reminder.objects.select_related("complaint", "complaint__customer", "complaint__owner", "recipient")
-        .filter(_held(reminder_id, attempt), lease_expires_at__gt=timezone.now())
+        .filter(leases.held(reminder_id, attempt), lease_expires_at__gt=timezone.now())
         .first()
     )
     if reminder is None:
         return "stale"
     if reminder.kind in CUSTOMER_KINDS and not customer_may_be_emailed(reminder.complaint):
         # Consent withdrawn, address removed or emails switched off since it was scheduled.
-        cancelled = Reminder.objects.filter(_held(reminder_id, attempt)).update(
-            status=ReminderStatus.CANCELLED, lease_expires_at=None
-        )
-        return "cancelled" if cancelled == 1 else "stale"
+        cancelled = leases.finish(Reminder, reminder_id, attempt, ReminderStatus.CANCELLED)
+        return "cancelled" if cancelled else "stale"
     to = _addresses(reminder)
     if not to:
         error = (
@@ -477,18 +448,11 @@ def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
             else "The recipient has no email address."
         )
         return "failed" if reminder_mark_failed(reminder_id=reminder_id, attempt=attempt, error=error) else "stale"
-    message = _message(reminder, to)
-    try:
-        message.send(fail_silently=False)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise ReminderDeliveryError(f"{type(exc).__name__}: {exc}"[:ERROR_MAX]) from exc
+    leases.send(_message(reminder, to))
     # Nothing between the server's acceptance and this UPDATE: the window for a duplicate stays tiny.
     with transaction.atomic():
         now = timezone.now()
-        updated = Reminder.objects.filter(_held(reminder_id, attempt)).update(
-            status=ReminderStatus.SENT, sent_at=now, lease_expires_at=None, last_error=""
-        )
-        if updated != 1:
+        if not leases.finish(Reminder, reminder_id, attempt, ReminderStatus.SENT, sent_at=now, last_error=""):
             logger.warning("Reminder %s was sent but its claim was taken meanwhile (attempt %s).", reminder_id, attempt)
             return "stale"
         _event(reminder, EventKind.REMINDER_SENT, to=", ".join(to))
@@ -497,26 +461,14 @@ def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
     return "sent"
 
 
-def reminder_prepare_retry(*, reminder_id: int, attempt: int, error: str, countdown: float) -> bool:
-    """Record the error and keep the claim through the backoff; return False when the claim is gone."""
-    lease = timedelta(seconds=countdown + settings.REMINDER_LEASE_SECONDS)
-    updated = Reminder.objects.filter(_held(reminder_id, attempt)).update(
-        attempts=F("attempts") + 1, last_error=error[:ERROR_MAX], lease_expires_at=timezone.now() + lease
-    )
-    return updated == 1
-
-
 @transaction.atomic
 def reminder_mark_failed(*, reminder_id: int, attempt: int, error: str) -> bool:
     """Give up on a reminder, with the reason on the row and on the complaint's timeline."""
-    updated = Reminder.objects.filter(_held(reminder_id, attempt)).update(
-        status=ReminderStatus.FAILED, lease_expires_at=None, last_error=error[:ERROR_MAX]
-    )
-    if updated != 1:
+    if not leases.finish(Reminder, reminder_id, attempt, ReminderStatus.FAILED, last_error=error):
         return False
     reminder = Reminder.objects.select_related("complaint").get(pk=reminder_id)
     to = "the managers" if reminder.kind == ReminderKind.ESCALATION else None
-    _event(reminder, EventKind.REMINDER_FAILED, to=to, error=error[:ERROR_MAX])
+    _event(reminder, EventKind.REMINDER_FAILED, to=to, error=error[: leases.ERROR_MAX])
     return True
 
 

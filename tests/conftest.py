@@ -15,6 +15,9 @@ from django.apps import apps
 from recovery.bootstrap import ensure_starter_data
 from tests.factories import CustomerFactory, UserFactory, front_line_user, log_complaint, manager_user
 
+# broker, smtp, worker: the real Redis, SMTP server and Celery worker, for the tests that ask for them.
+pytest_plugins = ["tests.celery_services"]
+
 
 @pytest.fixture
 def starter_data(db: None) -> None:

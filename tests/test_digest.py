@@ -2,26 +2,22 @@
 
 Content and scheduling tests fix "now" with time-machine and send through Django's locmem backend.
 The end-to-end tests at the bottom run the real Redis broker, a Celery worker thread and aiosmtpd on
-loopback, like tests/test_reminders_delivery.py (its fixtures are copied here, not imported).
+loopback, with the shared fixtures of tests/celery_services.py.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
-import redis
 import time_machine
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 from django.test import TestCase
 from django.utils import timezone
 
-from config.celery import app
 from customers.models import Customer
 from recovery import digest, tasks
 from recovery.models import (
@@ -45,6 +41,7 @@ from recovery.workflow import (
     complaint_follow_up,
     complaint_reinstate,
 )
+from tests.celery_services import wait_until
 from tests.factories import CustomerFactory, UserFactory, front_line_user, log_complaint, manager_user
 from tests.smtp import SmtpServer
 from tests.xss import assert_shown_escaped
@@ -421,48 +418,10 @@ def test_a_manager_who_lost_the_role_or_address_gets_none(maria: Any, mailoutbox
 
 
 @pytest.fixture
-def broker() -> Iterator[None]:
-    client = redis.Redis.from_url(app.conf.broker_url)
-    client.flushdb()
-    yield
-    client.flushdb()
-    client.close()
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = server.host
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    # Seconds, not minutes, between retries, so the down-then-up test finishes quickly.
-    settings.REMINDER_RETRY_BASE_SECONDS = 1
-    settings.REMINDER_RETRY_MAX_SECONDS = 2
-    # Whatever the hour the tests run at, today's digest is owed.
+def smtp(smtp: SmtpServer, settings: Any) -> SmtpServer:
+    """The shared loopback SMTP server (tests/celery_services.py), at an hour today's digest is owed."""
     settings.DIGEST_HOUR = 0
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def worker(broker: None, smtp: SmtpServer) -> Iterator[None]:
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        yield
-
-
-def wait_until(check: Callable[[], bool], *, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
+    return smtp
 
 
 def all_sent() -> bool:

@@ -13,11 +13,10 @@ from recovery import reminders, tasks
 from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus
 from recovery.views.detail import _describe
 from recovery.workflow import complaint_set_customer_emails
-from tests import test_reminders_delivery as delivery
+from tests.celery_services import wait_until
 from tests.factories import CustomerFactory, log_complaint
 from tests.smtp import SmtpServer
 
-broker, smtp, worker, wait_until = delivery.broker, delivery.smtp, delivery.worker, delivery.wait_until
 ACK = ReminderKind.ACKNOWLEDGEMENT
 
 

@@ -8,16 +8,12 @@ flushed before and after every test here. The SMTP server is aiosmtpd on loopbac
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any, cast
 
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
-from config.celery import app
 from customers.models import Customer
 from recovery import reminders, tasks
 from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus, Stage, Survey
@@ -27,56 +23,14 @@ from recovery.workflow import (
     complaint_empathize,
     complaint_reinstate,
 )
+from tests.celery_services import wait_until
 from tests.factories import CustomerFactory, front_line_user, log_complaint
 from tests.smtp import SmtpServer
 
 
 @pytest.fixture
-def broker() -> Iterator[None]:
-    client = redis.Redis.from_url(app.conf.broker_url)
-    client.flushdb()
-    yield
-    client.flushdb()
-    client.close()
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = server.host
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    # Seconds, not minutes, between retries, so the down-then-up test finishes quickly.
-    settings.REMINDER_RETRY_BASE_SECONDS = 1
-    settings.REMINDER_RETRY_MAX_SECONDS = 2
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def worker(broker: None, smtp: SmtpServer) -> Iterator[None]:
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        yield
-
-
-@pytest.fixture
 def alice(starter_data: None) -> Any:
     return front_line_user(username="alice", first_name="Alice", last_name="Archer")
-
-
-def wait_until(check: Callable[[], bool], *, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def quiet(user: Any, **kwargs: Any) -> Any:

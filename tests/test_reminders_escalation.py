@@ -29,16 +29,11 @@ from recovery.workflow import (
     complaint_reinstate,
 )
 from tests import test_reminders_delivery as delivery
+from tests.celery_services import wait_until
 from tests.factories import manager_user
 from tests.smtp import SmtpServer
 
-broker, smtp, worker, quiet, wait_until = (
-    delivery.broker,
-    delivery.smtp,
-    delivery.worker,
-    delivery.quiet,
-    delivery.wait_until,
-)
+quiet = delivery.quiet
 ESCALATION = ReminderKind.ESCALATION
 
 

@@ -1,0 +1,79 @@
+"""Claiming a row with a lease and a claim token: how reminders and digests are sent once.
+
+A row (a `Reminder`, a `ManagerDigest`) has `status`, `attempts` and `lease_expires_at`. A scan
+claims due rows with `select_for_update(skip_locked=True)`, sets a lease and bumps `attempts`; that
+number is the claim token handed to the send task. Every later change (sent, retry, failed,
+cancelled) is a conditional update on "still claimed with this token", so a stale task, whose
+lease was taken over by a later scan, changes nothing and stands down.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, Model, Q, QuerySet
+from django.utils import timezone
+
+from recovery.models import ReminderStatus
+
+ERROR_MAX = 1_000
+
+
+class DeliveryError(Exception):
+    """Sending failed in a way worth retrying (the SMTP server or the network)."""
+
+
+def held(pk: int, attempt: int) -> Q:
+    """The row as a task claimed it: still claimed, with the claim token it was given."""
+    return Q(pk=pk, status=ReminderStatus.CLAIMED, attempts=attempt)
+
+
+def claim(due: QuerySet[Any], *, now: datetime, enqueue: Callable[[int, int], object], limit: int) -> int:
+    """Claim up to `limit` rows of `due` (in its order) and enqueue `enqueue(pk, token)` after commit.
+
+    Call it inside a transaction. Rows another scanner holds are skipped, never waited for.
+    Returns how many were claimed.
+    """
+    ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+    if not ids:
+        return 0
+    rows = due.model.objects.filter(pk__in=ids)
+    rows.update(
+        status=ReminderStatus.CLAIMED,
+        lease_expires_at=now + timedelta(seconds=settings.REMINDER_LEASE_SECONDS),
+        attempts=F("attempts") + 1,
+    )
+    for pk, attempts in rows.values_list("pk", "attempts"):
+        transaction.on_commit(partial(enqueue, pk, attempts))
+    return len(ids)
+
+
+def finish(model: type[Model], pk: int, attempt: int, status: str, **fields: Any) -> bool:
+    """Move a row we still hold to `status` (sent, failed, cancelled), ending its lease; False if not ours."""
+    if "last_error" in fields:
+        fields["last_error"] = str(fields["last_error"])[:ERROR_MAX]
+    return model._default_manager.filter(held(pk, attempt)).update(status=status, lease_expires_at=None, **fields) == 1
+
+
+def keep_for_retry(model: type[Model], pk: int, attempt: int, *, error: str, countdown: float) -> bool:
+    """Record the error and keep the claim through the backoff (a new token); False when it is gone."""
+    lease = timedelta(seconds=countdown + settings.REMINDER_LEASE_SECONDS)
+    updated = model._default_manager.filter(held(pk, attempt)).update(
+        attempts=F("attempts") + 1, last_error=error[:ERROR_MAX], lease_expires_at=timezone.now() + lease
+    )
+    return updated == 1
+
+
+def send(message: EmailMessage) -> None:
+    """Send, never silently; SMTP and network errors become DeliveryError, for the task to retry."""
+    try:
+        message.send(fail_silently=False)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise DeliveryError(f"{type(exc).__name__}: {exc}"[:ERROR_MAX]) from exc
