@@ -413,7 +413,36 @@ class ReminderStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class Reminder(models.Model):
+class LeasedEmail(models.Model):
+    """An email owed once: claimed with a lease, `attempts` as the claim token (see recovery/leases.py)."""
+
+    status = models.CharField(max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0, help_text="Claims plus retries; also the claim token.")
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+def lease_constraints(prefix: str) -> list[models.BaseConstraint]:
+    """The rules of a leased row: a claim has a lease, and it is sent exactly when it has a send time."""
+    return [
+        models.CheckConstraint(
+            condition=~models.Q(status="claimed") | models.Q(lease_expires_at__isnull=False),
+            name=f"{prefix}_claim_has_lease",
+        ),
+        models.CheckConstraint(
+            condition=(models.Q(status="sent") & models.Q(sent_at__isnull=False))
+            | (~models.Q(status="sent") & models.Q(sent_at__isnull=True)),
+            name=f"{prefix}_sent_iff_sent_at",
+        ),
+    ]
+
+
+class Reminder(LeasedEmail):
     """One email CareDesk owes someone at `due_at`; the database, not the broker, remembers it.
 
     Written and cancelled by `recovery.reminders.reminders_reschedule` in the same transaction as the
@@ -435,12 +464,6 @@ class Reminder(models.Model):
     round = models.PositiveSmallIntegerField()
     step = models.CharField(max_length=12, choices=Stage.choices)
     due_at = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
-    attempts = models.PositiveIntegerField(default=0, help_text="Claims plus retries; also the claim token.")
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -457,15 +480,7 @@ class Reminder(models.Model):
             models.CheckConstraint(condition=models.Q(status__in=ReminderStatus.values), name="reminder_status_valid"),
             models.CheckConstraint(condition=models.Q(step__in=Stage.values), name="reminder_step_valid"),
             models.CheckConstraint(condition=models.Q(round__gte=1), name="reminder_round_positive"),
-            models.CheckConstraint(
-                condition=~models.Q(status="claimed") | models.Q(lease_expires_at__isnull=False),
-                name="reminder_claim_has_lease",
-            ),
-            models.CheckConstraint(
-                condition=(models.Q(status="sent") & models.Q(sent_at__isnull=False))
-                | (~models.Q(status="sent") & models.Q(sent_at__isnull=True)),
-                name="reminder_sent_iff_sent_at",
-            ),
+            *lease_constraints("reminder"),
             # An escalation goes to whoever manages when it is sent (read from the roles then), so it
             # names no one in advance; every other reminder has a user or an address.
             models.CheckConstraint(
@@ -521,32 +536,18 @@ class Survey(models.Model):
         return f"Survey for {format_reference(self.complaint_id)}, round {self.round} ({state})"
 
 
-class ManagerDigest(models.Model):
+class ManagerDigest(LeasedEmail):
     """One manager's daily digest email for one day: claimed with a lease and sent once, like a `Reminder`."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField(help_text="The day the digest reports on the morning of.")
-    status = models.CharField(max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
-    attempts = models.PositiveIntegerField(default=0, help_text="Claims plus retries; also the claim token.")
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-day", "recipient"]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "day"], name="digest_one_per_manager_day"),
             models.CheckConstraint(condition=models.Q(status__in=ReminderStatus.values), name="digest_status_valid"),
-            models.CheckConstraint(
-                condition=~models.Q(status="claimed") | models.Q(lease_expires_at__isnull=False),
-                name="digest_claim_has_lease",
-            ),
-            models.CheckConstraint(
-                condition=(models.Q(status="sent") & models.Q(sent_at__isnull=False))
-                | (~models.Q(status="sent") & models.Q(sent_at__isnull=True)),
-                name="digest_sent_iff_sent_at",
-            ),
+            *lease_constraints("digest"),
         ]
 
     def __str__(self) -> str:
