@@ -38,13 +38,17 @@ if _BROKER_BASE.startswith("redis://") and _XDIST_NUMBER.isdigit() and _BROKER_D
     # Celery reads CELERY_BROKER_URL from the environment before the Django settings.
     os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 
-# The cache (rate limits, dashboard figures) is real Redis too, eight DBs below the process's broker DB
-# (broker 15 → cache 7, 14 → 6, …), so test runs that use different brokers never share a cache.
-_CACHE_DB = (int(os.environ["CELERY_BROKER_URL"].rpartition("/")[2] or 15) - 8) % 16
+# The cache (rate limits, dashboard figures) is real Redis too, on the broker's server, eight DBs below
+# the process's broker DB (broker 15 → cache 7, 14 → 6, …), so test runs that use different brokers
+# never share a cache.
+_BROKER_SERVER, _, _BROKER_PROCESS_DB = os.environ["CELERY_BROKER_URL"].rpartition("/")
+if not _BROKER_SERVER.startswith("redis://"):
+    _BROKER_SERVER = "redis://127.0.0.1:6379"
+_CACHE_DB = (int(_BROKER_PROCESS_DB if _BROKER_PROCESS_DB.isdigit() else 15) - 8) % 16
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": f"redis://127.0.0.1:6379/{_CACHE_DB}",
+        "LOCATION": f"{_BROKER_SERVER}/{_CACHE_DB}",
     }
 }
 
