@@ -209,7 +209,9 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+# Where beat remembers when each periodic task last ran; beat creates the folder (config.celery.BeatScheduler).
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME") or str(VAR_DIR / "celery" / "beat-schedule")
+CELERY_BEAT_SCHEDULER = "config.celery:BeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     # The database holds every reminder; this scan claims the due ones (see recovery/reminders.py).
     "dispatch-due-reminders": {

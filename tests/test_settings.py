@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from config.env import env_bool, env_int, env_list, env_str
+from tests.celery_services import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -160,3 +163,48 @@ def test_env_list_splits_and_strips():
 def test_migrations_match_the_models():
     # Exits non-zero (SystemExit) when a model change has no migration.
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def _production_environ(var_dir: Path, **env: str) -> dict[str, str]:
+    """Return a production-shaped environment: DEBUG off, real secrets, PostgreSQL and Redis, nothing under var/ yet."""
+    environ = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "CAREDESK_VAR_DIR": str(var_dir),
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 50,
+        "ALLOWED_HOSTS": "caredesk.example.com",
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    }
+    environ.update(env)
+    return environ
+
+
+@pytest.mark.parametrize("where", ["default", "configured"])
+def test_beat_starts_on_a_fresh_checkout_with_production_settings(tmp_path, where):
+    # A fresh clone has no var/ at all; beat must create the folder its schedule lives in.
+    var_dir = tmp_path / "var"
+    schedule = tmp_path / "state" / "caredesk" / "beat-schedule"
+    extra = {"CELERY_BEAT_SCHEDULE_FILENAME": str(schedule)} if where == "configured" else {}
+    expected_folder = schedule.parent if where == "configured" else var_dir / "celery"
+    log = tmp_path / "beat.log"
+    with log.open("w") as out:
+        beat = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=DEBUG"],
+            cwd=ROOT,
+            env=_production_environ(var_dir, **extra),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        # "Waking up" is logged after beat's first pass over the schedule.
+        wait_until(lambda: "beat: Waking up" in log.read_text() or beat.poll() is not None, timeout=60)
+    finally:
+        beat.terminate()
+        beat.wait(timeout=30)
+    output = log.read_text()
+    assert "beat: Starting..." in output
+    assert "Traceback" not in output, output
+    assert "beat: Waking up" in output, output
+    assert [path.name for path in expected_folder.iterdir() if path.name.startswith("beat-schedule")], output
