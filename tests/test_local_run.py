@@ -340,6 +340,10 @@ def mail_texts(folder: Path) -> list[str]:
     return texts
 
 
+# What the complaint logged below must be found by, whatever the case of the letters beyond ASCII.
+SEARCHES = ("café", "CAFÉ", "zoë", "ZOË")
+
+
 def test_the_embedded_setup_works_from_a_fresh_start(local_run):
     environ = local_run.environ
     python(environ, "manage.py", "migrate", "--noinput")
@@ -390,11 +394,17 @@ def test_the_embedded_setup_works_from_a_fresh_start(local_run):
         "/customers/": "Customers",
         f"/customers/{customer}/": "Zoë Núñez",
         "/dashboard/": "Dashboard",
-        "/dashboard/review/": "Management review",
+        "/dashboard/review/": "",  # its title names the month
     }
     for path, expected in pages.items():
-        assert title(browser.get(path)).startswith(expected), path
-    assert reference in browser.get("/complaints/").text
+        page_title = title(browser.get(path))
+        assert page_title.startswith(expected), path
+        assert page_title.endswith(" · CareDesk"), path
+    listed = browser.get("/complaints/").text
+    assert reference in listed
+    # A complaint of the demo's, with its history, as well as ours.
+    demo = next(pk for pk in re.findall(r'href="/complaints/(\d+)/"', listed) if f"/complaints/{pk}/" != logged.url)
+    assert title(browser.get(f"/complaints/{demo}/")).startswith("C-")
     complaints = csv_rows(browser.get("/complaints/export.csv"))
     assert len(complaints) >= 1 + 200 + 1  # header, the demo's complaints, ours
     assert any(reference in row for row in complaints)
@@ -417,6 +427,3 @@ def test_the_embedded_setup_works_from_a_fresh_start(local_run):
     assert found["zoë"]
     # Case beyond ASCII: SQLite's own LIKE folds only A-Z.
     assert found == dict.fromkeys(SEARCHES, True)
-
-
-SEARCHES = ("café", "CAFÉ", "zoë", "ZOË")
