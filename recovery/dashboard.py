@@ -233,6 +233,8 @@ class Row:
     url: str = ""
     share: str = ""
     key: str = ""
+    # The running share as a number for the charts (None when there is nothing to share out).
+    share_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -273,7 +275,7 @@ class Dashboard:
             return {"labels": [r.label for r in rows], "values": [r.count for r in rows], "urls": [r.url for r in rows]}
 
         pareto = series(self.by_category)
-        pareto["cumulative"] = [float(r.share.rstrip("%") or 0) for r in self.by_category]
+        pareto["cumulative"] = [r.share_value for r in self.by_category]
         return {"backlog": series(self.backlog), "groups": series(self.by_group), "categories": pareto}
 
 
@@ -331,8 +333,8 @@ class Percentile(Aggregate):
         super().__init__(expression, fraction=repr(float(fraction)), **extra)
 
 
-def _uses_percentile_cont() -> bool:
-    return connection.vendor == "postgresql"
+def _uses_percentile_cont(vendor: str) -> bool:
+    return vendor == "postgresql"
 
 
 def percentile_cont(values: Iterable[timedelta], fraction: float) -> timedelta | None:
@@ -350,8 +352,8 @@ def _span(start: str, end: str) -> Expression:
     return F(end) - F(start)
 
 
-def _percentile_aggregates(name: str, expression: Any, condition: Q) -> dict[str, Any]:
-    if not _uses_percentile_cont():
+def _percentile_aggregates(vendor: str, name: str, expression: Any, condition: Q) -> dict[str, Any]:
+    if not _uses_percentile_cont(vendor):
         return {}
     return {
         f"{name}_p50": Percentile(expression, 0.5, filter=condition, output_field=DurationField()),
@@ -360,10 +362,10 @@ def _percentile_aggregates(name: str, expression: Any, condition: Q) -> dict[str
 
 
 def _python_percentiles(
-    values: dict[str, Any], name: str, queryset: QuerySet[Any], expression: Any, condition: Q
+    vendor: str, values: dict[str, Any], name: str, queryset: QuerySet[Any], expression: Any, condition: Q
 ) -> None:
     """Fill `{name}_p50` and `_p90` from the durations themselves (databases without percentile_cont)."""
-    if _uses_percentile_cont():
+    if _uses_percentile_cont(vendor):
         return
     spans = [
         d for d in queryset.filter(condition).annotate(span=expression).values_list("span", flat=True) if d is not None
@@ -415,13 +417,17 @@ def _reporting_session() -> Iterator[None]:
         yield
 
 
-def dashboard_compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
-    """Compute every figure for `filters` (the "now" figures as of `now`) in a fixed number of queries."""
+def dashboard_compute(filters: DashboardFilters, *, now: datetime, vendor: str = "") -> Dashboard:
+    """Compute every figure for `filters` (the "now" figures as of `now`) in a fixed number of queries.
+
+    `vendor` picks how percentiles are computed (default: the database's own way); tests pass "sqlite"
+    to run the Python path on PostgreSQL.
+    """
     with _reporting_session():
-        return _compute(filters, now=now)
+        return _compute(filters, now=now, vendor=vendor or connection.vendor)
 
 
-def _compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
+def _compute(filters: DashboardFilters, *, now: datetime, vendor: str) -> Dashboard:
     started = time.perf_counter()
     board = Dashboard(filters=filters, computed_at=now)
     narrowing = filters.list_params()
@@ -450,12 +456,12 @@ def _compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
             minutes=Sum("minutes_total"),
             **{f"group_{group}": Count("pk", filter=Q(customer__group=group)) for group in CustomerGroup.values},
             **_on_time_counts(),
-            **_percentile_aggregates("apology", apology_span, apologized),
-            **_percentile_aggregates("reinstate", reinstate_span, reinstated),
+            **_percentile_aggregates(vendor, "apology", apology_span, apologized),
+            **_percentile_aggregates(vendor, "reinstate", reinstate_span, reinstated),
         )
     )
-    _python_percentiles(v, "apology", received, apology_span, apologized)
-    _python_percentiles(v, "reinstate", received, reinstate_span, reinstated)
+    _python_percentiles(vendor, v, "apology", received, apology_span, apologized)
+    _python_percentiles(vendor, v, "reinstate", received, reinstate_span, reinstated)
     # 2. …and by category (3. the categories, so the empty ones show as 0).
     per_category = dict(received.values_list("category_id").annotate(n=Count("pk")).values_list("category_id", "n"))
     categories = Category.objects.order_by("name")
@@ -477,10 +483,10 @@ def _compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
             follow_ups=Count("pk", filter=Q(satisfaction__isnull=False)),
             satisfaction_avg=Avg("satisfaction"),
             satisfied=Count("pk", filter=Q(satisfaction__gte=4)),
-            **_percentile_aggregates("close", close_span, Q()),
+            **_percentile_aggregates(vendor, "close", close_span, Q()),
         )
     )
-    _python_percentiles(v, "close", closed, close_span, Q())
+    _python_percentiles(vendor, v, "close", closed, close_span, Q())
 
     # 5. Open right now: by stage, escalated, overdue.
     v.update(
@@ -545,12 +551,12 @@ def _compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
                         apology_span, 0.5, filter=received_p & apologized, output_field=DurationField()
                     )
                 }
-                if _uses_percentile_cont()
+                if _uses_percentile_cont(vendor)
                 else {}
             ),
         )
     )
-    if not _uses_percentile_cont():
+    if not _uses_percentile_cont(vendor):
         spans: dict[int, list[timedelta]] = {}
         for owner_id, span in received.filter(apologized).annotate(span=apology_span).values_list("owner_id", "span"):
             spans.setdefault(owner_id, []).append(span)
@@ -684,18 +690,28 @@ def _compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
     running = 0
     for name, count, pk in shown_categories:
         running += count
-        cumulative = f"{100 * running / v['received']:.0f}%" if v["received"] else NO_VALUE
-        board.by_category.append(Row(name, count, list_url(**{**received_range, "category": pk}), cumulative))
+        cumulative = ratio(running, v["received"])
+        board.by_category.append(
+            Row(
+                name,
+                count,
+                list_url(**{**received_range, "category": pk}),
+                percent(cumulative),
+                share_value=_percentage(cumulative),
+            )
+        )
     running = 0
     for cause, count in causes:
         running += count
+        cumulative = ratio(running, v["with_cause"])
         board.root_causes.append(
             Row(
                 cause[:1].upper() + cause[1:],
                 count,
                 list_url(cause=cause, **closed_range),
-                f"{100 * running / v['with_cause']:.0f}%",
+                percent(cumulative),
                 key=cause,
+                share_value=_percentage(cumulative),
             )
         )
     board.handlers = sorted(
@@ -706,6 +722,11 @@ def _compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
     board.values = v
     board.seconds = time.perf_counter() - started
     return board
+
+
+def _percentage(share: float | None) -> float | None:
+    """Return a share as the rounded percentage the charts plot, None staying None (a gap, not 0)."""
+    return None if share is None else round(share * 100, 1)
 
 
 def _seconds(value: timedelta | None) -> float | None:
