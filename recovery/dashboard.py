@@ -193,8 +193,22 @@ def default_filters(now: datetime) -> DashboardFilters:
 def month_filters(month: date, base: DashboardFilters | None = None) -> DashboardFilters:
     """Return the filters for the calendar month that contains `month` (narrowing kept from `base`)."""
     first = month.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    last = next_month(first) - timedelta(days=1)
     return replace(base, start=first, end=last) if base else DashboardFilters(start=first, end=last)
+
+
+def month_so_far(month: date, *, today: date) -> DashboardFilters:
+    """Return the filters for the calendar month of `month`, ending today while that month is in progress."""
+    filters = month_filters(month)
+    return replace(filters, end=min(filters.end, today)) if filters.start <= today else filters
+
+
+def next_month(month: date) -> date:
+    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def previous_month(month: date) -> date:
+    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 # --- figures -------------------------------------------------------------------------------------
@@ -802,7 +816,7 @@ def monthly_trend(filters: DashboardFilters, *, last_month: date, months: int = 
     """Return received, closed and recovery rate for the `months` calendar months up to `last_month`."""
     first = last_month.replace(day=1)
     for _ in range(months - 1):
-        first = (first - timedelta(days=1)).replace(day=1)
+        first = previous_month(first)
     span = replace(month_filters(last_month, filters), start=first)
     complaints = _complaints(filters)
     received = dict(
@@ -827,7 +841,7 @@ def monthly_trend(filters: DashboardFilters, *, last_month: date, months: int = 
         done = closed_by_day.get(month, {"n": 0, "retained": 0})
         rate = ratio(done["retained"], done["n"])
         rows.append(TrendRow(month, by_day.get(month, 0), done["n"], percent(rate), rate))
-        month = (month + timedelta(days=32)).replace(day=1)
+        month = next_month(month)
     return rows
 
 
