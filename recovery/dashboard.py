@@ -47,6 +47,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
+from common.money import format_money
 from customers.models import CustomerGroup
 from recovery.facts import ON_TIME_FIELDS
 from recovery.filters import _start_of, is_repeat, normalised_cause, open_at
@@ -321,6 +322,10 @@ def duration(value: timedelta | None) -> str:
 
 def number(value: float | int | Decimal | None, places: int = 0) -> str:
     return NO_VALUE if value is None else f"{value:,.{places}f}"
+
+
+def money(value: float | Decimal | None) -> str:
+    return NO_VALUE if value is None else format_money(value)
 
 
 def list_url(**params: Any) -> str:
@@ -651,12 +656,12 @@ def _compute(filters: DashboardFilters, *, now: datetime, vendor: str) -> Dashbo
         f"{v['repeats']} of {v['received']}",
     )
     atonement = v["atonement"] or Decimal("0")
-    add("atonement_cost", float(atonement), number(atonement, 2), closed_url)
+    add("atonement_cost", float(atonement), money(atonement), closed_url)
     per_customer = ratio(atonement, v["retained_customers"])
     add(
         "cost_per_recovered",
         per_customer,
-        number(per_customer, 2),
+        money(per_customer),
         list_url(outcome=Outcome.RETAINED, **closed_range),
         f"{v['retained_customers']} customers retained",
     )
