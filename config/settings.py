@@ -15,6 +15,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from common.money import is_currency_code
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -80,6 +81,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "recovery.context_processors.navigation",
             ],
+            # {{ amount|money }} in every template, emails included, without a {% load %}.
+            "builtins": ["common.templatetags.money"],
         },
     },
 ]
@@ -270,6 +273,14 @@ if DASHBOARD_CACHE_SECONDS:
     }
 # Each lost customer tells about this many people (an estimate shown as such on the dashboard).
 WORD_OF_MOUTH_FACTOR = env_int("WORD_OF_MOUTH_FACTOR", 10, minimum=0)
+
+# --- Money -----------------------------------------------------------------------------------
+# The currency atonement values are recorded in (ISO 4217); every amount is shown with its symbol.
+CURRENCY = env_str("CURRENCY", "GBP").strip().upper()
+if not is_currency_code(CURRENCY):
+    raise ImproperlyConfigured(
+        f"CURRENCY must be the ISO 4217 code of a currency, such as GBP, EUR or USD; got {env_str('CURRENCY')!r}."
+    )
 
 # --- Cache ---------------------------------------------------------------------------------
 # Holds the survey pages' rate-limit counters. The embedded default is in-process memory (one

@@ -20,6 +20,7 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
 from common.errors import DomainError
+from common.money import format_money
 from recovery import reminders, roles, selectors, workflow
 from recovery.models import (
     AtonementKind,
@@ -283,7 +284,7 @@ def describe_action(action: RecoveryAction) -> str:
     parts = []
     if action.step == Stage.ATONE and action.atonement_kind:
         offer = AtonementKind(action.atonement_kind).label
-        parts.append(f"{offer} worth £{action.atonement_value}" if action.atonement_value else offer)
+        parts.append(f"{offer} worth {format_money(action.atonement_value)}" if action.atonement_value else offer)
     if action.step == Stage.FOLLOW_UP:
         stayed = "stayed" if action.retained else "left"
         parts.append(f"Satisfaction {action.satisfaction}/5, {stayed}")

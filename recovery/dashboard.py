@@ -47,6 +47,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
+from common.money import format_money
 from customers.models import CustomerGroup
 from recovery.facts import ON_TIME_FIELDS
 from recovery.filters import _start_of, is_repeat, normalised_cause, open_at
@@ -193,8 +194,22 @@ def default_filters(now: datetime) -> DashboardFilters:
 def month_filters(month: date, base: DashboardFilters | None = None) -> DashboardFilters:
     """Return the filters for the calendar month that contains `month` (narrowing kept from `base`)."""
     first = month.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    last = next_month(first) - timedelta(days=1)
     return replace(base, start=first, end=last) if base else DashboardFilters(start=first, end=last)
+
+
+def month_so_far(month: date, *, today: date) -> DashboardFilters:
+    """Return the filters for the calendar month of `month`, ending today while that month is in progress."""
+    filters = month_filters(month)
+    return replace(filters, end=min(filters.end, today)) if filters.start <= today else filters
+
+
+def next_month(month: date) -> date:
+    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def previous_month(month: date) -> date:
+    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 # --- figures -------------------------------------------------------------------------------------
@@ -233,6 +248,8 @@ class Row:
     url: str = ""
     share: str = ""
     key: str = ""
+    # The running share as a number for the charts (None when there is nothing to share out).
+    share_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -273,7 +290,7 @@ class Dashboard:
             return {"labels": [r.label for r in rows], "values": [r.count for r in rows], "urls": [r.url for r in rows]}
 
         pareto = series(self.by_category)
-        pareto["cumulative"] = [float(r.share.rstrip("%") or 0) for r in self.by_category]
+        pareto["cumulative"] = [r.share_value for r in self.by_category]
         return {"backlog": series(self.backlog), "groups": series(self.by_group), "categories": pareto}
 
 
@@ -307,6 +324,10 @@ def number(value: float | int | Decimal | None, places: int = 0) -> str:
     return NO_VALUE if value is None else f"{value:,.{places}f}"
 
 
+def money(value: float | Decimal | None) -> str:
+    return NO_VALUE if value is None else format_money(value)
+
+
 def list_url(**params: Any) -> str:
     """Return the complaint list's address with these filters."""
     clean = {name: str(value) for name, value in params.items() if value not in (None, "")}
@@ -331,8 +352,8 @@ class Percentile(Aggregate):
         super().__init__(expression, fraction=repr(float(fraction)), **extra)
 
 
-def _uses_percentile_cont() -> bool:
-    return connection.vendor == "postgresql"
+def _uses_percentile_cont(vendor: str) -> bool:
+    return vendor == "postgresql"
 
 
 def percentile_cont(values: Iterable[timedelta], fraction: float) -> timedelta | None:
@@ -350,8 +371,8 @@ def _span(start: str, end: str) -> Expression:
     return F(end) - F(start)
 
 
-def _percentile_aggregates(name: str, expression: Any, condition: Q) -> dict[str, Any]:
-    if not _uses_percentile_cont():
+def _percentile_aggregates(vendor: str, name: str, expression: Any, condition: Q) -> dict[str, Any]:
+    if not _uses_percentile_cont(vendor):
         return {}
     return {
         f"{name}_p50": Percentile(expression, 0.5, filter=condition, output_field=DurationField()),
@@ -360,10 +381,10 @@ def _percentile_aggregates(name: str, expression: Any, condition: Q) -> dict[str
 
 
 def _python_percentiles(
-    values: dict[str, Any], name: str, queryset: QuerySet[Any], expression: Any, condition: Q
+    vendor: str, values: dict[str, Any], name: str, queryset: QuerySet[Any], expression: Any, condition: Q
 ) -> None:
     """Fill `{name}_p50` and `_p90` from the durations themselves (databases without percentile_cont)."""
-    if _uses_percentile_cont():
+    if _uses_percentile_cont(vendor):
         return
     spans = [
         d for d in queryset.filter(condition).annotate(span=expression).values_list("span", flat=True) if d is not None
@@ -415,13 +436,17 @@ def _reporting_session() -> Iterator[None]:
         yield
 
 
-def dashboard_compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
-    """Compute every figure for `filters` (the "now" figures as of `now`) in a fixed number of queries."""
+def dashboard_compute(filters: DashboardFilters, *, now: datetime, vendor: str = "") -> Dashboard:
+    """Compute every figure for `filters` (the "now" figures as of `now`) in a fixed number of queries.
+
+    `vendor` picks how percentiles are computed (default: the database's own way); tests pass "sqlite"
+    to run the Python path on PostgreSQL.
+    """
     with _reporting_session():
-        return _compute(filters, now=now)
+        return _compute(filters, now=now, vendor=vendor or connection.vendor)
 
 
-def _compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
+def _compute(filters: DashboardFilters, *, now: datetime, vendor: str) -> Dashboard:
     started = time.perf_counter()
     board = Dashboard(filters=filters, computed_at=now)
     narrowing = filters.list_params()
@@ -450,12 +475,12 @@ def _compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
             minutes=Sum("minutes_total"),
             **{f"group_{group}": Count("pk", filter=Q(customer__group=group)) for group in CustomerGroup.values},
             **_on_time_counts(),
-            **_percentile_aggregates("apology", apology_span, apologized),
-            **_percentile_aggregates("reinstate", reinstate_span, reinstated),
+            **_percentile_aggregates(vendor, "apology", apology_span, apologized),
+            **_percentile_aggregates(vendor, "reinstate", reinstate_span, reinstated),
         )
     )
-    _python_percentiles(v, "apology", received, apology_span, apologized)
-    _python_percentiles(v, "reinstate", received, reinstate_span, reinstated)
+    _python_percentiles(vendor, v, "apology", received, apology_span, apologized)
+    _python_percentiles(vendor, v, "reinstate", received, reinstate_span, reinstated)
     # 2. …and by category (3. the categories, so the empty ones show as 0).
     per_category = dict(received.values_list("category_id").annotate(n=Count("pk")).values_list("category_id", "n"))
     categories = Category.objects.order_by("name")
@@ -477,10 +502,10 @@ def _compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
             follow_ups=Count("pk", filter=Q(satisfaction__isnull=False)),
             satisfaction_avg=Avg("satisfaction"),
             satisfied=Count("pk", filter=Q(satisfaction__gte=4)),
-            **_percentile_aggregates("close", close_span, Q()),
+            **_percentile_aggregates(vendor, "close", close_span, Q()),
         )
     )
-    _python_percentiles(v, "close", closed, close_span, Q())
+    _python_percentiles(vendor, v, "close", closed, close_span, Q())
 
     # 5. Open right now: by stage, escalated, overdue.
     v.update(
@@ -545,12 +570,12 @@ def _compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
                         apology_span, 0.5, filter=received_p & apologized, output_field=DurationField()
                     )
                 }
-                if _uses_percentile_cont()
+                if _uses_percentile_cont(vendor)
                 else {}
             ),
         )
     )
-    if not _uses_percentile_cont():
+    if not _uses_percentile_cont(vendor):
         spans: dict[int, list[timedelta]] = {}
         for owner_id, span in received.filter(apologized).annotate(span=apology_span).values_list("owner_id", "span"):
             spans.setdefault(owner_id, []).append(span)
@@ -631,12 +656,12 @@ def _compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
         f"{v['repeats']} of {v['received']}",
     )
     atonement = v["atonement"] or Decimal("0")
-    add("atonement_cost", float(atonement), number(atonement, 2), closed_url)
+    add("atonement_cost", float(atonement), money(atonement), closed_url)
     per_customer = ratio(atonement, v["retained_customers"])
     add(
         "cost_per_recovered",
         per_customer,
-        number(per_customer, 2),
+        money(per_customer),
         list_url(outcome=Outcome.RETAINED, **closed_range),
         f"{v['retained_customers']} customers retained",
     )
@@ -684,18 +709,28 @@ def _compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
     running = 0
     for name, count, pk in shown_categories:
         running += count
-        cumulative = f"{100 * running / v['received']:.0f}%" if v["received"] else NO_VALUE
-        board.by_category.append(Row(name, count, list_url(**{**received_range, "category": pk}), cumulative))
+        cumulative = ratio(running, v["received"])
+        board.by_category.append(
+            Row(
+                name,
+                count,
+                list_url(**{**received_range, "category": pk}),
+                percent(cumulative),
+                share_value=_percentage(cumulative),
+            )
+        )
     running = 0
     for cause, count in causes:
         running += count
+        cumulative = ratio(running, v["with_cause"])
         board.root_causes.append(
             Row(
                 cause[:1].upper() + cause[1:],
                 count,
                 list_url(cause=cause, **closed_range),
-                f"{100 * running / v['with_cause']:.0f}%",
+                percent(cumulative),
                 key=cause,
+                share_value=_percentage(cumulative),
             )
         )
     board.handlers = sorted(
@@ -706,6 +741,11 @@ def _compute(filters: DashboardFilters, *, now: datetime) -> Dashboard:
     board.values = v
     board.seconds = time.perf_counter() - started
     return board
+
+
+def _percentage(share: float | None) -> float | None:
+    """Return a share as the rounded percentage the charts plot, None staying None (a gap, not 0)."""
+    return None if share is None else round(share * 100, 1)
 
 
 def _seconds(value: timedelta | None) -> float | None:
@@ -781,7 +821,7 @@ def monthly_trend(filters: DashboardFilters, *, last_month: date, months: int = 
     """Return received, closed and recovery rate for the `months` calendar months up to `last_month`."""
     first = last_month.replace(day=1)
     for _ in range(months - 1):
-        first = (first - timedelta(days=1)).replace(day=1)
+        first = previous_month(first)
     span = replace(month_filters(last_month, filters), start=first)
     complaints = _complaints(filters)
     received = dict(
@@ -806,7 +846,7 @@ def monthly_trend(filters: DashboardFilters, *, last_month: date, months: int = 
         done = closed_by_day.get(month, {"n": 0, "retained": 0})
         rate = ratio(done["retained"], done["n"])
         rows.append(TrendRow(month, by_day.get(month, 0), done["n"], percent(rate), rate))
-        month = (month + timedelta(days=32)).replace(day=1)
+        month = next_month(month)
     return rows
 
 

@@ -257,7 +257,7 @@ def test_repeat_rate_counts_customers_who_complained_in_the_90_days_before(world
 def test_costs_and_effort(world):
     board = compute()
     assert board.figures["atonement_cost"].value == 95.0
-    assert shown(board, "cost_per_recovered") == "47.50"  # 95 over 2 customers kept (Carla for A, Dora)
+    assert shown(board, "cost_per_recovered") == "£47.50"  # 95 over 2 customers kept (Carla for A, Dora)
     assert board.figures["minutes_per_complaint"].value == pytest.approx(75 / 3)
 
 

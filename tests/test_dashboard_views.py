@@ -224,3 +224,38 @@ def test_root_cause_and_open_on_filters(client, maria, world, at_now):  # noqa: 
     client.force_login(maria)
     assert list_count(client, f"{LIST}?cause=%20COURIER%20late") == 2
     assert list_count(client, f"{LIST}?open_on=2026-02-13") == 3  # B, C and E at the end of 13 February
+
+
+@pytest.mark.parametrize("month", ["2026-03", "2027-01"])
+def test_a_month_that_has_not_started_is_refused_with_a_message(client, maria, world, at_now, month):  # noqa: F811
+    response = get(client, maria, REVIEW, {"month": month})
+    assert response.status_code == 200
+    assert "has not started yet" in response.context["form"].errors["month"][0]
+    page = html.unescape(response.content.decode())
+    assert "has not started yet" in page
+    assert 'aria-invalid="true"' in page
+    assert "Management review: January 2026" in page  # the default month instead
+
+
+def test_the_month_in_progress_is_reviewed_so_far(client, maria, world, at_now):  # noqa: F811
+    response = get(client, maria, REVIEW, {"month": "2026-02"})
+    page = html.unescape(response.content.decode())
+    assert "1–20 Feb 2026 (so far)" in page
+    assert "1 Feb – 28 Feb" not in page
+    assert response.context["board"].filters.end.isoformat() == "2026-02-20"
+    assert "Feb 2026 (so far)" in page  # the trend's last row
+    # A whole month reads as one.
+    page = html.unescape(get(client, maria, REVIEW, {"month": "2026-01"}).content.decode())
+    assert "1–31 Jan 2026" in page
+    assert "so far" not in page
+
+
+def test_the_review_links_to_the_month_before_and_after(client, maria, world, at_now):  # noqa: F811
+    page = html.unescape(get(client, maria, REVIEW, {"month": "2025-12"}).content.decode())
+    assert f'href="{REVIEW}?month=2025-11"' in page
+    assert f'href="{REVIEW}?month=2026-01"' in page
+    # The month in progress has no month after it yet.
+    response = get(client, maria, REVIEW, {"month": "2026-02"})
+    page = html.unescape(response.content.decode())
+    assert f'href="{REVIEW}?month=2026-01"' in page
+    assert "?month=2026-03" not in page

@@ -20,7 +20,7 @@ from common.csv_export import neutralise, safe_filename, stream_csv
 from customers.models import CustomerGroup, Organization
 from recovery.facts import refresh_all
 from recovery.models import Category, Channel, Complaint, RecoveryAction, Severity, Stage
-from recovery.views.exports import HEADER
+from recovery.views.exports import HEADER, export_header
 from tests.factories import front_line_user, log_complaint
 from tests.test_views_list import world  # noqa: F401  (the list's fixture: complaints every filter tells apart)
 from tests.test_workflow_steps import closed, new_customer
@@ -61,7 +61,7 @@ def records(response) -> list[dict[str, str]]:
     text = content_of(response)
     assert text.startswith(BOM)
     rows = list(csv.reader(io.StringIO(text.removeprefix(BOM), newline="")))
-    assert tuple(rows[0]) == HEADER
+    assert tuple(rows[0]) == export_header()
     return [dict(zip(HEADER, row, strict=True)) for row in rows[1:]]
 
 

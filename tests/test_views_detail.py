@@ -247,7 +247,7 @@ def test_done_steps_show_the_atonement_and_the_follow_up(client, alice, complain
     html = page(client, complaint)
 
     assert tracker_items(html) == ["done"] * 5
-    assert "Refund, worth 12.50" in html
+    assert "Refund, worth £12.50" in html
     assert "Satisfaction 2 of 5 · lost" in html
     assert "Customer: “Meh”" in html
     assert "waiting to be closed" in html
@@ -296,7 +296,7 @@ def test_the_timeline_tells_every_kind_of_event_in_plain_words(client, alice, bo
         "Bob Baker escalated to Maria Moreno:",
         "Wants a manager",
         "Maria Moreno acknowledged the customer’s frustration",
-        "Maria Moreno recorded the atonement · Voucher, worth 25.00",
+        "Maria Moreno recorded the atonement · Voucher, worth £25.00",
         "Maria Moreno recorded the follow-up · satisfaction 4 of 5, the customer stayed",
         "Maria Moreno closed the complaint: the customer stayed",
         "Maria Moreno reopened the complaint at “Follow up” (round 2):",

@@ -148,6 +148,12 @@ class ReviewMonthForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "month", "class": "form-control form-control-sm"}),
     )
 
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        # The browser's month picker offers nothing after the month in progress.
+        self.fields["month"].widget.attrs["max"] = f"{today:%Y-%m}"
+
     def clean_month(self) -> date | None:
         text = (self.cleaned_data.get("month") or "").strip()
         if not text:
@@ -158,6 +164,11 @@ class ReviewMonthForm(forms.Form):
             raise forms.ValidationError("Give a month as YYYY-MM, for example 2026-03.", code="invalid") from None
         if not EARLIEST <= month <= LATEST:
             raise forms.ValidationError(f"Give a month between {EARLIEST.year} and {LATEST.year}.", code="out_of_range")
+        if month > self.today:
+            raise forms.ValidationError(
+                f"{month:%B %Y} has not started yet: choose {self.today:%B %Y} or an earlier month.",
+                code="future",
+            )
         return month
 
     def month_or_default(self, now: datetime) -> date:

@@ -12,13 +12,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.bootstrap import InlineRadios, PrependedText
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils import timezone
 
+from common.money import currency_symbol
 from common.validators import no_control_characters
 from recovery.models import MINUTES_MAX, NOTE_MAX, REASON_MAX, SKIPPABLE_STEPS, AtonementKind, Stage
 
@@ -231,7 +232,11 @@ class AtoneForm(StepForm):
 
     def step_fields(self) -> list[Any]:
         return [
-            Row(Column("kind", css_class="col-sm-7"), Column("value", css_class="col-sm-5")),
+            # The currency next to the amount: the setting, read when the form is built.
+            Row(
+                Column("kind", css_class="col-sm-7"),
+                Column(PrependedText("value", currency_symbol()), css_class="col-sm-5"),
+            ),
             "note",
         ]
 

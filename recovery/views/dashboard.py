@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -21,9 +20,13 @@ from recovery.dashboard import (
     corrective_actions,
     dashboard_for,
     month_filters,
+    month_so_far,
     monthly_trend,
+    next_month,
+    previous_month,
 )
 from recovery.forms.dashboard import DashboardFilterForm, ReviewMonthForm
+from recovery.forms.lists import EARLIEST
 
 # The dashboard's sections, each answering one question, with the figures that answer it.
 SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -118,30 +121,43 @@ def dashboard_handlers_csv(request: HttpRequest) -> HttpResponse:
 
 @role_required(roles.is_manager)
 def dashboard_review(request: HttpRequest) -> HttpResponse:
-    """Show the printable monthly management review (default: the last full month)."""
+    """Show the printable monthly management review (default: the last full month).
+
+    The month in progress is reviewed up to today, and says so; a month that has not started is
+    refused by the form, which then shows the default month.
+    """
     now = timezone.now()
-    form = ReviewMonthForm(request.GET or None)
+    today = timezone.localdate(now)
+    form = ReviewMonthForm(request.GET or None, today=today)
     month = form.month_or_default(now)
     if not form.is_bound:
         form.initial["month"] = f"{month:%Y-%m}"
-    filters = month_filters(month)
-    previous_month = (month - timedelta(days=1)).replace(day=1)
+    filters = month_so_far(month, today=today)
+    before = previous_month(month)
+    after = next_month(month)
     current = dashboard_for(filters, now=now)
-    previous = dashboard_for(month_filters(previous_month), now=now)
+    previous = dashboard_for(month_filters(before), now=now)
     summary: list[tuple[Figure, Figure]] = [(current.figures[k], previous.figures[k]) for k in REVIEW_FIGURES]
     trend = monthly_trend(filters, last_month=month)
     causes = [(row, row.key) for row in current.root_causes]
     actions = corrective_actions(filters, [key for _row, key in causes])
+    review_url = reverse("dashboard_review")
+    in_progress = filters.end < month_filters(month).end
     context = {
         "form": form,
         "month": month,
-        "previous_month": previous_month,
+        "in_progress": in_progress,
+        "previous_month": before,
+        "previous_url": f"{review_url}?month={before:%Y-%m}" if before >= EARLIEST else "",
+        "next_month": after,
+        "next_url": f"{review_url}?month={after:%Y-%m}" if after <= today else "",
         "board": current,
         "summary": summary,
         "trend": trend,
         "charts": {
             "trend": {
-                "labels": [row.month.strftime("%b %Y") for row in trend],
+                "labels": [row.month.strftime("%b %Y") for row in trend[:-1]]
+                + [trend[-1].month.strftime("%b %Y") + (" (so far)" if in_progress else "")],
                 "received": [row.received for row in trend],
                 "closed": [row.closed for row in trend],
                 "recovery": [None if row.recovery_value is None else round(row.recovery_value * 100) for row in trend],

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from common.errors import DomainError
+from common.money import format_money
 from common.views import role_required
 from customers.models import GROUP_HELP, CustomerGroup
 from recovery import roles, selectors, workflow
@@ -228,7 +229,8 @@ def _describe_step(
     facts = []
     if action.step == Stage.ATONE and action.atonement_kind:
         kind = AtonementKind(action.atonement_kind).label
-        facts.append(f"{kind}, worth {action.atonement_value}" if action.atonement_value is not None else kind)
+        value = action.atonement_value
+        facts.append(f"{kind}, worth {format_money(value)}" if value is not None else kind)
     if action.step == Stage.FOLLOW_UP and action.satisfaction is not None:
         stayed = "stayed" if action.retained else "was lost"
         facts.append(f"satisfaction {action.satisfaction} of 5, the customer {stayed}")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.csv_export import stream_csv
+from common.money import currency_code
 from common.views import role_required
 from customers.models import CustomerGroup
 from recovery import roles, selectors
@@ -22,6 +23,8 @@ from recovery.models import Channel, Complaint, Outcome, Severity, Stage, format
 # Rows fetched per round trip from the server-side cursor (PostgreSQL) or per fetchmany (others).
 CHUNK_SIZE = 2000
 
+ATONEMENT_TOTAL = "Atonement total"
+# The export's columns; the amount's gets the currency when the header is written (export_header).
 HEADER = (
     "Reference",
     "Received at",
@@ -38,12 +41,18 @@ HEADER = (
     "Escalated at",
     "Outcome",
     "Satisfaction",
-    "Atonement total",
+    ATONEMENT_TOTAL,
     "Minutes spent total",
     "Closed at",
     "Root cause",
     "Corrective action",
 )
+
+
+def export_header() -> tuple[str, ...]:
+    """Return the header row, the amount's column naming the currency (settings.CURRENCY)."""
+    return tuple(f"{name} ({currency_code()})" if name == ATONEMENT_TOTAL else name for name in HEADER)
+
 
 # The columns read from the database, in the order `_row` unpacks them.
 COLUMNS = (
@@ -156,4 +165,4 @@ def complaint_list_csv(request: HttpRequest) -> HttpResponseBase:
     values = complaint_export_rows(filterset.qs).iterator(chunk_size=CHUNK_SIZE)
     filename = f"complaints-{timezone.localtime():%Y-%m-%d-%H%M}.csv"
     # role_required is typed for HttpResponse; a StreamingHttpResponse is an HttpResponseBase like it.
-    return stream_csv(filename, HEADER, _rows(values))
+    return stream_csv(filename, export_header(), _rows(values))

@@ -114,8 +114,12 @@
       if (!data[name] || !builders[name]) { return; }
       var chart = new Chart(canvas, builders[name](data[name]));
       canvas.setAttribute("data-drawn", "true");
-      // Printing changes the page width: redraw to fit the paper.
+      // Printing changes the page width: redraw to fit the paper, and again on the way back. The print
+      // media query fires once the print layout applies, where beforeprint can come too early.
       window.addEventListener("beforeprint", function () { chart.resize(); });
+      if (window.matchMedia) {
+        window.matchMedia("print").addEventListener("change", function () { chart.resize(); });
+      }
     });
   }
 

@@ -82,3 +82,24 @@ def test_a_manager_filters_the_dashboard_and_follows_a_number(
     phone.wait_for_load_state()
     expect(phone.locator("canvas[data-drawn='true']")).to_have_count(3)
     assert horizontal_overflow(phone) == 0
+
+
+def test_a_fresh_installation_shows_an_empty_dashboard_and_review(
+    live_server: Any, starter_data: None, new_page: Any, new_context: Any
+) -> None:
+    cache.clear()
+    maria()
+    page = new_page(new_context(viewport={"width": 1400, "height": 1000}))
+    sign_in(page, "maria")
+
+    page.goto("/dashboard/")
+    page.wait_for_load_state()
+    # The charts are drawn from zeros and gaps (no console error: the problems fixture checks).
+    expect(page.locator("canvas[data-drawn='true']")).to_have_count(3)
+    expect(page.locator("[data-metric='received'] .metric-value")).to_have_text("0")
+    expect(page.locator("[data-metric='recovery_rate'] .metric-value")).to_have_text("—")
+
+    page.goto("/dashboard/review/")
+    page.wait_for_load_state()
+    expect(page.locator("canvas[data-chart='trend'][data-drawn='true']")).to_have_count(1)
+    expect(page.get_by_text("No complaints received or closed in this period.")).to_be_visible()

@@ -193,9 +193,9 @@ def test_front_line_logs_by_keyboard_recovers_closes_and_a_manager_reopens(
     step.get_by_label("Value").fill("25")
     record(page, "Record the atonement")
     expect_step_done(page, 3, by="Alice Archer")
-    expect(tracker_steps(page).nth(3)).to_contain_text("Voucher, worth 25.00")
+    expect(tracker_steps(page).nth(3)).to_contain_text("Voucher, worth £25.00")
     expect_timeline_count(page, 5)
-    expect(timeline_entries(page).last).to_contain_text("Alice Archer recorded the atonement · Voucher, worth 25.00")
+    expect(timeline_entries(page).last).to_contain_text("Alice Archer recorded the atonement · Voucher, worth £25.00")
 
     # 5. Follow up: satisfaction and whether the customer stayed
     step.get_by_role("radio", name="4", exact=True).check()
