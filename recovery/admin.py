@@ -195,9 +195,14 @@ class ComplaintAdminForm(ComplaintFormBase):
             self.fields["expected_version"].initial = self.instance.version
         owner = self.fields.get("owner")
         if isinstance(owner, ModelChoiceField):
-            owner.required = False
-            owner.help_text = "Who handles it; leave empty to handle it yourself."
             owner.label_from_instance = _full_name  # type: ignore[assignment]
+            if owner.queryset is not None and owner.queryset.filter(pk=self.acting_user.pk).exists():
+                owner.required = False
+                owner.help_text = "Who handles it; leave empty to handle it yourself."
+            else:
+                # The administrator is not a handler (roles.handlers), so never the owner by default.
+                owner.help_text = "Who handles it."
+                owner.error_messages["required"] = "Choose who handles it."
         category = self.fields.get("category")
         if isinstance(category, ModelChoiceField):
             # Inactive categories are not offered, but a complaint keeps the one it has.
@@ -446,7 +451,10 @@ class ComplaintAdmin(ComplaintAdminBase):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, str | list[str]]:
-        return {**super().get_changeform_initial_data(request), "owner": str(request.user.pk)}
+        initial = super().get_changeform_initial_data(request)
+        if roles.handlers().filter(pk=request.user.pk).exists():
+            initial["owner"] = str(request.user.pk)
+        return initial
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and roles.can_work(request.user)
