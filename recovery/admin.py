@@ -1,4 +1,7 @@
-"""Admin for complaints and their recovery: the user interface until the staff screens land.
+"""Admin for complaints and their recovery: for administrators; managers keep categories and policies here.
+
+Staff work on the screens. Everything but the reference data (categories, recovery policies) is
+`SuperusersOnly`: the admin is where an administrator looks into and corrects the record.
 
 The admin never changes a complaint's workflow state itself. Adding a
 complaint calls `workflow.complaint_log`, changing one calls
@@ -19,6 +22,7 @@ from django.db.models import ForeignKey, Q, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
+from common.admin import SuperusersOnly
 from common.errors import DomainError
 from recovery import reminders, roles, selectors, workflow
 from recovery.models import (
@@ -348,7 +352,7 @@ class ComplaintEventInline(ReadOnlyInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ComplaintAdminBase):
+class ComplaintAdmin(SuperusersOnly[Complaint], ComplaintAdminBase):
     form = ComplaintAdminForm
     list_display = (
         "reference_display",
@@ -500,7 +504,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(RecoveryAction)
-class RecoveryActionAdmin(ReadOnlyAdminMixin, RecoveryActionAdminBase):
+class RecoveryActionAdmin(SuperusersOnly[RecoveryAction], ReadOnlyAdminMixin, RecoveryActionAdminBase):
     list_display = (
         "complaint_reference",
         "round",
@@ -536,7 +540,7 @@ class RecoveryActionAdmin(ReadOnlyAdminMixin, RecoveryActionAdminBase):
 
 
 @admin.register(ComplaintEvent)
-class ComplaintEventAdmin(ReadOnlyAdminMixin, ComplaintEventAdminBase):
+class ComplaintEventAdmin(SuperusersOnly[ComplaintEvent], ReadOnlyAdminMixin, ComplaintEventAdminBase):
     list_display = ("created_at", "complaint_reference", "kind", "actor", "stage_before", "stage_after", "details")
     list_filter = ("kind",)
     list_select_related = ("actor",)
@@ -567,7 +571,7 @@ class ComplaintEventAdmin(ReadOnlyAdminMixin, ComplaintEventAdminBase):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdminMixin, ReminderAdminBase):
+class ReminderAdmin(SuperusersOnly[Reminder], ReadOnlyAdminMixin, ReminderAdminBase):
     """Every email CareDesk owes or sent: what, to whom, when, and why one failed."""
 
     list_display = (
@@ -620,7 +624,7 @@ class ReminderAdmin(ReadOnlyAdminMixin, ReminderAdminBase):
 
 
 @admin.register(Survey)
-class SurveyAdmin(ReadOnlyAdminMixin, SurveyAdminBase):
+class SurveyAdmin(SuperusersOnly[Survey], ReadOnlyAdminMixin, SurveyAdminBase):
     list_display = ("created_at", "complaint_reference", "round", "answered_at", "satisfaction", "would_return")
     list_filter = ("satisfaction", "would_return")
     search_fields = ("comment",)
@@ -643,7 +647,7 @@ class SurveyAdmin(ReadOnlyAdminMixin, SurveyAdminBase):
 
 
 @admin.register(ManagerDigest)
-class ManagerDigestAdmin(ReadOnlyAdminMixin, ManagerDigestAdminBase):
+class ManagerDigestAdmin(SuperusersOnly[ManagerDigest], ReadOnlyAdminMixin, ManagerDigestAdminBase):
     list_display = ("day", "recipient", "status", "attempts", "sent_at", "last_error")
     list_filter = ("status",)
     list_select_related = ("recipient",)
