@@ -22,7 +22,7 @@ from django.db.models import ForeignKey, Q, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
-from common.admin import SuperusersOnly
+from common.admin import NeverDeleted, SuperusersOnly
 from common.errors import DomainError
 from recovery import reminders, roles, selectors, workflow
 from recovery.models import (
@@ -151,7 +151,7 @@ class CategoryAdmin(CategoryAdminBase):
 
 
 @admin.register(RecoveryPolicy)
-class RecoveryPolicyAdmin(RecoveryPolicyAdminBase):
+class RecoveryPolicyAdmin(NeverDeleted[RecoveryPolicy], RecoveryPolicyAdminBase):
     list_display = (
         "severity",
         "hours_to_apologize",
@@ -163,10 +163,11 @@ class RecoveryPolicyAdmin(RecoveryPolicyAdminBase):
     )
     # The tightest policy (critical) first.
     ordering = ("hours_to_apologize", "severity")
-
-    def has_delete_permission(self, request: HttpRequest, obj: RecoveryPolicy | None = None) -> bool:
-        # Every severity needs a policy: the workflow refuses complaints without one.
-        return False
+    # Every severity needs a policy: the workflow refuses complaints without one.
+    never_deleted_because = (
+        "Recovery policies are not deleted: every severity needs one, and complaints are timed by it. "
+        "Change its targets instead."
+    )
 
 
 # --- complaints ------------------------------------------------------------------------------------
@@ -352,7 +353,7 @@ class ComplaintEventInline(ReadOnlyInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(SuperusersOnly[Complaint], ComplaintAdminBase):
+class ComplaintAdmin(SuperusersOnly[Complaint], NeverDeleted[Complaint], ComplaintAdminBase):
     form = ComplaintAdminForm
     list_display = (
         "reference_display",
@@ -388,6 +389,10 @@ class ComplaintAdmin(SuperusersOnly[Complaint], ComplaintAdminBase):
     # The complaint's URL is this admin page; a "View on site" link would point to itself.
     view_on_site = False
     inlines = (RecoveryActionInline, ComplaintEventInline)
+    never_deleted_because = (
+        "Complaints are not deleted: with their steps and timeline they are the record of how each "
+        "customer was treated, and the reports count them."
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
         queryset = selectors.complaints_visible_to(request.user)
@@ -468,9 +473,6 @@ class ComplaintAdmin(SuperusersOnly[Complaint], ComplaintAdminBase):
             return False
         return obj is None or roles.can_handle(request.user, obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Complaint | None = None) -> bool:
-        return False
-
     def save_model(self, request: HttpRequest, obj: Complaint, form: Any, change: Any) -> None:
         """Do nothing: the form's workflow call has already stored the complaint and its event."""
 
@@ -491,7 +493,7 @@ class ComplaintAdmin(SuperusersOnly[Complaint], ComplaintAdminBase):
 
 
 class ReadOnlyAdminMixin:
-    """Rows that are only ever written by the workflow: viewable, never added, changed or deleted."""
+    """Rows only the workflow writes: viewable, never added or changed here (and NeverDeleted)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -499,12 +501,12 @@ class ReadOnlyAdminMixin:
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(RecoveryAction)
-class RecoveryActionAdmin(SuperusersOnly[RecoveryAction], ReadOnlyAdminMixin, RecoveryActionAdminBase):
+class RecoveryActionAdmin(
+    SuperusersOnly[RecoveryAction], NeverDeleted[RecoveryAction], ReadOnlyAdminMixin, RecoveryActionAdminBase
+):
+    never_deleted_because = "Recorded steps are not deleted: they are part of the complaint's audit trail."
     list_display = (
         "complaint_reference",
         "round",
@@ -540,7 +542,10 @@ class RecoveryActionAdmin(SuperusersOnly[RecoveryAction], ReadOnlyAdminMixin, Re
 
 
 @admin.register(ComplaintEvent)
-class ComplaintEventAdmin(SuperusersOnly[ComplaintEvent], ReadOnlyAdminMixin, ComplaintEventAdminBase):
+class ComplaintEventAdmin(
+    SuperusersOnly[ComplaintEvent], NeverDeleted[ComplaintEvent], ReadOnlyAdminMixin, ComplaintEventAdminBase
+):
+    never_deleted_because = "Timeline events are not deleted: they are the complaint's audit trail."
     list_display = ("created_at", "complaint_reference", "kind", "actor", "stage_before", "stage_after", "details")
     list_filter = ("kind",)
     list_select_related = ("actor",)
@@ -571,9 +576,13 @@ class ComplaintEventAdmin(SuperusersOnly[ComplaintEvent], ReadOnlyAdminMixin, Co
 
 
 @admin.register(Reminder)
-class ReminderAdmin(SuperusersOnly[Reminder], ReadOnlyAdminMixin, ReminderAdminBase):
+class ReminderAdmin(SuperusersOnly[Reminder], NeverDeleted[Reminder], ReadOnlyAdminMixin, ReminderAdminBase):
     """Every email CareDesk owes or sent: what, to whom, when, and why one failed."""
 
+    never_deleted_because = (
+        "Reminders are not deleted: they record which emails CareDesk owed and sent, and to whom. "
+        "One that no longer applies is cancelled by the workflow."
+    )
     list_display = (
         "due_at",
         "complaint_reference",
@@ -624,7 +633,8 @@ class ReminderAdmin(SuperusersOnly[Reminder], ReadOnlyAdminMixin, ReminderAdminB
 
 
 @admin.register(Survey)
-class SurveyAdmin(SuperusersOnly[Survey], ReadOnlyAdminMixin, SurveyAdminBase):
+class SurveyAdmin(SuperusersOnly[Survey], NeverDeleted[Survey], ReadOnlyAdminMixin, SurveyAdminBase):
+    never_deleted_because = "Surveys are not deleted: they hold what the customer answered."
     list_display = ("created_at", "complaint_reference", "round", "answered_at", "satisfaction", "would_return")
     list_filter = ("satisfaction", "would_return")
     search_fields = ("comment",)
@@ -647,7 +657,10 @@ class SurveyAdmin(SuperusersOnly[Survey], ReadOnlyAdminMixin, SurveyAdminBase):
 
 
 @admin.register(ManagerDigest)
-class ManagerDigestAdmin(SuperusersOnly[ManagerDigest], ReadOnlyAdminMixin, ManagerDigestAdminBase):
+class ManagerDigestAdmin(
+    SuperusersOnly[ManagerDigest], NeverDeleted[ManagerDigest], ReadOnlyAdminMixin, ManagerDigestAdminBase
+):
+    never_deleted_because = "Digests are not deleted: they record what each manager was sent."
     list_display = ("day", "recipient", "status", "attempts", "sent_at", "last_error")
     list_filter = ("status",)
     list_select_related = ("recipient",)
