@@ -34,6 +34,8 @@ from recovery.models import (
     RecoveryAction,
     RecoveryPolicy,
     Reminder,
+    ReminderKind,
+    ReminderStatus,
     Stage,
     Survey,
     format_reference,
@@ -588,13 +590,29 @@ class ReminderAdmin(SuperusersOnly[Reminder], NeverDeleted[Reminder], ReadOnlyAd
         "complaint_reference",
         "kind",
         "status",
-        "recipient_email",
+        "address",
         "attempts",
         "sent_at",
         "error",
     )
     list_filter = ("status", "kind")
-    search_fields = ("recipient_email", "last_error")
+    list_select_related = ("complaint__customer",)
+    # "to" (where it went, or would go now) stands for the address noted when it was scheduled.
+    fields = (
+        "complaint",
+        "kind",
+        ("round", "step"),
+        "due_at",
+        "status",
+        "recipient",
+        "address",
+        ("attempts", "lease_expires_at"),
+        "sent_at",
+        "last_error",
+        "created_at",
+    )
+    readonly_fields = ("address",)
+    search_fields = ("recipient_email", "sent_to", "last_error")
     search_help_text = "Search by complaint reference (C-000123), address or error."
     date_hierarchy = "due_at"
     show_full_result_count = False
@@ -616,6 +634,19 @@ class ReminderAdmin(SuperusersOnly[Reminder], NeverDeleted[Reminder], ReadOnlyAd
     @admin.display(description="last error")
     def error(self, reminder: Reminder) -> str:
         return reminder.last_error[:120]
+
+    @admin.display(description="to")
+    def address(self, reminder: Reminder) -> str:
+        """Return where the email went, as recorded when it was sent, or else where it would go now."""
+        if reminder.status == ReminderStatus.SENT:
+            # Rows sent before the addresses were recorded keep the one noted when scheduled.
+            return reminder.sent_to or reminder.recipient_email or "the managers"
+        if reminder.kind == ReminderKind.ESCALATION:
+            return "the managers, when it is sent"
+        if reminder.kind in reminders.CUSTOMER_KINDS:
+            # Addressed when sent (reminders._addresses): the customer's address now.
+            return reminder.complaint.customer.email
+        return reminder.recipient_email
 
     @admin.action(description="Send the selected failed reminders again", permissions=["send_again"])
     def send_again(self, request: HttpRequest, queryset: QuerySet[Reminder]) -> None:
