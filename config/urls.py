@@ -7,10 +7,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-admin.site.site_header = "CareDesk administration"
-admin.site.site_title = "CareDesk"
-admin.site.index_title = "Complaints, customers and recovery"
-
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="my_queue", permanent=False), name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

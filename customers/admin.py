@@ -1,4 +1,4 @@
-"""Admin for customers and organisations.
+"""Admin for customers and organisations: administrators only (staff use the customer screens).
 
 Customers are added and changed through `customers.services`, as everywhere
 else, so the admin cannot store a customer the services would refuse; a
@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from common.admin import SuperusersOnly
 from common.errors import DomainError
 from customers.models import Customer, Organization
 from customers.services import EDITABLE_FIELDS, customer_create, customer_update
@@ -70,7 +71,7 @@ class CustomerAdminForm(CustomerFormBase):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(OrganizationAdminBase):
+class OrganizationAdmin(SuperusersOnly[Organization], OrganizationAdminBase):
     list_display = ("name", "customer_count", "created_at")
     search_fields = ("name",)
     date_hierarchy = "created_at"
@@ -85,7 +86,7 @@ class OrganizationAdmin(OrganizationAdminBase):
 
 
 @admin.register(Customer)
-class CustomerAdmin(CustomerAdminBase):
+class CustomerAdmin(SuperusersOnly[Customer], CustomerAdminBase):
     form = CustomerAdminForm
     list_display = ("name", "group", "organization", "email", "phone", "consents_to_contact", "created_at")
     list_filter = ("group", "consents_to_contact")

@@ -1,4 +1,7 @@
-"""Admin for complaints and their recovery: the user interface until the staff screens land.
+"""Admin for complaints and their recovery: for administrators; managers keep categories and policies here.
+
+Staff work on the screens. Everything but the reference data (categories, recovery policies) is
+`SuperusersOnly`: the admin is where an administrator looks into and corrects the record.
 
 The admin never changes a complaint's workflow state itself. Adding a
 complaint calls `workflow.complaint_log`, changing one calls
@@ -19,6 +22,7 @@ from django.db.models import ForeignKey, Q, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
+from common.admin import NeverDeleted, SuperusersOnly
 from common.errors import DomainError
 from common.money import format_money
 from recovery import reminders, roles, selectors, workflow
@@ -31,6 +35,8 @@ from recovery.models import (
     RecoveryAction,
     RecoveryPolicy,
     Reminder,
+    ReminderKind,
+    ReminderStatus,
     Stage,
     Survey,
     format_reference,
@@ -148,7 +154,7 @@ class CategoryAdmin(CategoryAdminBase):
 
 
 @admin.register(RecoveryPolicy)
-class RecoveryPolicyAdmin(RecoveryPolicyAdminBase):
+class RecoveryPolicyAdmin(NeverDeleted[RecoveryPolicy], RecoveryPolicyAdminBase):
     list_display = (
         "severity",
         "hours_to_apologize",
@@ -160,10 +166,11 @@ class RecoveryPolicyAdmin(RecoveryPolicyAdminBase):
     )
     # The tightest policy (critical) first.
     ordering = ("hours_to_apologize", "severity")
-
-    def has_delete_permission(self, request: HttpRequest, obj: RecoveryPolicy | None = None) -> bool:
-        # Every severity needs a policy: the workflow refuses complaints without one.
-        return False
+    # Every severity needs a policy: the workflow refuses complaints without one.
+    never_deleted_because = (
+        "Recovery policies are not deleted: every severity needs one, and complaints are timed by it. "
+        "Change its targets instead."
+    )
 
 
 # --- complaints ------------------------------------------------------------------------------------
@@ -196,9 +203,14 @@ class ComplaintAdminForm(ComplaintFormBase):
             self.fields["expected_version"].initial = self.instance.version
         owner = self.fields.get("owner")
         if isinstance(owner, ModelChoiceField):
-            owner.required = False
-            owner.help_text = "Who handles it; leave empty to handle it yourself."
             owner.label_from_instance = _full_name  # type: ignore[assignment]
+            if owner.queryset is not None and owner.queryset.filter(pk=self.acting_user.pk).exists():
+                owner.required = False
+                owner.help_text = "Who handles it; leave empty to handle it yourself."
+            else:
+                # The administrator is not a handler (roles.handlers), so never the owner by default.
+                owner.help_text = "Who handles it."
+                owner.error_messages["required"] = "Choose who handles it."
         category = self.fields.get("category")
         if isinstance(category, ModelChoiceField):
             # Inactive categories are not offered, but a complaint keeps the one it has.
@@ -344,7 +356,7 @@ class ComplaintEventInline(ReadOnlyInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ComplaintAdminBase):
+class ComplaintAdmin(SuperusersOnly[Complaint], NeverDeleted[Complaint], ComplaintAdminBase):
     form = ComplaintAdminForm
     list_display = (
         "reference_display",
@@ -380,6 +392,10 @@ class ComplaintAdmin(ComplaintAdminBase):
     # The complaint's URL is this admin page; a "View on site" link would point to itself.
     view_on_site = False
     inlines = (RecoveryActionInline, ComplaintEventInline)
+    never_deleted_because = (
+        "Complaints are not deleted: with their steps and timeline they are the record of how each "
+        "customer was treated, and the reports count them."
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
         queryset = selectors.complaints_visible_to(request.user)
@@ -447,7 +463,10 @@ class ComplaintAdmin(ComplaintAdminBase):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, str | list[str]]:
-        return {**super().get_changeform_initial_data(request), "owner": str(request.user.pk)}
+        initial = super().get_changeform_initial_data(request)
+        if roles.handlers().filter(pk=request.user.pk).exists():
+            initial["owner"] = str(request.user.pk)
+        return initial
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and roles.can_work(request.user)
@@ -456,9 +475,6 @@ class ComplaintAdmin(ComplaintAdminBase):
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or roles.can_handle(request.user, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Complaint | None = None) -> bool:
-        return False
 
     def save_model(self, request: HttpRequest, obj: Complaint, form: Any, change: Any) -> None:
         """Do nothing: the form's workflow call has already stored the complaint and its event."""
@@ -480,7 +496,7 @@ class ComplaintAdmin(ComplaintAdminBase):
 
 
 class ReadOnlyAdminMixin:
-    """Rows that are only ever written by the workflow: viewable, never added, changed or deleted."""
+    """Rows only the workflow writes: viewable, never added or changed here (and NeverDeleted)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -488,12 +504,12 @@ class ReadOnlyAdminMixin:
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(RecoveryAction)
-class RecoveryActionAdmin(ReadOnlyAdminMixin, RecoveryActionAdminBase):
+class RecoveryActionAdmin(
+    SuperusersOnly[RecoveryAction], NeverDeleted[RecoveryAction], ReadOnlyAdminMixin, RecoveryActionAdminBase
+):
+    never_deleted_because = "Recorded steps are not deleted: they are part of the complaint's audit trail."
     list_display = (
         "complaint_reference",
         "round",
@@ -529,7 +545,10 @@ class RecoveryActionAdmin(ReadOnlyAdminMixin, RecoveryActionAdminBase):
 
 
 @admin.register(ComplaintEvent)
-class ComplaintEventAdmin(ReadOnlyAdminMixin, ComplaintEventAdminBase):
+class ComplaintEventAdmin(
+    SuperusersOnly[ComplaintEvent], NeverDeleted[ComplaintEvent], ReadOnlyAdminMixin, ComplaintEventAdminBase
+):
+    never_deleted_because = "Timeline events are not deleted: they are the complaint's audit trail."
     list_display = ("created_at", "complaint_reference", "kind", "actor", "stage_before", "stage_after", "details")
     list_filter = ("kind",)
     list_select_related = ("actor",)
@@ -560,21 +579,41 @@ class ComplaintEventAdmin(ReadOnlyAdminMixin, ComplaintEventAdminBase):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdminMixin, ReminderAdminBase):
+class ReminderAdmin(SuperusersOnly[Reminder], NeverDeleted[Reminder], ReadOnlyAdminMixin, ReminderAdminBase):
     """Every email CareDesk owes or sent: what, to whom, when, and why one failed."""
 
+    never_deleted_because = (
+        "Reminders are not deleted: they record which emails CareDesk owed and sent, and to whom. "
+        "One that no longer applies is cancelled by the workflow."
+    )
     list_display = (
         "due_at",
         "complaint_reference",
         "kind",
         "status",
-        "recipient_email",
+        "address",
         "attempts",
         "sent_at",
         "error",
     )
     list_filter = ("status", "kind")
-    search_fields = ("recipient_email", "last_error")
+    list_select_related = ("complaint__customer",)
+    # "to" (where it went, or would go now) stands for the address noted when it was scheduled.
+    fields = (
+        "complaint",
+        "kind",
+        ("round", "step"),
+        "due_at",
+        "status",
+        "recipient",
+        "address",
+        ("attempts", "lease_expires_at"),
+        "sent_at",
+        "last_error",
+        "created_at",
+    )
+    readonly_fields = ("address",)
+    search_fields = ("recipient_email", "sent_to", "last_error")
     search_help_text = "Search by complaint reference (C-000123), address or error."
     date_hierarchy = "due_at"
     show_full_result_count = False
@@ -597,6 +636,19 @@ class ReminderAdmin(ReadOnlyAdminMixin, ReminderAdminBase):
     def error(self, reminder: Reminder) -> str:
         return reminder.last_error[:120]
 
+    @admin.display(description="to")
+    def address(self, reminder: Reminder) -> str:
+        """Return where the email went, as recorded when it was sent, or else where it would go now."""
+        if reminder.status == ReminderStatus.SENT:
+            # Rows sent before the addresses were recorded keep the one noted when scheduled.
+            return reminder.sent_to or reminder.recipient_email or "the managers"
+        if reminder.kind == ReminderKind.ESCALATION:
+            return "the managers, when it is sent"
+        if reminder.kind in reminders.CUSTOMER_KINDS:
+            # Addressed when sent (reminders._addresses): the customer's address now.
+            return reminder.complaint.customer.email
+        return reminder.recipient_email
+
     @admin.action(description="Send the selected failed reminders again", permissions=["send_again"])
     def send_again(self, request: HttpRequest, queryset: QuerySet[Reminder]) -> None:
         ids = list(queryset.values_list("pk", flat=True))
@@ -613,7 +665,8 @@ class ReminderAdmin(ReadOnlyAdminMixin, ReminderAdminBase):
 
 
 @admin.register(Survey)
-class SurveyAdmin(ReadOnlyAdminMixin, SurveyAdminBase):
+class SurveyAdmin(SuperusersOnly[Survey], NeverDeleted[Survey], ReadOnlyAdminMixin, SurveyAdminBase):
+    never_deleted_because = "Surveys are not deleted: they hold what the customer answered."
     list_display = ("created_at", "complaint_reference", "round", "answered_at", "satisfaction", "would_return")
     list_filter = ("satisfaction", "would_return")
     search_fields = ("comment",)
@@ -636,7 +689,10 @@ class SurveyAdmin(ReadOnlyAdminMixin, SurveyAdminBase):
 
 
 @admin.register(ManagerDigest)
-class ManagerDigestAdmin(ReadOnlyAdminMixin, ManagerDigestAdminBase):
+class ManagerDigestAdmin(
+    SuperusersOnly[ManagerDigest], NeverDeleted[ManagerDigest], ReadOnlyAdminMixin, ManagerDigestAdminBase
+):
+    never_deleted_because = "Digests are not deleted: they record what each manager was sent."
     list_display = ("day", "recipient", "status", "attempts", "sent_at", "last_error")
     list_filter = ("status",)
     list_select_related = ("recipient",)

@@ -12,31 +12,21 @@ from typing import Any
 FRONT_LINE = "Front line"
 MANAGERS = "Managers"
 
+# What the screens and services check. The admin is for administrators (superusers), so the roles
+# hold no model permissions for it, except the managers' reference data: categories and policies.
 _FRONT_LINE_PERMISSIONS = [
     ("recovery", "work_complaint"),
-    ("recovery", "add_complaint"),
-    ("recovery", "change_complaint"),
-    ("recovery", "view_complaint"),
-    ("recovery", "view_recoveryaction"),
-    ("recovery", "view_complaintevent"),
-    ("recovery", "view_category"),
-    ("recovery", "view_recoverypolicy"),
     ("customers", "add_customer"),
     ("customers", "change_customer"),
-    ("customers", "view_customer"),
-    ("customers", "add_organization"),
-    ("customers", "view_organization"),
 ]
 _MANAGER_PERMISSIONS = [
     *_FRONT_LINE_PERMISSIONS,
     ("recovery", "manage_complaints"),
+    ("recovery", "view_category"),
     ("recovery", "add_category"),
     ("recovery", "change_category"),
+    ("recovery", "view_recoverypolicy"),
     ("recovery", "change_recoverypolicy"),
-    ("customers", "change_organization"),
-    ("recovery", "view_reminder"),
-    ("recovery", "view_survey"),
-    ("recovery", "view_managerdigest"),
 ]
 
 STARTER_CATEGORIES = [
@@ -74,7 +64,10 @@ def ensure_permissions(apps: Any) -> None:
 
 
 def ensure_roles(apps: Any) -> None:
-    """Create the Front line and Managers groups with their permissions."""
+    """Create the Front line and Managers groups, or set their permissions back to these.
+
+    The two roles are defined here; an organisation that wants to grant more makes a group of its own.
+    """
     ensure_permissions(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -85,7 +78,7 @@ def ensure_roles(apps: Any) -> None:
             for app_label, codename in wanted
             if _model_exists(apps, app_label, codename)
         ]
-        group.permissions.add(*permissions)
+        group.permissions.set(permissions)
 
 
 def _model_exists(apps: Any, app_label: str, codename: str) -> bool:

@@ -461,6 +461,8 @@ class Reminder(LeasedEmail):
         help_text="Empty for emails to the customer and for escalations (sent to every manager).",
     )
     recipient_email = models.EmailField(blank=True)
+    # Emails to the customer and escalations are addressed when sent, so only this says where one went.
+    sent_to = models.TextField(blank=True, help_text="The addresses it was sent to, recorded when it was sent.")
     round = models.PositiveSmallIntegerField()
     step = models.CharField(max_length=12, choices=Stage.choices)
     due_at = models.DateTimeField()

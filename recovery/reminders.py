@@ -452,7 +452,9 @@ def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
     # Nothing between the server's acceptance and this UPDATE: the window for a duplicate stays tiny.
     with transaction.atomic():
         now = timezone.now()
-        if not leases.finish(Reminder, reminder_id, attempt, ReminderStatus.SENT, sent_at=now, last_error=""):
+        if not leases.finish(
+            Reminder, reminder_id, attempt, ReminderStatus.SENT, sent_at=now, last_error="", sent_to=", ".join(to)
+        ):
             logger.warning("Reminder %s was sent but its claim was taken meanwhile (attempt %s).", reminder_id, attempt)
             return "stale"
         _event(reminder, EventKind.REMINDER_SENT, to=", ".join(to))

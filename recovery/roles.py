@@ -50,13 +50,15 @@ def can_handle(user: Any, complaint: Complaint) -> bool:
 
 
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# include_superusers=False: a superuser has every permission, but the administrator account looks
+# after CareDesk rather than taking complaints; only people in a role are offered as owners or managers.
 
 
 def handlers() -> QuerySet[Any]:
     """Return the active users who may own complaints, by name."""
     return (
         get_user_model()
-        .objects.with_perm(WORK_PERMISSION, include_superusers=True, backend=_MODEL_BACKEND)
+        .objects.with_perm(WORK_PERMISSION, include_superusers=False, backend=_MODEL_BACKEND)
         .filter(is_active=True)
         .order_by("first_name", "last_name", "username")
     )
@@ -66,7 +68,7 @@ def managers() -> QuerySet[Any]:
     """Return the active users a complaint can be escalated to, by name."""
     return (
         get_user_model()
-        .objects.with_perm(MANAGE_PERMISSION, include_superusers=True, backend=_MODEL_BACKEND)
+        .objects.with_perm(MANAGE_PERMISSION, include_superusers=False, backend=_MODEL_BACKEND)
         .filter(is_active=True)
         .order_by("first_name", "last_name", "username")
     )

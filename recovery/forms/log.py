@@ -88,7 +88,11 @@ class ComplaintLogForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories_for()  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = roles.handlers()  # type: ignore[attr-defined]
+        owner = self.fields["owner"]
+        owner.queryset = roles.handlers()  # type: ignore[attr-defined]
+        if user.is_superuser and not owner.queryset.filter(pk=user.pk).exists():  # type: ignore[attr-defined]
+            # The administrator is not offered as owner; make them choose rather than preselect a colleague.
+            owner.empty_label = "Choose who owns it…"  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial.setdefault("received_at", now_for_input())
             self.initial.setdefault("owner", user.pk)

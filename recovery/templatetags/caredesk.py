@@ -59,3 +59,16 @@ def ago(moment: datetime | None) -> str:
     if abs(delta.total_seconds()) < 60:
         return "just now"
     return f"{_span(delta)} ago" if delta.total_seconds() > 0 else f"in {_span(delta)}"
+
+
+@register.filter
+def duration(delta: timedelta | None) -> str:
+    """Return a length of time in words: '15 minutes', '1 hour', '1 hour 30 minutes', '2 days'."""
+    if delta is None:
+        return ""
+    minutes = round(delta.total_seconds() / 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    words = [f"{count} {unit}{'' if count == 1 else 's'}" for count, unit in parts if count]
+    return " ".join(words) or "less than a minute"

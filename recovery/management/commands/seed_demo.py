@@ -226,7 +226,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}".rstrip())
             if index == 0:
                 self.stdout.write("  " + "  ".join("-" * width for width in widths))
-        self.stdout.write("Sign in at /login/ (administrators also have /admin/).")
+        self.stdout.write("Sign in at /login/; the admin (/admin/) is for the administrator and managers.")
 
 
 # --- staff ---------------------------------------------------------------------------------
@@ -245,7 +245,8 @@ def ensure_demo_staff() -> Staff:
         user.email = f"{account.username}@{demo_text.COMPANY_DOMAIN}"
         user.password = password
         user.is_active = True
-        user.is_staff = True
+        # Staff status opens the admin: the administrator's, and the managers' categories and policies.
+        user.is_staff = account.role != FRONT_LINE
         user.is_superuser = not account.role
         user.save()
         user.groups.set([groups[account.role]] if account.role else [])
