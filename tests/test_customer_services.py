@@ -157,7 +157,12 @@ def test_changing_one_field_leaves_the_others_alone(alice, customer):
 
     customer_update(customer=customer, user=alice, phone="+44 161 496 0000")
 
-    assert Customer.objects.filter(pk=customer.pk).values().get() == {**before, "phone": "+44 161 496 0000"}
+    # The normalised number follows the phone (it is derived from it); nothing else changes.
+    assert Customer.objects.filter(pk=customer.pk).values().get() == {
+        **before,
+        "phone": "+44 161 496 0000",
+        "phone_normalized": "+441614960000",
+    }
 
 
 @pytest.mark.parametrize(("changes", "field", "message"), BAD_CUSTOMERS)
@@ -262,3 +267,39 @@ def test_only_managers_change_whether_a_customer_is_internal(alice, bob, maria, 
     updated = customer_update(customer=customer, user=maria, **resolved)
     for field, value in resolved.items():
         assert getattr(updated, field) == value
+
+
+# --- phone numbers and duplicates ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phone", "normalized"),
+    [
+        ("07700 900348", "+447700900348"),
+        ("+44 7700 900348", "+447700900348"),
+        ("(0161) 496-0123", "+441614960123"),
+        ("0033 1 23 45 67 89", "+33123456789"),
+        ("0161 496 0123 ext. 12", "+441614960123"),
+        ("ext. 4711", "4711"),
+        ("", ""),
+    ],
+)
+def test_the_phone_number_is_kept_in_international_form_for_search(alice, phone, normalized):
+    customer = create(alice, phone=phone)
+
+    assert Customer.objects.get(pk=customer.pk).phone_normalized == normalized
+    assert Customer.objects.get(pk=customer.pk).phone == phone
+
+
+def test_changing_the_phone_number_changes_its_international_form(alice, customer):
+    customer_update(customer=customer, user=alice, phone="07700 900999")
+
+    assert Customer.objects.get(pk=customer.pk).phone_normalized == "+447700900999"
+
+
+def test_national_numbers_are_read_in_the_configured_region(alice, settings):
+    settings.PHONE_REGION = "FR"
+
+    customer = create(alice, phone="01 23 45 67 89")
+
+    assert Customer.objects.get(pk=customer.pk).phone_normalized == "+33123456789"
