@@ -46,7 +46,9 @@ def found(complaints, q, queryset=None) -> set[str]:
     return {name for name, complaint in complaints.items() if complaint.pk in keys}
 
 
-@pytest.mark.parametrize("form", ["C-{pk:06d}", "c{pk}", "  C-{pk:06d}  ", "c-{pk:04d}"])
+@pytest.mark.parametrize(
+    "form", ["C-{pk:06d}", "c{pk}", "  C-{pk:06d}  ", "c-{pk:04d}", "#{pk}", "# {pk}", "#C-{pk:06d}"]
+)
 def test_a_reference_finds_its_complaint_however_it_is_typed(complaints, form):
     q = form.format(pk=complaints["invoice"].pk)
 
