@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.middleware import HtmxDetails
 
 from common.errors import DomainError
+from common.phones import PHONE_SEPARATORS
 from common.views import role_required
 from customers import selectors
 from customers.forms import CustomerEditForm, CustomerFilterForm, CustomerForm, CustomerQuickForm
@@ -60,7 +61,7 @@ def quick_initial(text: str) -> dict[str, str]:
         return {}
     if "@" in text:
         return {"email": text}
-    if not text.strip(selectors.PHONE_SEPARATORS + "0123456789"):
+    if not text.strip(PHONE_SEPARATORS + "0123456789"):
         return {"phone": text}
     return {"name": text}
 

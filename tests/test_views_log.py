@@ -221,6 +221,32 @@ def test_the_customer_is_found_by_name_email_phone_or_organisation(client, alice
     assert names_in(html) == found
 
 
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("nunez", {"Ana Núñez"}),
+        ("NÚÑEZ", {"Ana Núñez"}),
+        ("07700 900348", {"Ana Núñez"}),
+        ("07700900348", {"Ana Núñez"}),
+        ("ZOË", {"Zoë Quinlan"}),
+        ("zoe", {"Zoë Quinlan"}),
+        ("+44 161 496 0123", {"Dan Dealer"}),
+        ("ACME WHOLESALE", {"Dan Dealer"}),
+    ],
+)
+def test_the_picker_finds_an_existing_customer_however_they_are_typed_and_offers_no_duplicate(
+    client, alice, people, query, found
+):
+    new_customer(name="Ana Núñez", email="ana@example.es", phone="+44 7700 900348")
+    new_customer(name="Zoë Quinlan", email="zoe@example.org", phone="")
+    client.force_login(alice)
+
+    html = get(client, "customer_search", htmx=True, q=query).content.decode()
+
+    assert names_in(html) == found
+    assert "Add them as a new customer" not in html
+
+
 def test_a_match_is_a_button_that_picks_the_customer_with_a_readable_label(client, alice, people):
     client.force_login(alice)
     dan = people["dan"]
