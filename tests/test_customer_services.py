@@ -8,7 +8,7 @@ import pytest
 
 from common.errors import DomainError
 from customers.models import Customer, CustomerGroup, Organization
-from customers.services import customer_create, customer_update, organization_get_or_create
+from customers.services import DuplicateCustomerError, customer_create, customer_update, organization_get_or_create
 from tests.factories import CustomerFactory, OrganizationFactory, front_line_user
 
 CONTROL = "Remove the invisible control characters from this text"
@@ -303,3 +303,35 @@ def test_national_numbers_are_read_in_the_configured_region(alice, settings):
     customer = create(alice, phone="01 23 45 67 89")
 
     assert Customer.objects.get(pk=customer.pk).phone_normalized == "+33123456789"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"email": "CARLA@example.org"}, "email", "Carla Customer already has this email address."),
+        ({"phone": "020 7946 0000"}, "phone", "Carla Customer already has this phone number."),
+        ({"phone": "+44 (20) 7946-0000", "email": "other@example.org"}, "phone", "Carla Customer already has"),
+    ],
+)
+def test_a_customer_with_the_same_email_or_phone_is_not_added_twice(alice, customer, changes, field, message):
+    with pytest.raises(DuplicateCustomerError) as caught:
+        create(alice, name="Carla C.", **changes)
+
+    assert (caught.value.field, caught.value.existing) == (field, customer)
+    assert message in caught.value.message
+    assert list(Customer.objects.all()) == [customer]
+
+
+def test_a_different_person_with_the_same_details_is_added_when_confirmed(alice, customer):
+    added = create(alice, name="Carlos Customer", email=customer.email, phone=customer.phone, allow_duplicate=True)
+
+    assert Customer.objects.count() == 2
+    assert (added.email, added.phone) == (customer.email, customer.phone)
+
+
+def test_extensions_and_short_numbers_do_not_make_a_duplicate(alice):
+    create(alice, name="Eve Employee", phone="ext. 4711", email="")
+
+    create(alice, name="Evan Employee", phone="ext. 4711", email="")
+
+    assert Customer.objects.count() == 2
