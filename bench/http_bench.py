@@ -419,12 +419,14 @@ def facts(cursor: Any) -> dict[str, Any]:
     found["category"] = one("SELECT id, name FROM recovery_category WHERE name = 'Delivery'")
     found["customer"] = one("SELECT id FROM customers_customer WHERE \"group\" = 'end_user' ORDER BY id LIMIT 1")[0]
     found["phone"] = one("SELECT phone FROM customers_customer WHERE phone LIKE '+44 7700%%' ORDER BY id LIMIT 1")[0]
+    found["organization"] = one("SELECT name FROM customers_organization ORDER BY id LIMIT 1")[0]
     found["surname"] = "Okafor"
     found["word"] = "cracked"
     found["surname_customers"] = one("SELECT count(*) FROM customers_customer WHERE name ILIKE %s", ("%Okafor%",))[0]
     found["word_complaints"] = one(
-        """SELECT count(*) FROM recovery_complaint WHERE to_tsvector('english'::regconfig,
-           COALESCE(summary, '') || ' ' || COALESCE(description, '')) @@ websearch_to_tsquery('english', %s)""",
+        """SELECT count(*) FROM recovery_complaint WHERE to_tsvector('caredesk_english'::regconfig,
+           COALESCE(summary, '') || ' ' || COALESCE(description, ''))
+           @@ websearch_to_tsquery('caredesk_english', %s)""",
         ("cracked",),
     )[0]
     return found
@@ -472,6 +474,15 @@ def scenario(bench: Bench, port: int, found: dict[str, Any], password: str) -> N
     bench.run(f"search word ?q={found['word']}", "search", manager, fixed(f"/complaints/?q={found['word']}"))
     digits = re.sub(r"\D", "", found["phone"])  # as typed with the separators left out: +44 7700 900123
     bench.run(f"search phone ?q={digits}", "search", manager, fixed(f"/complaints/?q={digits}"))
+    national = "0" + found["phone"].removeprefix("+44 ")  # 07700 9…: the national format of the same number
+    bench.run(f"search phone ?q={national}", "search", manager, fixed(f"/complaints/?{urlencode({'q': national})}"))
+    organization = found["organization"]
+    bench.run(
+        f"search organisation ?q={organization}",
+        "search",
+        manager,
+        fixed(f"/complaints/?{urlencode({'q': organization})}"),
+    )
     bench.run(
         f"log form customer picker ?q={digits} (phone digits)",
         "search",

@@ -256,15 +256,18 @@ SELECT i, pg_temp.pick(%(org_names)s, pg_temp.r(i, 1)) || ' ' || pg_temp.pick(%(
 FROM generate_series(1, %(organizations)s) AS i
 """
 
+# phone_normalized is what Customer.save() stores (common.phones.phone_key, PHONE_REGION=GB): E.164.
 CUSTOMERS_SQL = """
 INSERT INTO customers_customer
-    (id, name, email, phone, organization_id, "group", consents_to_contact, staff_user_id, created_at, created_by_id)
+    (id, name, email, phone, phone_normalized, organization_id, "group", consents_to_contact, staff_user_id,
+     created_at, created_by_id)
 SELECT i, p.first || ' ' || p.last,
        CASE WHEN pg_temp.r(i, 13) < 0.85
             THEN lower(replace(p.first || '.' || p.last, '''', '')) || i || '@' || pg_temp.pick(%(domains)s, pg_temp.r(i, 14))
             ELSE '' END,
-       CASE WHEN pg_temp.r(i, 15) < 0.6 THEN '+44 7700 9' || lpad((floor(pg_temp.r(i, 16) * 100000))::int::text, 5, '0')
-            WHEN pg_temp.r(i, 15) < 0.8 THEN '020 7946 ' || lpad((floor(pg_temp.r(i, 16) * 10000))::int::text, 4, '0')
+       ph.phone,
+       CASE WHEN ph.phone LIKE '+%%' THEN '+' || regexp_replace(ph.phone, '[^0-9]', '', 'g')
+            WHEN ph.phone <> '' THEN '+44' || substr(regexp_replace(ph.phone, '[^0-9]', '', 'g'), 2)
             ELSE '' END,
        CASE WHEN p.grp IN ('distributor', 'supplier') AND pg_temp.r(i, 17) < 0.9
               OR p.grp IN ('end_user', 'prospect') AND pg_temp.r(i, 17) < 0.03
@@ -282,6 +285,11 @@ CROSS JOIN LATERAL (
                 WHEN pg_temp.r(i, 10) < 0.92 THEN 'supplier'
                 ELSE 'employee' END AS grp
 ) AS p
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN pg_temp.r(i, 15) < 0.6 THEN '+44 7700 9' || lpad((floor(pg_temp.r(i, 16) * 100000))::int::text, 5, '0')
+                WHEN pg_temp.r(i, 15) < 0.8 THEN '020 7946 ' || lpad((floor(pg_temp.r(i, 16) * 10000))::int::text, 4, '0')
+                ELSE '' END AS phone
+) AS ph
 """
 
 # Gaps between steps, in hours: apologize, reinstate, empathize, atone, follow up (after atone), close.

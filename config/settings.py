@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import phonenumbers
 from django.core.exceptions import ImproperlyConfigured
 
 from common.money import is_currency_code
@@ -253,6 +254,15 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7, minimum=0)
 if DIGEST_HOUR > 23:
     raise ImproperlyConfigured(f"DIGEST_HOUR must be at most 23; got {DIGEST_HOUR}.")
+
+# --- Phone numbers ------------------------------------------------------------------------
+# The country (ISO 3166 code) whose national format a phone number without a country code is read in,
+# so that "07700 900348" and "+44 7700 900348" are one number to the customer search and duplicate check.
+PHONE_REGION = env_str("PHONE_REGION", "GB").strip().upper()
+if PHONE_REGION not in phonenumbers.SUPPORTED_REGIONS:
+    raise ImproperlyConfigured(
+        f"PHONE_REGION must be a two-letter country code such as GB or DE; got {PHONE_REGION!r}."
+    )
 
 # --- Customer survey ---------------------------------------------------------------------
 # The signed link in the follow-up survey email works this many days, and once.

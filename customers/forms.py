@@ -120,14 +120,39 @@ class CustomerQuickForm(CustomerForm):
     prefix = "new"
     form_id = "customer-new-form"
 
+    add_anyway = forms.BooleanField(
+        label="This is a different person: add them anyway",
+        required=False,
+        help_text="For example, two people who share an email address or a phone number.",
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The customer already on file with the same email or phone, once the service has said so.
+        self.duplicate: Customer | None = None
         for field in self.fields.values():
             field.widget.attrs["form"] = self.form_id
         if self.is_bound:
+            if self["add_anyway"].value():
+                self._show_add_anyway()
             return
         first_empty = next((name for name in ("name", "group") if not self.initial.get(name)), "email")
         self.fields[first_empty].widget.attrs["autofocus"] = True
+
+    def offer_duplicate(self, existing: Customer) -> None:
+        """Show the customer already on file and the choice to add a different person anyway."""
+        self.duplicate = existing
+        self._show_add_anyway()
+
+    def _show_add_anyway(self) -> None:
+        if "add_anyway" not in self.helper.layout.fields:
+            self.helper.layout.append("add_anyway")
+
+    def service_fields(self) -> dict[str, Any]:
+        """Return the details as `customer_create` takes them, with the user's answer to a duplicate."""
+        data = super().service_fields()
+        data["allow_duplicate"] = data.pop("add_anyway", False)
+        return data
 
 
 class CustomerEditForm(CustomerForm):

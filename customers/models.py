@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 
+from common.phones import phone_key
 from common.validators import no_control_characters
 
 
@@ -50,6 +53,12 @@ class Customer(models.Model):
     name = models.CharField(max_length=200, validators=[no_control_characters])
     email = models.EmailField(max_length=254, blank=True)
     phone = models.CharField(max_length=40, blank=True, validators=[no_control_characters])
+    phone_normalized = models.CharField(
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text="The phone number in international form (+447700900348), else its digits; kept by save().",
+    )
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
     )
@@ -77,6 +86,7 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["name"], name="customer_name_idx"),
             models.Index(fields=["email"], name="customer_email_idx"),
+            models.Index(fields=["phone_normalized"], name="customer_phone_normalized_idx"),
             models.Index(fields=["group"], name="customer_group_idx"),
         ]
         constraints = [
@@ -93,6 +103,15 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The normalised number follows the typed one on every save (services, admin, fixtures alike), so
+        # search and the duplicate check never see a stale one. National numbers are read in PHONE_REGION.
+        self.phone_normalized = phone_key(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_normalized"}
+        super().save(*args, **kwargs)
 
     @property
     def is_internal(self) -> bool:

@@ -5,12 +5,8 @@ find and read any customer. Their complaints are: every count and list of a
 customer's complaints here starts from `recovery.selectors.complaints_visible_to`,
 so a front-line user never learns about an employee's complaint they may not see.
 
-On PostgreSQL the text search is `ILIKE '%…%'` on the customer's name, email
-and phone, which the trigram GIN indexes on those columns answer (Django's
-`icontains` is `UPPER(col) LIKE …`, which they cannot); organisations are
-matched first and their customers found with `organization_id = ANY(ARRAY(…))`,
-so the OR never forces a scan of every customer. SQLite (the embedded demo)
-falls back to `icontains` on the same fields.
+What a search text matches (name, email, phone or organisation, whatever the case and accents,
+or the phone number in another format) and which index answers each part is `customers.search`.
 """
 
 from __future__ import annotations
@@ -19,30 +15,22 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
-from django.db.models import Count, F, Func, Q, QuerySet, Sum, Value
-from django.db.models.functions import Replace
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from customers.models import Customer, CustomerGroup, Organization
+from customers.models import Customer, CustomerGroup
+from customers.search import customer_condition
 from recovery.models import Complaint, Outcome, RecoveryAction, Stage
-from recovery.search import EqualsAny, ILike
 from recovery.selectors import complaints_visible_to
 
 # What people type into a search box, at most; the rest is ignored.
 QUERY_MAX = 100
 # How many customers the log form's picker offers.
 PICKER_LIMIT = 10
-# A query with at least this many digits (and nothing but digits and separators) may be a phone number.
-PHONE_DIGITS_MIN = 6
-# Characters people put between the digits of a phone number.
-PHONE_SEPARATORS = " -().+/"
 # More than one complaint in this window makes a repeat complainant.
 REPEAT_WINDOW = timedelta(days=90)
 
@@ -55,41 +43,12 @@ def clean_query(text: Any) -> str:
     return " ".join(cleaned.split())[:QUERY_MAX]
 
 
-def phone_digits(field: str = "phone") -> Func:
-    """Return the expression of a phone number with its usual separators removed (a btree index can hold it)."""
-    expression: Any = F(field)
-    for separator in PHONE_SEPARATORS:
-        expression = Replace(expression, Value(separator), Value(""))
-    return expression  # type: ignore[no-any-return]
-
-
-def _query_digits(text: str) -> str:
-    """Return the digits of `text` when it looks like a phone number, else ''."""
-    if text.strip(PHONE_SEPARATORS + "0123456789"):
-        return ""
-    digits = re.sub(r"\D", "", text)
-    return digits if len(digits) >= PHONE_DIGITS_MIN else ""
-
-
-def _like_pattern(text: str) -> str:
-    """Return a LIKE pattern matching `text` anywhere, LIKE's own wildcards taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _text_condition(text: str, *, vendor: str) -> Q:
-    if vendor == "postgresql":
-        pattern = _like_pattern(text)
-        organizations = Organization.objects.filter(ILike(F("name"), pattern)).order_by().values("pk")
-        conditions = [Q(ILike(F(field), pattern)) for field in ("name", "email", "phone")]
-        conditions.append(Q(EqualsAny(F("organization_id"), ArraySubquery(organizations))))
-    else:
-        fields = ("name", "email", "phone", "organization__name")
-        conditions = [Q(**{f"{field}__icontains": text}) for field in fields]
-    digits = _query_digits(text)
-    if digits:
-        conditions.append(Q(phone_digits=digits))
-    return reduce(or_, conditions)
+def search_customers(customers: QuerySet[Customer], text: str) -> QuerySet[Customer]:
+    """Return the customers in `customers` matching `text` (see customers.search); a blank `text` changes nothing."""
+    text = clean_query(text)
+    if not text:
+        return customers
+    return customers.filter(customer_condition(text, vendor=connections[customers.db].vendor))
 
 
 def customer_search(*, text: str = "", group: str = "") -> QuerySet[Customer]:
@@ -100,12 +59,7 @@ def customer_search(*, text: str = "", group: str = "") -> QuerySet[Customer]:
     customers = Customer.objects.select_related("organization").order_by("name", "pk")
     if group in CustomerGroup.values:
         customers = customers.filter(group=group)
-    text = clean_query(text)
-    if not text:
-        return customers
-    if _query_digits(text):
-        customers = customers.alias(phone_digits=phone_digits())
-    return customers.filter(_text_condition(text, vendor=connections[customers.db].vendor))
+    return search_customers(customers, text)
 
 
 @dataclass(frozen=True)

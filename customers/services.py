@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from common.errors import DomainError
+from common.phones import is_international, phone_key
 from customers.models import Customer, CustomerGroup, Organization
 
 # The managers' permission (recovery app) that also lets them read employees' complaints.
@@ -45,6 +46,36 @@ def _validate(customer: Customer) -> None:
         raise DomainError.from_validation_error(exc) from None
 
 
+class DuplicateCustomerError(DomainError):
+    """Someone with this email address or phone number is already a customer: `existing` is who."""
+
+    def __init__(self, message: str, *, field: str, existing: Customer) -> None:
+        super().__init__(message, field=field)
+        self.existing = existing
+
+
+def _refuse_duplicate(customer: Customer) -> None:
+    """Raise DuplicateCustomerError when another customer has the same email address or phone number.
+
+    Phone numbers are compared in their normalised form, so 07700 900348 and +44 7700 900348 are one
+    number; only whole numbers count (not extensions or fragments, which colleagues share).
+    """
+    others = Customer.objects.exclude(pk=customer.pk).order_by("pk")
+    if customer.email:
+        existing = others.filter(email=customer.email).first()
+        if existing is not None:
+            raise DuplicateCustomerError(
+                f"{existing.name} already has this email address.", field="email", existing=existing
+            )
+    number = phone_key(customer.phone)
+    if is_international(number):
+        existing = others.filter(phone_normalized=number).first()
+        if existing is not None:
+            raise DuplicateCustomerError(
+                f"{existing.name} already has this phone number.", field="phone", existing=existing
+            )
+
+
 @transaction.atomic
 def customer_create(
     *,
@@ -56,8 +87,14 @@ def customer_create(
     organization: Organization | None = None,
     consents_to_contact: bool = False,
     staff_user: Any = None,
+    allow_duplicate: bool = False,
 ) -> Customer:
-    """Create a customer after validating every field; store nothing on error."""
+    """Create a customer after validating every field; store nothing on error.
+
+    Someone whose email address or phone number is already on file is refused with
+    DuplicateCustomerError (naming that customer) unless `allow_duplicate` says they are a
+    different person (a family's shared address, a switchboard number).
+    """
     _require_permission(user, "customers.add_customer", "add customers")
     customer = Customer(
         name=_strip(name),
@@ -70,6 +107,8 @@ def customer_create(
         created_by=user,
     )
     _validate(customer)
+    if not allow_duplicate:
+        _refuse_duplicate(customer)
     customer.save()
     return customer
 

@@ -21,11 +21,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.middleware import HtmxDetails
 
 from common.errors import DomainError
+from common.phones import PHONE_SEPARATORS
 from common.views import role_required
 from customers import selectors
 from customers.forms import CustomerEditForm, CustomerFilterForm, CustomerForm, CustomerQuickForm
 from customers.models import GROUP_HELP, Customer, CustomerGroup, Organization
-from customers.services import customer_create, customer_update, organization_get_or_create
+from customers.services import DuplicateCustomerError, customer_create, customer_update, organization_get_or_create
 from recovery import roles
 
 PAGE_SIZE = 25
@@ -60,7 +61,7 @@ def quick_initial(text: str) -> dict[str, str]:
         return {}
     if "@" in text:
         return {"email": text}
-    if not text.strip(selectors.PHONE_SEPARATORS + "0123456789"):
+    if not text.strip(PHONE_SEPARATORS + "0123456789"):
         return {"phone": text}
     return {"name": text}
 
@@ -108,6 +109,10 @@ def customer_quick_create(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "GET":
         if request.htmx and request.GET.get("closed"):
             return render(request, "recovery/partials/customer_quick_form.html", {"quick_form": None})
+        existing = selectors.find_customer(request.GET["choose"]) if request.GET.get("choose") else None
+        if request.htmx and existing is not None:
+            # "Choose them" on the warning about a customer already on file: pick them instead of adding.
+            return _quick_chosen(request, existing, added=False)
         initial = quick_initial(request.GET.get("q", ""))
         return _quick_page(request, CustomerQuickForm(initial=initial))
     form = CustomerQuickForm(request.POST)
@@ -119,6 +124,9 @@ def customer_quick_create(request: HtmxHttpRequest) -> HttpResponse:
                     organization=_organization(form.cleaned_data["organization"]),
                     **form.service_fields(),
                 )
+        except DuplicateCustomerError as error:
+            _add_error(form, error)
+            form.offer_duplicate(error.existing)
         except DomainError as error:
             _add_error(form, error)
         else:
@@ -126,14 +134,18 @@ def customer_quick_create(request: HtmxHttpRequest) -> HttpResponse:
     return _quick_page(request, form)
 
 
+def _quick_chosen(request: HtmxHttpRequest, customer: Customer, *, added: bool) -> HttpResponse:
+    # The slot closes with a note; the chosen customer (with the hidden input filled) is swapped out of band.
+    return render(
+        request,
+        "recovery/partials/customer_quick_form.html",
+        {"quick_form": None, "created": customer, "added": added, "oob": True},
+    )
+
+
 def _quick_created(request: HtmxHttpRequest, customer: Customer) -> HttpResponse:
     if request.htmx:
-        # The slot closes with a note; the chosen customer (with the hidden input filled) is swapped out of band.
-        return render(
-            request,
-            "recovery/partials/customer_quick_form.html",
-            {"quick_form": None, "created": customer, "oob": True},
-        )
+        return _quick_chosen(request, customer, added=True)
     messages.success(request, f"Added {customer.name}.")
     if (request.POST.get("next") or "") == BACK_TO_LOG:
         return redirect(f"{reverse('complaint_log')}?{urlencode({'customer': customer.pk})}")

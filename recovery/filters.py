@@ -85,7 +85,9 @@ class ComplaintFilter(django_filters.FilterSet):
         method="filter_search",
         max_length=SUMMARY_MAX,
         widget=forms.SearchInput,
-        help_text="Reference (C-000123), customer name, email or phone, or words from the complaint.",
+        help_text=(
+            "Reference (C-000123 or #123), customer name, organisation, email or phone, or words from the complaint."
+        ),
     )
     stage = django_filters.ChoiceFilter(
         label="Stage", choices=STAGE_CHOICES, method="filter_stage", empty_label="Any stage"

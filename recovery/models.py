@@ -276,8 +276,8 @@ def format_reference(pk: int | None) -> str:
 
 
 def parse_reference(text: str) -> int | None:
-    """Return the complaint key in a reference like 'C-000123', 'c123' or '123', else None."""
-    cleaned = text.strip().upper().removeprefix("C").lstrip("-").strip()
+    """Return the complaint key in a reference like 'C-000123', 'c123', '#123' or '123', else None."""
+    cleaned = text.strip().upper().removeprefix("#").lstrip().removeprefix("C").lstrip("-").strip()
     return int(cleaned) if cleaned.isdigit() and len(cleaned) <= 12 else None
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from common.errors import DomainError
 from customers.models import Customer, CustomerGroup, Organization
-from customers.services import customer_create, customer_update, organization_get_or_create
+from customers.services import DuplicateCustomerError, customer_create, customer_update, organization_get_or_create
 from tests.factories import CustomerFactory, OrganizationFactory, front_line_user
 
 CONTROL = "Remove the invisible control characters from this text"
@@ -157,7 +157,12 @@ def test_changing_one_field_leaves_the_others_alone(alice, customer):
 
     customer_update(customer=customer, user=alice, phone="+44 161 496 0000")
 
-    assert Customer.objects.filter(pk=customer.pk).values().get() == {**before, "phone": "+44 161 496 0000"}
+    # The normalised number follows the phone (it is derived from it); nothing else changes.
+    assert Customer.objects.filter(pk=customer.pk).values().get() == {
+        **before,
+        "phone": "+44 161 496 0000",
+        "phone_normalized": "+441614960000",
+    }
 
 
 @pytest.mark.parametrize(("changes", "field", "message"), BAD_CUSTOMERS)
@@ -262,3 +267,71 @@ def test_only_managers_change_whether_a_customer_is_internal(alice, bob, maria, 
     updated = customer_update(customer=customer, user=maria, **resolved)
     for field, value in resolved.items():
         assert getattr(updated, field) == value
+
+
+# --- phone numbers and duplicates ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phone", "normalized"),
+    [
+        ("07700 900348", "+447700900348"),
+        ("+44 7700 900348", "+447700900348"),
+        ("(0161) 496-0123", "+441614960123"),
+        ("0033 1 23 45 67 89", "+33123456789"),
+        ("0161 496 0123 ext. 12", "+441614960123"),
+        ("ext. 4711", "4711"),
+        ("", ""),
+    ],
+)
+def test_the_phone_number_is_kept_in_international_form_for_search(alice, phone, normalized):
+    customer = create(alice, phone=phone)
+
+    assert Customer.objects.get(pk=customer.pk).phone_normalized == normalized
+    assert Customer.objects.get(pk=customer.pk).phone == phone
+
+
+def test_changing_the_phone_number_changes_its_international_form(alice, customer):
+    customer_update(customer=customer, user=alice, phone="07700 900999")
+
+    assert Customer.objects.get(pk=customer.pk).phone_normalized == "+447700900999"
+
+
+def test_national_numbers_are_read_in_the_configured_region(alice, settings):
+    settings.PHONE_REGION = "FR"
+
+    customer = create(alice, phone="01 23 45 67 89")
+
+    assert Customer.objects.get(pk=customer.pk).phone_normalized == "+33123456789"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"email": "CARLA@example.org"}, "email", "Carla Customer already has this email address."),
+        ({"phone": "020 7946 0000"}, "phone", "Carla Customer already has this phone number."),
+        ({"phone": "+44 (20) 7946-0000", "email": "other@example.org"}, "phone", "Carla Customer already has"),
+    ],
+)
+def test_a_customer_with_the_same_email_or_phone_is_not_added_twice(alice, customer, changes, field, message):
+    with pytest.raises(DuplicateCustomerError) as caught:
+        create(alice, name="Carla C.", **changes)
+
+    assert (caught.value.field, caught.value.existing) == (field, customer)
+    assert message in caught.value.message
+    assert list(Customer.objects.all()) == [customer]
+
+
+def test_a_different_person_with_the_same_details_is_added_when_confirmed(alice, customer):
+    added = create(alice, name="Carlos Customer", email=customer.email, phone=customer.phone, allow_duplicate=True)
+
+    assert Customer.objects.count() == 2
+    assert (added.email, added.phone) == (customer.email, customer.phone)
+
+
+def test_extensions_and_short_numbers_do_not_make_a_duplicate(alice):
+    create(alice, name="Eve Employee", phone="ext. 4711", email="")
+
+    create(alice, name="Evan Employee", phone="ext. 4711", email="")
+
+    assert Customer.objects.count() == 2

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from common.textsearch import fold
 from customers.models import CustomerGroup
+from customers.selectors import customer_search
 from recovery.models import Complaint
-from recovery.search import search_complaints, search_condition
+from recovery.search import search_complaints
 from recovery.selectors import complaints_visible_to
-from tests.factories import log_complaint
+from tests.factories import OrganizationFactory, log_complaint
 from tests.test_workflow_steps import employee_complaint, new_customer
 
 
@@ -46,7 +48,9 @@ def found(complaints, q, queryset=None) -> set[str]:
     return {name for name, complaint in complaints.items() if complaint.pk in keys}
 
 
-@pytest.mark.parametrize("form", ["C-{pk:06d}", "c{pk}", "  C-{pk:06d}  ", "c-{pk:04d}"])
+@pytest.mark.parametrize(
+    "form", ["C-{pk:06d}", "c{pk}", "  C-{pk:06d}  ", "c-{pk:04d}", "#{pk}", "# {pk}", "#C-{pk:06d}"]
+)
 def test_a_reference_finds_its_complaint_however_it_is_typed(complaints, form):
     q = form.format(pk=complaints["invoice"].pk)
 
@@ -134,14 +138,74 @@ def test_search_only_narrows_the_queryset_it_is_given(alice, bob, complaints):
         assert found(complaints, q) == {"hidden"}, q
 
 
+@pytest.fixture
+def worldwide(alice, complaints):
+    """Complaints whose customers and text are typed with accents, in other cases and other formats."""
+    quinlan = OrganizationFactory(name="Quinlan Wholesale")
+    return {
+        **complaints,
+        "nunez": log_complaint(
+            user=alice,
+            customer=new_customer(name="Ana Núñez", email="ana@example.es", phone="+44 7700 900348"),
+            summary="Wrong size of boots",
+            description="",
+        ),
+        "cafe": log_complaint(
+            user=alice,
+            customer=new_customer(name="Bram Baker", email="bram@example.org", phone=""),
+            summary="Café closed early",
+            description="Señor Ruiz found the café shut at noon.",
+        ),
+        "quinlan": log_complaint(
+            user=alice,
+            customer=new_customer(name="Dan Dealer", group=CustomerGroup.DISTRIBUTOR, organization=quinlan, phone=""),
+            summary="Pallet damaged",
+            description="",
+        ),
+        "landline": log_complaint(
+            user=alice,
+            customer=new_customer(name="Lena Landline", phone="0161 496 0123"),
+            summary="Phone line dropped",
+            description="",
+        ),
+    }
+
+
 @pytest.mark.parametrize(
     ("q", "expected"),
-    [("carla", {"parcel"}), ("ivan@billing", {"invoice"}), ("statement", {"invoice"}), ("100%", {"percent"})],
+    [
+        ("nunez", {"nunez"}),
+        ("NÚÑEZ", {"nunez"}),
+        ("Ana Nunez", {"nunez"}),
+        ("cafe", {"cafe"}),
+        ("CAFÉ", {"cafe"}),
+        ("senor ruiz", {"cafe"}),
+    ],
 )
-def test_the_fallback_for_sqlite_matches_the_same_fields(complaints, q, expected):
-    keys = set(Complaint.objects.filter(search_condition(q, vendor="sqlite")).values_list("pk", flat=True))
+def test_accents_and_case_do_not_matter(worldwide, q, expected):
+    assert found(worldwide, q) == expected
 
-    assert {name for name, complaint in complaints.items() if complaint.pk in keys} == expected
+
+@pytest.mark.parametrize("q", ["Quinlan Wholesale", "quinlan", "QUINLÁN WHOLE"])
+def test_the_customers_organisation_finds_their_complaints(worldwide, q):
+    assert found(worldwide, q) == {"quinlan"}
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("07700 900348", {"nunez"}),
+        ("07700900348", {"nunez"}),
+        ("+44 7700 900348", {"nunez"}),
+        ("447700900348", {"nunez"}),
+        ("0044 7700 900348", {"nunez"}),
+        ("+44 161 496 0123", {"landline"}),
+        ("+441614960123", {"landline"}),
+        ("(0161) 496-0123", {"landline"}),
+    ],
+)
+def test_a_phone_number_finds_the_customer_in_national_or_international_format(worldwide, q, expected):
+    assert found(worldwide, q) == expected
 
 
 def test_the_search_indexes_exist(db):
@@ -152,23 +216,29 @@ def test_the_search_indexes_exist(db):
         names = {row[0] for row in cursor.fetchall()}
 
     assert names == {
-        "complaint_search_fts_idx",
-        "customer_name_trgm_idx",
+        "complaint_text_fts_idx",
+        "customer_name_unaccent_trgm_idx",
         "customer_email_trgm_idx",
         "customer_phone_trgm_idx",
+        "organization_name_unaccent_trgm_idx",
     }
 
 
 @pytest.mark.parametrize(
     ("q", "index"),
     [
-        ("delivery late", "complaint_search_fts_idx"),
-        ("Carla", "customer_name_trgm_idx"),
+        ("delivery late", "complaint_text_fts_idx"),
+        ("café", "complaint_text_fts_idx"),
+        ("Carla", "customer_name_unaccent_trgm_idx"),
+        ("nunez", "customer_name_unaccent_trgm_idx"),
         ("carla@example", "customer_email_trgm_idx"),
         ("7946", "customer_phone_trgm_idx"),
+        ("07700 900348", "customer_phone_normalized_idx"),
+        ("Quinlan", "organization_name_unaccent_trgm_idx"),
+        ("Quinlan", "customer_organization_id"),
     ],
 )
-def test_postgresql_can_answer_the_search_from_its_indexes(complaints, alice, q, index):
+def test_postgresql_can_answer_the_search_from_its_indexes(worldwide, alice, q, index):
     """With plain table and index scans priced out, the plan must name the index (the query matches its expression).
 
     On a table this small PostgreSQL would rather read everything; at scale it picks these indexes by itself.
@@ -178,9 +248,42 @@ def test_postgresql_can_answer_the_search_from_its_indexes(complaints, alice, q,
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE recovery_complaint")
         cursor.execute("ANALYZE customers_customer")
+        cursor.execute("ANALYZE customers_organization")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
 
     plan = search_complaints(Complaint.objects.all(), q).explain()
+
+    assert index in plan, plan
+
+
+@pytest.mark.parametrize("text", ["CAFÉ", "Zoë", "NÚÑEZ", "Straße", "Søren", "Łódź", "Æsir", "Þór", "Đorđe", "ＡＢＣ"])
+def test_postgresql_folds_text_as_the_embedded_database_does(db, text):
+    """The same search finds the same customers in `make run` (SQLite, common.textsearch.fold) and in production."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT lower(caredesk_unaccent(%s))", [text])
+        assert cursor.fetchone() == (fold(text),)
+
+
+@pytest.mark.parametrize(
+    ("q", "index"),
+    [
+        ("nunez", "customer_name_unaccent_trgm_idx"),
+        ("ana@example", "customer_email_trgm_idx"),
+        ("7700 900", "customer_phone_trgm_idx"),
+        ("07700 900348", "customer_phone_normalized_idx"),
+        ("Quinlan", "organization_name_unaccent_trgm_idx"),
+        ("Quinlan", "customers_customer_organization_id"),
+    ],
+)
+def test_postgresql_can_answer_the_customer_search_from_its_indexes(worldwide, q, index):
+    """The customer list counts its matches with this query, and the picker's BitmapOr plan is the same."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE customers_customer")
+        cursor.execute("ANALYZE customers_organization")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+
+    plan = customer_search(text=q).order_by().explain()
 
     assert index in plan, plan

@@ -221,6 +221,32 @@ def test_the_customer_is_found_by_name_email_phone_or_organisation(client, alice
     assert names_in(html) == found
 
 
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("nunez", {"Ana Núñez"}),
+        ("NÚÑEZ", {"Ana Núñez"}),
+        ("07700 900348", {"Ana Núñez"}),
+        ("07700900348", {"Ana Núñez"}),
+        ("ZOË", {"Zoë Quinlan"}),
+        ("zoe", {"Zoë Quinlan"}),
+        ("+44 161 496 0123", {"Dan Dealer"}),
+        ("ACME WHOLESALE", {"Dan Dealer"}),
+    ],
+)
+def test_the_picker_finds_an_existing_customer_however_they_are_typed_and_offers_no_duplicate(
+    client, alice, people, query, found
+):
+    new_customer(name="Ana Núñez", email="ana@example.es", phone="+44 7700 900348")
+    new_customer(name="Zoë Quinlan", email="zoe@example.org", phone="")
+    client.force_login(alice)
+
+    html = get(client, "customer_search", htmx=True, q=query).content.decode()
+
+    assert names_in(html) == found
+    assert "Add them as a new customer" not in html
+
+
 def test_a_match_is_a_button_that_picks_the_customer_with_a_readable_label(client, alice, people):
     client.force_login(alice)
     dan = people["dan"]
@@ -608,6 +634,55 @@ def test_adding_a_customer_elsewhere_shows_their_page_and_never_goes_off_site(cl
     response = quick_post(client, quick_data(), htmx=False, next=next_url)
 
     assert response["Location"] == reverse("customer_detail", args=[Customer.objects.get().pk])
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"email": "CARLA@example.org"}, "email", "Carla Customer already has this email address."),
+        ({"phone": "020 7946 0000"}, "phone", "Carla Customer already has this phone number."),
+    ],
+)
+@pytest.mark.parametrize("htmx", [True, False])
+def test_adding_someone_already_on_file_offers_the_existing_customer(
+    client, alice, customer, htmx, changes, field, message
+):
+    client.force_login(alice)
+
+    response = quick_post(client, quick_data(name="Carla C.", **changes), htmx=htmx, next="log")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert_error_next_to(html, f"new-{field}", message)
+    assert f'href="{reverse("customer_detail", args=[customer.pk])}"' in html
+    assert f'href="{reverse("complaint_log")}?customer={customer.pk}"' in html
+    assert 'name="new-add_anyway"' in html
+    assert 'value="Carla C."' in html
+    assert list(Customer.objects.all()) == [customer]
+
+
+def test_choosing_the_existing_customer_picks_them_for_the_complaint(client, alice, customer):
+    client.force_login(alice)
+    html = quick_post(client, quick_data(email=customer.email)).content.decode()
+    choose = re.search(r'hx-get="([^"]*choose=\d+)"', html)
+    assert choose is not None
+
+    picked = client.get(choose.group(1).replace("&amp;", "&"), **HTMX).content.decode()
+
+    assert '<div id="chosen-customer" aria-live="polite" hx-swap-oob="true">' in picked
+    assert f'<input type="hidden" name="customer" value="{customer.pk}">' in picked
+    assert "new-name" not in picked
+    assert Customer.objects.count() == 1
+
+
+def test_a_different_person_with_the_same_details_is_added_once_confirmed(client, alice, customer):
+    client.force_login(alice)
+
+    response = quick_post(client, quick_data(name="Carlos Customer", email=customer.email, add_anyway="on"))
+
+    added = Customer.objects.exclude(pk=customer.pk).get()
+    assert (added.name, added.email) == ("Carlos Customer", customer.email)
+    assert f'<input type="hidden" name="customer" value="{added.pk}">' in response.content.decode()
 
 
 # --- text people typed is shown, never run --------------------------------------------------------

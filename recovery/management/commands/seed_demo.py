@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import DomainError
+from common.phones import phone_key
 from customers.models import Customer, CustomerGroup, Organization
 from customers.services import customer_create, organization_get_or_create
 from recovery import demo_text, surveys, workflow
@@ -266,15 +267,21 @@ def seed_customers(rng: random.Random, *, staff: Staff) -> dict[CustomerGroup, l
     creator = staff.by_username["admin"]
     taken = {(user.first_name, user.last_name) for user in staff.by_username.values()}
     names = _unique_names(rng, count=sum(CUSTOMERS_PER_GROUP.values()), taken=taken)
+    # Customers are told apart by phone number (a second one with the same number is refused), so no two share one.
+    phones = set(Customer.objects.values_list("phone_normalized", flat=True))
     customers: dict[CustomerGroup, list[Customer]] = {}
     for group, count in CUSTOMERS_PER_GROUP.items():
         group_names, names = names[:count], names[count:]
         if group in (CustomerGroup.DISTRIBUTOR, CustomerGroup.SUPPLIER):
-            customers[group] = _seed_business_contacts(rng, group=group, names=group_names, creator=creator)
+            customers[group] = _seed_business_contacts(
+                rng, group=group, names=group_names, creator=creator, phones=phones
+            )
         elif group == CustomerGroup.EMPLOYEE:
             customers[group] = _seed_employees(rng, names=group_names, staff=staff, creator=creator)
         else:
-            customers[group] = [_seed_person(rng, group=group, name=name, creator=creator) for name in group_names]
+            customers[group] = [
+                _seed_person(rng, group=group, name=name, creator=creator, phones=phones) for name in group_names
+            ]
     return customers
 
 
@@ -293,15 +300,27 @@ def _email_local_part(first: str, last: str) -> str:
     return f"{first}.{last}".lower().replace("'", "").replace(" ", "")
 
 
-def _mobile(rng: random.Random) -> str:
-    return f"+44 7700 900{rng.randint(0, 999):03d}"
+def _free_number(pattern: str, drawn: int, phones: set[str]) -> str:
+    """Return the pattern's number for `drawn` (0–999), or the next one no customer has yet (`phones`, normalised)."""
+    for offset in range(1000):
+        number = pattern.format((drawn + offset) % 1000)
+        if phone_key(number) not in phones:
+            phones.add(phone_key(number))
+            return number
+    raise DomainError(f"Every demo number like {pattern.format(0)} is taken.")
 
 
-def _landline(rng: random.Random) -> str:
-    return f"+44 20 7946 0{rng.randint(0, 999):03d}"
+def _mobile(rng: random.Random, phones: set[str]) -> str:
+    return _free_number("+44 7700 900{:03d}", rng.randint(0, 999), phones)
 
 
-def _seed_person(rng: random.Random, *, group: CustomerGroup, name: tuple[str, str], creator: AbstractUser) -> Customer:
+def _landline(rng: random.Random, phones: set[str]) -> str:
+    return _free_number("+44 20 7946 0{:03d}", rng.randint(0, 999), phones)
+
+
+def _seed_person(
+    rng: random.Random, *, group: CustomerGroup, name: tuple[str, str], creator: AbstractUser, phones: set[str]
+) -> Customer:
     """Create an end-user or a prospect: some give only a phone number or only an e-mail."""
     first, last = name
     has_email = rng.random() < (0.85 if group == CustomerGroup.END_USER else 0.7)
@@ -312,7 +331,7 @@ def _seed_person(rng: random.Random, *, group: CustomerGroup, name: tuple[str, s
         name=f"{first} {last}",
         group=group,
         email=f"{_email_local_part(first, last)}@{domain}" if has_email else "",
-        phone=_mobile(rng) if has_phone else "",
+        phone=_mobile(rng, phones) if has_phone else "",
         consents_to_contact=rng.random() < (0.6 if group == CustomerGroup.END_USER else 0.35),
     )
 
@@ -323,7 +342,12 @@ def _organization_domain(name: str) -> str:
 
 
 def _seed_business_contacts(
-    rng: random.Random, *, group: CustomerGroup, names: Sequence[tuple[str, str]], creator: AbstractUser
+    rng: random.Random,
+    *,
+    group: CustomerGroup,
+    names: Sequence[tuple[str, str]],
+    creator: AbstractUser,
+    phones: set[str],
 ) -> list[Customer]:
     """Create distributor or supplier contacts, a few per organisation."""
     companies = demo_text.DISTRIBUTORS if group == CustomerGroup.DISTRIBUTOR else demo_text.SUPPLIERS
@@ -337,7 +361,7 @@ def _seed_business_contacts(
                 name=f"{first} {last}",
                 group=group,
                 email=f"{_email_local_part(first, last)}@{_organization_domain(organization.name)}",
-                phone=_landline(rng),
+                phone=_landline(rng, phones),
                 organization=organization,
                 consents_to_contact=rng.random() < 0.9,
             )
