@@ -519,7 +519,7 @@ class RecoveryActionAdmin(
         "done_at",
         "minutes_spent",
         "atonement_kind",
-        "atonement_value",
+        "atonement",
         "satisfaction",
         "retained",
     )
@@ -532,6 +532,10 @@ class RecoveryActionAdmin(
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RecoveryAction]:
         return super().get_queryset(request).filter(complaint__in=selectors.complaints_visible_to(request.user))
+
+    @admin.display(description="Atonement value", ordering="atonement_value")
+    def atonement(self, obj: RecoveryAction) -> str:
+        return format_money(obj.atonement_value)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str

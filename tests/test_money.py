@@ -21,7 +21,7 @@ from recovery.admin import describe_action
 from recovery.dashboard import DashboardFilters, dashboard_compute
 from recovery.models import AtonementKind, RecoveryAction, Stage
 from recovery.views.exports import export_header
-from tests.factories import log_complaint
+from tests.factories import UserFactory, log_complaint
 from tests.test_dashboard import NOW, PERIOD, world  # noqa: F401  (world is a fixture)
 from tests.test_settings import load_settings, run_python
 from tests.test_workflow_steps import advance, closed, do_step
@@ -155,3 +155,10 @@ def test_the_csv_header_names_the_currency(client, maria, alice):
     assert rows[0] == list(export_header())
     # The cells stay plain numbers, so a spreadsheet can add them up.
     assert rows[1][rows[0].index("Atonement total (EUR)")] == "12.50"
+
+
+def test_the_admins_step_list_shows_the_value_with_the_currency(client, alice, starter_data):
+    atoned(alice, "1040")
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    page = html.unescape(client.get(reverse("admin:recovery_recoveryaction_changelist")).content.decode())
+    assert "€1,040.00" in page
