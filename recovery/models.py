@@ -15,6 +15,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.urls import reverse
 
+from common.localtime import add_local_days
 from common.validators import no_control_characters
 from customers.models import Customer
 
@@ -136,7 +137,12 @@ class RecoveryPolicy(models.Model):
         return f"Policy for {self.get_severity_display().lower()} complaints"
 
     def due_at(self, step: str, *, round_started_at: datetime, atoned_at: datetime | None = None) -> datetime | None:
-        """Return when `step` is due, or None for stages without a target."""
+        """Return when `step` is due, or None for stages without a target.
+
+        Hours are elapsed hours; days are calendar days in the local time zone (the same clock time,
+        so a day across a clock change is 23 or 25 hours). The atonement is never due before the
+        empathy, even when its days are one hour short across the spring change.
+        """
         if step == Stage.APOLOGIZE:
             return round_started_at + timedelta(hours=self.hours_to_apologize)
         if step == Stage.REINSTATE:
@@ -144,9 +150,12 @@ class RecoveryPolicy(models.Model):
         if step == Stage.EMPATHIZE:
             return round_started_at + timedelta(hours=self.hours_to_empathize)
         if step == Stage.ATONE:
-            return round_started_at + timedelta(days=self.days_to_atone)
+            return max(
+                add_local_days(round_started_at, self.days_to_atone),
+                round_started_at + timedelta(hours=self.hours_to_empathize),
+            )
         if step == Stage.FOLLOW_UP:
-            return (atoned_at or round_started_at) + timedelta(days=self.days_to_follow_up)
+            return add_local_days(atoned_at or round_started_at, self.days_to_follow_up)
         return None
 
 
