@@ -589,7 +589,8 @@ INVARIANTS = {
                                       c.round_first_step::text)""",
     "action before the round started or after now": """
         SELECT count(*) FROM recovery_recoveryaction a JOIN recovery_complaint c ON c.id = a.complaint_id
-        WHERE a.done_at > now() + interval '1 minute' OR (a.round = c.round AND a.done_at < c.round_started_at)""",
+        WHERE a.done_at > now() + interval '1 minute'
+           OR (a.round = c.round AND a.done_at < CASE WHEN c.round = 1 THEN c.received_at ELSE c.round_started_at END)""",
     "closed before its follow-up": """
         SELECT count(*) FROM recovery_complaint c JOIN recovery_recoveryaction a
           ON a.complaint_id = c.id AND a.round = c.round AND a.step = 'follow_up'

@@ -331,10 +331,13 @@ TEMPLATES = {
 
 
 def _apology_due(complaint: Complaint) -> datetime | None:
-    policy = RecoveryPolicy.objects.filter(severity=complaint.severity).first()
-    if policy is None:
-        return complaint.step_due_at if complaint.stage == Stage.APOLOGIZE else None
-    return policy.due_at(Stage.APOLOGIZE, round_started_at=complaint.received_at)
+    """Return when the apology is due, while it is still to come: the time the acknowledgement names.
+
+    Due times count from logging (recovery.workflow.complaint_log), so a back-dated complaint's is ahead too.
+    """
+    if complaint.round != 1 or complaint.stage != Stage.APOLOGIZE or complaint.step_due_at is None:
+        return None
+    return complaint.step_due_at if complaint.step_due_at > timezone.now() else None
 
 
 def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:

@@ -245,7 +245,11 @@ def _last_action_time(complaint: Complaint) -> datetime:
         .values_list("done_at", flat=True)
         .first()
     )
-    return last or complaint.round_started_at
+    if last is not None:
+        return last
+    # A back-dated complaint's first round starts when it was logged, but what was done between its
+    # receipt and its logging (an apology on the phone) may still be recorded at its time.
+    return complaint.received_at if complaint.round == 1 else complaint.round_started_at
 
 
 def _complete_step(
@@ -347,7 +351,7 @@ def complaint_log(
     received_at: datetime | None = None,
     owner: Any = None,
 ) -> Complaint:
-    """Log a new complaint; the apology is due per the severity's policy."""
+    """Log a new complaint; the apology is due per the severity's policy, counted from now."""
     if not roles.can_work(user):
         raise WorkflowError("You do not have permission to log complaints.")
     if customer is None or customer.pk is None:
@@ -370,6 +374,11 @@ def complaint_log(
         raise WorkflowError("Give the time with its time zone.", field="received_at")
     if received > now + CLOCK_SKEW:
         raise WorkflowError("The time received cannot be in the future.", field="received_at")
+    # Due times count from when the complaint is logged, not from when it was received: a letter that
+    # lay a week in the post is not a week overdue (nor escalated) the moment someone logs it, and the
+    # customer is never promised a time already past. `received_at` stays the receipt, so reports still
+    # measure how long the customer waited.
+    started = max(received, now)
 
     complaint = Complaint(
         customer=customer,
@@ -386,10 +395,10 @@ def complaint_log(
         owner=owner,
         stage=Stage.APOLOGIZE,
         round=1,
-        round_started_at=received,
+        round_started_at=started,
         round_first_step=Stage.APOLOGIZE,
     )
-    complaint.step_due_at = _policy(severity).due_at(Stage.APOLOGIZE, round_started_at=received)
+    complaint.step_due_at = _policy(severity).due_at(Stage.APOLOGIZE, round_started_at=started)
     complaint.save()
     _record(
         complaint,

@@ -69,7 +69,7 @@ class ComplaintLogForm(forms.Form):
     desired_remedy = PlainTextField(limit=REMEDY_MAX, rows=2, label="Remedy the customer wants")
     received_at = LocalDateTimeField(
         label="Received",
-        help_text="Local time. Leave it as it is if the customer is with you now.",
+        help_text="Local time. Leave it as it is if the customer is with you now; due times count from logging.",
         error_messages={
             "required": "Give the date and time the complaint was received.",
             "invalid": "Give a date and time.",

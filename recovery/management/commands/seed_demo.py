@@ -54,6 +54,7 @@ from recovery.models import (
     Severity,
     Stage,
 )
+from recovery.reminders import reminders_reschedule
 
 DEMO_PASSWORD = "caredesk-demo"  # noqa: S105 - a published demo password, printed on purpose
 SEED = 2026
@@ -758,6 +759,7 @@ def _office_hours(at: datetime) -> datetime:
 def _replay(*, spec: ComplaintSpec, moves: Sequence[Move], times: Sequence[datetime], category: Category) -> Complaint:
     """Make the workflow calls, each at its time, and return the complaint."""
     complaint = workflow.complaint_log(user=moves[0].actor, category=category, received_at=times[0], **moves[0].args)
+    _backdate_logging(complaint, at=times[0])
     for move, at in zip(moves[1:], times[1:], strict=True):
         _perform(complaint, move, at)
     return complaint
@@ -806,6 +808,17 @@ def _perform(complaint: Complaint, move: Move, at: datetime) -> None:
 # stories that happened over the last months, so straight after each such call
 # it moves that one timestamp back to when the step "happened", using the same
 # rules the workflow uses for due times. Nothing outside this command may do this.
+
+
+@transaction.atomic
+def _backdate_logging(complaint: Complaint, *, at: datetime) -> None:
+    """Log the complaint when it was received (as the story goes), timing its apology and reminders from then."""
+    current = Complaint.objects.select_for_update().select_related("owner", "customer").get(pk=complaint.pk)
+    policy = RecoveryPolicy.objects.get(severity=current.severity)
+    current.round_started_at = at
+    current.step_due_at = policy.due_at(current.stage, round_started_at=at)
+    current.save(update_fields=["round_started_at", "step_due_at"])
+    reminders_reschedule(complaint=current)
 
 
 def _backdate_skipped_step(complaint: Complaint, *, step: Stage, at: datetime) -> None:
