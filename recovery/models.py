@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -96,25 +97,56 @@ class Category(models.Model):
         return self.name
 
 
+AT_LEAST_ONE = "Enter at least 1."
+# What the admin form says about changing a policy, and the rule recovery.workflow follows.
+POLICY_CHANGE_RULE = (
+    "A change applies to steps that start after you save it. A step already under way keeps the due time "
+    "(and the escalation time) it was given when it started, so nobody's deadline, and no time promised to a "
+    "customer, moves under their feet. Changing a complaint's severity re-times its current step under the "
+    "new severity's targets."
+)
+STEP_ORDER_RULE = (
+    "The targets go in step order: apologize ≤ reinstate ≤ empathize (hours) ≤ atone (days, a day counting 24 hours)."
+)
+
+
+def _target(verbose_name: str, help_text: str) -> models.PositiveIntegerField[int, int]:
+    return models.PositiveIntegerField(
+        verbose_name, validators=[MinValueValidator(1, message=AT_LEAST_ONE)], help_text=help_text
+    )
+
+
 class RecoveryPolicy(models.Model):
     """Targets for each step, one row per severity.
 
-    Steps 1–4 are due a set time after the complaint was received (or reopened);
-    the follow-up is due a set number of days after the atonement.
+    Steps 1–4 are due a set time after the round started (the complaint was logged, or reopened); the
+    follow-up is due a set number of days after the atonement. Hours are elapsed hours; days are calendar
+    days in the local time zone. Each step gets its due time from the policy when it starts
+    (POLICY_CHANGE_RULE); the targets go in step order (STEP_ORDER_RULE).
     """
 
     severity = models.CharField(max_length=10, choices=Severity.choices, unique=True)
-    hours_to_apologize = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    hours_to_reinstate = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    hours_to_empathize = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    days_to_atone = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    days_to_follow_up = models.PositiveIntegerField(
-        "days after atonement to follow up", validators=[MinValueValidator(1)]
+    hours_to_apologize = _target(
+        "hours to apologize", "Hours from when the complaint is logged (or reopened); at least 1."
     )
-    escalation_grace_hours = models.PositiveIntegerField(
-        "grace before escalation (hours)",
-        validators=[MinValueValidator(1)],
-        help_text="How long a step may stay overdue before managers are alerted.",
+    hours_to_reinstate = _target(
+        "hours to reinstate",
+        "Hours from when the complaint is logged (or reopened); at least 1, and at least the hours to apologize.",
+    )
+    hours_to_empathize = _target(
+        "hours to empathize",
+        "Hours from when the complaint is logged (or reopened); at least 1, and at least the hours to reinstate.",
+    )
+    days_to_atone = _target(
+        "days to atone",
+        "Calendar days from when the complaint is logged (or reopened), at the same clock time; at least 1, "
+        "and at least the hours to empathize (a day counting 24 hours).",
+    )
+    days_to_follow_up = _target(
+        "days after atonement to follow up", "Calendar days after the atonement, at the same clock time; at least 1."
+    )
+    escalation_grace_hours = _target(
+        "grace before escalation (hours)", "Hours a step may stay overdue before managers are alerted; at least 1."
     )
 
     class Meta:
@@ -130,11 +162,49 @@ class RecoveryPolicy(models.Model):
                     escalation_grace_hours__gte=1,
                 ),
                 name="policy_targets_positive",
+                violation_error_message="Every target is at least 1.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    hours_to_reinstate__gte=models.F("hours_to_apologize"),
+                    hours_to_empathize__gte=models.F("hours_to_reinstate"),
+                    hours_to_empathize__lte=models.F("days_to_atone") * 24,
+                ),
+                name="policy_targets_in_step_order",
+                violation_error_message=STEP_ORDER_RULE,
             ),
         ]
 
     def __str__(self) -> str:
         return f"Policy for {self.get_severity_display().lower()} complaints"
+
+    def clean(self) -> None:
+        """Refuse targets out of step order: a step cannot be due before the one it follows."""
+        apologize, reinstate = self.hours_to_apologize, self.hours_to_reinstate
+        empathize, atone = self.hours_to_empathize, self.days_to_atone
+        errors: dict[str, str] = {}
+        if apologize is not None and reinstate is not None and reinstate < apologize:
+            errors["hours_to_reinstate"] = (
+                f"Reinstate within {reinstate} h would be due before apologize within {apologize} h, "
+                f"but the steps go in order: make it at least {apologize}."
+            )
+        if reinstate is not None and empathize is not None and empathize < reinstate:
+            errors["hours_to_empathize"] = (
+                f"Empathize within {empathize} h would be due before reinstate within {reinstate} h, "
+                f"but the steps go in order: make it at least {reinstate}."
+            )
+        if empathize is not None and atone is not None and atone * 24 < empathize:
+            errors["days_to_atone"] = (
+                f"Atone within {atone} {'day' if atone == 1 else 'days'} ({atone * 24} h) would be due before "
+                f"empathize within {empathize} h, but the steps go in order: make it at least "
+                f"{-(-empathize // 24)} (a day counts 24 hours here)."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def escalates_at(self, due: datetime | None) -> datetime | None:
+        """Return when managers are alerted about a step due at `due` that is still not done."""
+        return None if due is None else due + timedelta(hours=self.escalation_grace_hours)
 
     def due_at(self, step: str, *, round_started_at: datetime, atoned_at: datetime | None = None) -> datetime | None:
         """Return when `step` is due, or None for stages without a target.
@@ -179,6 +249,11 @@ class Complaint(models.Model):
 
     stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.APOLOGIZE)
     step_due_at = models.DateTimeField(null=True, blank=True, help_text="When the current step is due.")
+    step_escalates_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When managers are alerted if the current step is still not done (set when the step starts).",
+    )
     round = models.PositiveSmallIntegerField(default=1, help_text="1, then one more each time it is reopened.")
     round_started_at = models.DateTimeField()
     round_first_step = models.CharField(max_length=12, choices=Stage.choices, default=Stage.APOLOGIZE)

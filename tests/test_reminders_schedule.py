@@ -189,8 +189,8 @@ def test_a_severity_raise_that_makes_the_step_overdue_drops_due_soon(alice: Any,
 def test_assigning_costs_no_cancel_query_when_nothing_is_moot(
     complaint: Any, alice: Any, bob: Any, django_assert_num_queries: Any
 ) -> None:
-    # Read the policy's escalation grace, read the reminders, re-address the owner's two rows.
-    with django_assert_num_queries(4):
+    # Read the reminders, re-address the owner's two rows (the escalation time is on the complaint).
+    with django_assert_num_queries(3):
         reminders_reschedule(complaint=complaint_assign_in_memory(complaint, bob))
 
 

@@ -152,6 +152,7 @@ def test_a_back_dated_complaint_is_timed_from_when_it_was_logged(alice, customer
     stored = Complaint.objects.get(pk=complaint.pk)
     assert (stored.received_at, stored.round_started_at) == (received, T0)
     assert stored.step_due_at == T0 + timedelta(hours=policy.hours_to_apologize)
+    assert stored.step_escalates_at == stored.step_due_at + timedelta(hours=policy.escalation_grace_hours)
     assert event_for(stored).payload["received_at"] == received.isoformat()
 
 

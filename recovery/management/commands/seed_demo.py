@@ -817,7 +817,8 @@ def _backdate_logging(complaint: Complaint, *, at: datetime) -> None:
     policy = RecoveryPolicy.objects.get(severity=current.severity)
     current.round_started_at = at
     current.step_due_at = policy.due_at(current.stage, round_started_at=at)
-    current.save(update_fields=["round_started_at", "step_due_at"])
+    current.step_escalates_at = policy.escalates_at(current.step_due_at)
+    current.save(update_fields=["round_started_at", "step_due_at", "step_escalates_at"])
     reminders_reschedule(complaint=current)
 
 
@@ -829,7 +830,7 @@ def _backdate_skipped_step(complaint: Complaint, *, step: Stage, at: datetime) -
         # The follow-up falls due a number of days after the atonement (here: its skipping).
         policy = RecoveryPolicy.objects.get(severity=current.severity)
         due = policy.due_at(current.stage, round_started_at=current.round_started_at, atoned_at=at)
-        Complaint.objects.filter(pk=complaint.pk).update(step_due_at=due)
+        Complaint.objects.filter(pk=complaint.pk).update(step_due_at=due, step_escalates_at=policy.escalates_at(due))
 
 
 def _backdate_reopening(complaint: Complaint, *, at: datetime) -> None:
@@ -837,7 +838,9 @@ def _backdate_reopening(complaint: Complaint, *, at: datetime) -> None:
     current = Complaint.objects.only("stage", "severity").get(pk=complaint.pk)
     policy = RecoveryPolicy.objects.get(severity=current.severity)
     due = policy.due_at(current.stage, round_started_at=at, atoned_at=at)
-    Complaint.objects.filter(pk=complaint.pk).update(round_started_at=at, step_due_at=due)
+    Complaint.objects.filter(pk=complaint.pk).update(
+        round_started_at=at, step_due_at=due, step_escalates_at=policy.escalates_at(due)
+    )
 
 
 def _backdated_events(complaint: Complaint, times: Sequence[datetime]) -> list[ComplaintEvent]:
