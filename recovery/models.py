@@ -179,28 +179,40 @@ class RecoveryPolicy(models.Model):
         return f"Policy for {self.get_severity_display().lower()} complaints"
 
     def clean(self) -> None:
-        """Refuse targets out of step order: a step cannot be due before the one it follows."""
-        apologize, reinstate = self.hours_to_apologize, self.hours_to_reinstate
-        empathize, atone = self.hours_to_empathize, self.days_to_atone
+        """Refuse targets out of step order: a step cannot be due before any step it follows.
+
+        Each target is compared with the largest before it, so every target out of order is named at once.
+        """
         errors: dict[str, str] = {}
-        if apologize is not None and reinstate is not None and reinstate < apologize:
-            errors["hours_to_reinstate"] = (
-                f"Reinstate within {reinstate} h would be due before apologize within {apologize} h, "
-                f"but the steps go in order: make it at least {apologize}."
-            )
-        if reinstate is not None and empathize is not None and empathize < reinstate:
-            errors["hours_to_empathize"] = (
-                f"Empathize within {empathize} h would be due before reinstate within {reinstate} h, "
-                f"but the steps go in order: make it at least {reinstate}."
-            )
-        if empathize is not None and atone is not None and atone * 24 < empathize:
-            errors["days_to_atone"] = (
-                f"Atone within {atone} {'day' if atone == 1 else 'days'} ({atone * 24} h) would be due before "
-                f"empathize within {empathize} h, but the steps go in order: make it at least "
-                f"{-(-empathize // 24)} (a day counts 24 hours here)."
-            )
+        latest: tuple[str, int] | None = None  # the latest-due step so far, and its target in hours
+        for field, step, unit in (
+            ("hours_to_apologize", "apologize", 1),
+            ("hours_to_reinstate", "reinstate", 1),
+            ("hours_to_empathize", "empathize", 1),
+            ("days_to_atone", "atone", 24),
+        ):
+            value = getattr(self, field)
+            if value is None:
+                continue
+            if latest is not None and value * unit < latest[1]:
+                errors[field] = self._out_of_order(step, value, unit, *latest)
+            elif latest is None or value * unit > latest[1]:
+                latest = (step, value * unit)
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def _out_of_order(step: str, value: int, unit: int, before: str, hours: int) -> str:
+        if unit == 1:
+            return (
+                f"{step.capitalize()} within {value} h would be due before {before} within {hours} h, "
+                f"but the steps go in order: make it at least {hours}."
+            )
+        return (
+            f"{step.capitalize()} within {value} {'day' if value == 1 else 'days'} ({value * unit} h) would be due "
+            f"before {before} within {hours} h, but the steps go in order: make it at least {-(-hours // unit)} "
+            f"(a day counts 24 hours here)."
+        )
 
     def escalates_at(self, due: datetime | None) -> datetime | None:
         """Return when managers are alerted about a step due at `due` that is still not done."""

@@ -145,6 +145,25 @@ def test_targets_out_of_step_order_are_refused_by_the_model_and_the_database(sta
         policy.save()
 
 
+def test_every_target_out_of_order_is_named_at_once_against_the_latest_step_before_it(starter_data):
+    policy = RecoveryPolicy.objects.get(severity=Severity.CRITICAL)  # 1, 8, 12 h, 2 days
+    policy.hours_to_apologize = 24
+
+    with pytest.raises(ValidationError) as refused:
+        policy.full_clean()
+
+    assert refused.value.message_dict == {
+        "hours_to_reinstate": [
+            "Reinstate within 8 h would be due before apologize within 24 h, but the steps go in order: "
+            "make it at least 24."
+        ],
+        "hours_to_empathize": [
+            "Empathize within 12 h would be due before apologize within 24 h, but the steps go in order: "
+            "make it at least 24."
+        ],
+    }
+
+
 def test_targets_equal_from_step_to_step_are_accepted(starter_data):
     policy = RecoveryPolicy.objects.get(severity=Severity.MEDIUM)
     policy.hours_to_apologize = policy.hours_to_reinstate = policy.hours_to_empathize = 48
