@@ -420,7 +420,7 @@ def _complaints_sql() -> str:
     return f"""
 INSERT INTO recovery_complaint (
     id, customer_id, channel, category_id, severity, summary, description, desired_remedy, received_at,
-    logged_by_id, owner_id, stage, step_due_at, round, round_started_at, round_first_step, escalated_to_id,
+    logged_by_id, owner_id, stage, step_due_at, step_escalates_at, round, round_started_at, round_first_step, escalated_to_id,
     escalation_reason, escalated_at, outcome, satisfaction, root_cause, corrective_action, closed_at,
     customer_emails_enabled, version, created_at, updated_at)
 SELECT p.i, p.customer_id, p.channel, s.category_id, p.severity, s.summary,
@@ -430,6 +430,8 @@ SELECT p.i, p.customer_id, p.channel, s.category_id, p.severity, s.summary,
        p.received_at, p.logged_by, p.owner,
        ({STEP_NAMES})[p.stage_no],
        CASE WHEN p.stage_no <= 5 THEN {_due_sql("p.stage_no", "p.round_started_at", previous)} END,
+       CASE WHEN p.stage_no <= 5 THEN {_due_sql("p.stage_no", "p.round_started_at", previous)}
+            + pol.escalation_grace_hours * interval '1 hour' END,
        p.round, p.round_started_at, ({STEP_NAMES})[p.first_step],
        CASE WHEN p.escalated THEN p.manager END,
        CASE WHEN p.escalated THEN pg_temp.pick(%(escalations)s, pg_temp.r(p.i, 32)) ELSE '' END,
@@ -584,6 +586,9 @@ INVARIANTS = {
         "SELECT count(*) FROM recovery_complaint WHERE stage IN ('apologize','reinstate','empathize','atone',"
         "'follow_up') AND step_due_at IS NULL"
     ),
+    "escalation time without a due time, or a due time without one": (
+        "SELECT count(*) FROM recovery_complaint WHERE (step_due_at IS NULL) <> (step_escalates_at IS NULL)"
+    ),
     "close/closed with step_due_at": (
         "SELECT count(*) FROM recovery_complaint WHERE stage IN ('close','closed') AND step_due_at IS NOT NULL"
     ),
@@ -597,7 +602,8 @@ INVARIANTS = {
                                       c.round_first_step::text)""",
     "action before the round started or after now": """
         SELECT count(*) FROM recovery_recoveryaction a JOIN recovery_complaint c ON c.id = a.complaint_id
-        WHERE a.done_at > now() + interval '1 minute' OR (a.round = c.round AND a.done_at < c.round_started_at)""",
+        WHERE a.done_at > now() + interval '1 minute'
+           OR (a.round = c.round AND a.done_at < CASE WHEN c.round = 1 THEN c.received_at ELSE c.round_started_at END)""",
     "closed before its follow-up": """
         SELECT count(*) FROM recovery_complaint c JOIN recovery_recoveryaction a
           ON a.complaint_id = c.id AND a.round = c.round AND a.step = 'follow_up'

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
+from django.core.validators import MinValueValidator
 from django.db.models import ForeignKey, Q, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
@@ -27,6 +28,9 @@ from common.errors import DomainError
 from common.money import format_money
 from recovery import reminders, roles, selectors, workflow
 from recovery.models import (
+    AT_LEAST_ONE,
+    POLICY_CHANGE_RULE,
+    STEP_ORDER_RULE,
     AtonementKind,
     Category,
     Complaint,
@@ -46,6 +50,7 @@ from recovery.models import (
 # Django's admin and form classes are generic only to the type checker.
 if TYPE_CHECKING:
     ComplaintFormBase = forms.ModelForm[Complaint]
+    RecoveryPolicyFormBase = forms.ModelForm[RecoveryPolicy]
     CategoryAdminBase = admin.ModelAdmin[Category]
     RecoveryPolicyAdminBase = admin.ModelAdmin[RecoveryPolicy]
     ComplaintAdminBase = admin.ModelAdmin[Complaint]
@@ -57,6 +62,7 @@ if TYPE_CHECKING:
     ReadOnlyInlineBase = admin.TabularInline[Any, Complaint]
 else:
     ComplaintFormBase = forms.ModelForm
+    RecoveryPolicyFormBase = forms.ModelForm
     CategoryAdminBase = admin.ModelAdmin
     RecoveryPolicyAdminBase = admin.ModelAdmin
     ComplaintAdminBase = admin.ModelAdmin
@@ -153,8 +159,41 @@ class CategoryAdmin(CategoryAdminBase):
     search_fields = ("name", "description")
 
 
+POLICY_TARGETS = (
+    "hours_to_apologize",
+    "hours_to_reinstate",
+    "hours_to_empathize",
+    "days_to_atone",
+    "days_to_follow_up",
+    "escalation_grace_hours",
+)
+
+
+class RecoveryPolicyAdminForm(RecoveryPolicyFormBase):
+    """A policy's targets: whole numbers of at least 1, in step order (`RecoveryPolicy.clean`)."""
+
+    class Meta:
+        model = RecoveryPolicy
+        fields = ("severity", *POLICY_TARGETS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in POLICY_TARGETS:
+            field = self.fields[name]
+            # A positive integer's form field allows 0 and refuses -1 in other words than the model's
+            # 0; keep one limit and one message.
+            field.validators = [v for v in field.validators if not isinstance(v, MinValueValidator)]
+            field.validators.append(MinValueValidator(1, message=AT_LEAST_ONE))
+            field.widget.attrs["min"] = 1
+
+
 @admin.register(RecoveryPolicy)
 class RecoveryPolicyAdmin(NeverDeleted[RecoveryPolicy], RecoveryPolicyAdminBase):
+    form = RecoveryPolicyAdminForm
+    fieldsets = (
+        (None, {"fields": ("severity",)}),
+        ("Targets", {"fields": POLICY_TARGETS, "description": f"{STEP_ORDER_RULE} {POLICY_CHANGE_RULE}"}),
+    )
     list_display = (
         "severity",
         "hours_to_apologize",

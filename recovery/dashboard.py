@@ -48,9 +48,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.money import format_money
+from common.localtime import local_midnight
 from customers.models import CustomerGroup
 from recovery.facts import ON_TIME_FIELDS
-from recovery.filters import _start_of, is_repeat, normalised_cause, open_at
+from recovery.filters import is_repeat, normalised_cause, open_at
 from recovery.models import OPEN_STAGES, STEPS, Category, Complaint, Outcome, Stage, Survey
 
 DEFAULT_DAYS = 90
@@ -151,11 +152,11 @@ class DashboardFilters:
 
     @property
     def starts_at(self) -> datetime:
-        return _start_of(self.start)
+        return local_midnight(self.start)
 
     @property
     def ends_at(self) -> datetime:
-        return _start_of(self.end + timedelta(days=1))
+        return local_midnight(self.end + timedelta(days=1))
 
     @property
     def days(self) -> int:
@@ -519,7 +520,7 @@ def _compute(filters: DashboardFilters, *, now: datetime, vendor: str) -> Dashbo
 
     # 6. The backlog at the end of each of the last BACKLOG_WEEKS weeks of the period.
     week_days = [filters.end - timedelta(weeks=BACKLOG_WEEKS - 1 - k) for k in range(BACKLOG_WEEKS)]
-    week_ends = [_start_of(day + timedelta(days=1)) for day in week_days]
+    week_ends = [local_midnight(day + timedelta(days=1)) for day in week_days]
     v.update(
         complaints.filter(received_at__lt=week_ends[-1])
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=week_ends[0]))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +28,7 @@ from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
+from common.localtime import local_day_bounds, local_midnight
 from recovery import leases, roles
 from recovery.models import (
     STEPS,
@@ -92,11 +93,6 @@ class DigestContent:
     outcomes: DigestSection
     retained: int
     lost: int
-
-
-def _start_of(day: date) -> datetime:
-    """Return local midnight at the start of `day`, as an aware datetime."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _site() -> str:
@@ -190,9 +186,8 @@ def _escalations(now: datetime) -> tuple[DigestSection, int, int]:
 
 
 def _follow_ups(day: date) -> DigestSection:
-    due = Complaint.objects.filter(
-        stage=Stage.FOLLOW_UP, step_due_at__gte=_start_of(day), step_due_at__lt=_start_of(day + timedelta(days=1))
-    )
+    starts, ends = local_day_bounds(day)
+    due = Complaint.objects.filter(stage=Stage.FOLLOW_UP, step_due_at__gte=starts, step_due_at__lt=ends)
     count = due.count()
     rows = _rows_of(due.order_by("step_due_at", "pk")) if count else []
     return DigestSection(
@@ -204,7 +199,7 @@ def _follow_ups(day: date) -> DigestSection:
 def _outcomes(day: date) -> tuple[DigestSection, int, int]:
     """Return the complaints closed during the day before `day` (local), with retained and lost counts."""
     closed = Complaint.objects.filter(
-        stage=Stage.CLOSED, closed_at__gte=_start_of(day - timedelta(days=1)), closed_at__lt=_start_of(day)
+        stage=Stage.CLOSED, closed_at__gte=local_midnight(day - timedelta(days=1)), closed_at__lt=local_midnight(day)
     )
     counts = closed.aggregate(
         total=Count("pk"),

@@ -8,7 +8,7 @@ and reported next to their field by the form (recovery.forms.lists).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import django_filters
@@ -18,6 +18,7 @@ from django.db.models.functions import Lower, Trim
 from django.http import HttpRequest
 from django.utils import timezone
 
+from common.localtime import local_midnight
 from customers.models import CustomerGroup
 from recovery import roles
 from recovery.forms.lists import ComplaintFilterForm
@@ -45,11 +46,6 @@ SORT_CHOICES = [
 
 def _owners(request: HttpRequest | None) -> QuerySet[Any]:
     return roles.handlers()
-
-
-def _start_of(day: date) -> datetime:
-    """Return local midnight at the start of `day`, as an aware datetime."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 # The definitions the dashboard counts with too (recovery.dashboard), so a figure and its list agree.
@@ -160,17 +156,17 @@ class ComplaintFilter(django_filters.FilterSet):
 
     def filter_received_from(self, queryset: QuerySet[Complaint], name: str, value: date) -> QuerySet[Complaint]:
         # A range on the column itself (not received_at__date), so the index on received_at answers it.
-        return queryset.filter(received_at__gte=_start_of(value))
+        return queryset.filter(received_at__gte=local_midnight(value))
 
     def filter_received_to(self, queryset: QuerySet[Complaint], name: str, value: date) -> QuerySet[Complaint]:
         # The form keeps dates before the year 3000, so the day after always exists.
-        return queryset.filter(received_at__lt=_start_of(value + timedelta(days=1)))
+        return queryset.filter(received_at__lt=local_midnight(value + timedelta(days=1)))
 
     def filter_closed_from(self, queryset: QuerySet[Complaint], name: str, value: date) -> QuerySet[Complaint]:
-        return queryset.filter(closed_at__gte=_start_of(value))
+        return queryset.filter(closed_at__gte=local_midnight(value))
 
     def filter_closed_to(self, queryset: QuerySet[Complaint], name: str, value: date) -> QuerySet[Complaint]:
-        return queryset.filter(closed_at__lt=_start_of(value + timedelta(days=1)))
+        return queryset.filter(closed_at__lt=local_midnight(value + timedelta(days=1)))
 
     def filter_repeat(self, queryset: QuerySet[Complaint], name: str, value: str) -> QuerySet[Complaint]:
         return queryset.filter(is_repeat()) if value else queryset
@@ -180,7 +176,7 @@ class ComplaintFilter(django_filters.FilterSet):
         return queryset.alias(cause=normalised_cause()).filter(cause=cause) if cause else queryset
 
     def filter_open_on(self, queryset: QuerySet[Complaint], name: str, value: date) -> QuerySet[Complaint]:
-        return queryset.filter(open_at(_start_of(value + timedelta(days=1))))
+        return queryset.filter(open_at(local_midnight(value + timedelta(days=1))))
 
     def filter_overdue(self, queryset: QuerySet[Complaint], name: str, value: bool) -> QuerySet[Complaint]:
         return queryset.filter(stage__in=OPEN_STAGES, step_due_at__lt=timezone.now()) if value else queryset

@@ -35,7 +35,6 @@ from recovery.models import (
     Complaint,
     ComplaintEvent,
     EventKind,
-    RecoveryPolicy,
     Reminder,
     ReminderKind,
     ReminderStatus,
@@ -73,19 +72,14 @@ def _wanted(complaint: Complaint, *, now: datetime) -> list[_Wanted]:
     """Return the reminders the complaint's current state calls for ("due soon" only while not yet overdue).
 
     Every step, the follow-up included, also gets an escalation to the managers once it has been overdue
-    for the policy's grace.
+    for the policy's grace (`step_escalates_at`, set with the step's due time).
     """
     due = complaint.step_due_at
     if due is None or complaint.stage not in STEPS:
         return []
-    grace = (
-        RecoveryPolicy.objects.filter(severity=complaint.severity)
-        .values_list("escalation_grace_hours", flat=True)
-        .first()
-    )
-    escalation = (
-        [_Wanted(ReminderKind.ESCALATION, complaint.stage, due + timedelta(hours=grace))] if grace is not None else []
-    )
+    # Set with the due time when the step started: a later policy change does not move it.
+    escalates = complaint.step_escalates_at
+    escalation = [_Wanted(ReminderKind.ESCALATION, complaint.stage, escalates)] if escalates is not None else []
     if complaint.stage == Stage.FOLLOW_UP:
         return [_Wanted(ReminderKind.FOLLOW_UP_DUE, Stage.FOLLOW_UP, due), *escalation]
     window = max(due - complaint.round_started_at, timedelta(0))
@@ -331,10 +325,13 @@ TEMPLATES = {
 
 
 def _apology_due(complaint: Complaint) -> datetime | None:
-    policy = RecoveryPolicy.objects.filter(severity=complaint.severity).first()
-    if policy is None:
-        return complaint.step_due_at if complaint.stage == Stage.APOLOGIZE else None
-    return policy.due_at(Stage.APOLOGIZE, round_started_at=complaint.received_at)
+    """Return when the apology is due, while it is still to come: the time the acknowledgement names.
+
+    Due times count from logging (recovery.workflow.complaint_log), so a back-dated complaint's is ahead too.
+    """
+    if complaint.round != 1 or complaint.stage != Stage.APOLOGIZE or complaint.step_due_at is None:
+        return None
+    return complaint.step_due_at if complaint.step_due_at > timezone.now() else None
 
 
 def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:

@@ -162,6 +162,20 @@ def _policy(severity: str) -> RecoveryPolicy:
         ) from None
 
 
+def _time_step(complaint: Complaint, policy: RecoveryPolicy, *, atoned_at: datetime | None = None) -> list[str]:
+    """Give the complaint's current step its due and escalation times from `policy`; return the fields set.
+
+    The one place a step is timed: when it starts (logging, the step before it done, reopening) or when
+    the severity changes. A later change of the policy leaves a started step's times alone (models.
+    POLICY_CHANGE_RULE): nothing else, an unrelated edit or a reassignment included, re-reads the policy.
+    """
+    complaint.step_due_at = policy.due_at(
+        complaint.stage, round_started_at=complaint.round_started_at, atoned_at=atoned_at
+    )
+    complaint.step_escalates_at = policy.escalates_at(complaint.step_due_at)
+    return ["step_due_at", "step_escalates_at"]
+
+
 def _when(done_at: datetime | None, *, not_before: datetime, field: str = "done_at") -> datetime:
     """Return when something happened: now by default, never in the future or too early."""
     now = timezone.now()
@@ -201,6 +215,10 @@ def _record(
 def _save(complaint: Complaint, *fields: str) -> None:
     complaint.version += 1
     complaint.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _local_time(moment: datetime | None) -> str:
+    return f"{timezone.localtime(moment):%a %d %b %Y, %H:%M}" if moment is not None else "—"
 
 
 def _display_name(user: Any) -> str:
@@ -245,7 +263,11 @@ def _last_action_time(complaint: Complaint) -> datetime:
         .values_list("done_at", flat=True)
         .first()
     )
-    return last or complaint.round_started_at
+    if last is not None:
+        return last
+    # A back-dated complaint's first round starts when it was logged, but what was done between its
+    # receipt and its logging (an apology on the phone) may still be recorded at its time.
+    return complaint.received_at if complaint.round == 1 else complaint.round_started_at
 
 
 def _complete_step(
@@ -293,8 +315,7 @@ def _complete_step(
     stage_before = locked.stage
     policy = _policy(locked.severity)
     locked.stage = next_stage(step)
-    locked.step_due_at = policy.due_at(locked.stage, round_started_at=locked.round_started_at, atoned_at=when)
-    fields = ["stage", "step_due_at", *facts.record_step(locked, action)]
+    fields = ["stage", *_time_step(locked, policy, atoned_at=when), *facts.record_step(locked, action)]
     if step == Stage.FOLLOW_UP:
         locked.satisfaction = action.satisfaction
         fields.append("satisfaction")
@@ -347,7 +368,7 @@ def complaint_log(
     received_at: datetime | None = None,
     owner: Any = None,
 ) -> Complaint:
-    """Log a new complaint; the apology is due per the severity's policy."""
+    """Log a new complaint; the apology is due per the severity's policy, counted from now."""
     if not roles.can_work(user):
         raise WorkflowError("You do not have permission to log complaints.")
     if customer is None or customer.pk is None:
@@ -370,6 +391,11 @@ def complaint_log(
         raise WorkflowError("Give the time with its time zone.", field="received_at")
     if received > now + CLOCK_SKEW:
         raise WorkflowError("The time received cannot be in the future.", field="received_at")
+    # Due times count from when the complaint is logged, not from when it was received: a letter that
+    # lay a week in the post is not a week overdue (nor escalated) the moment someone logs it, and the
+    # customer is never promised a time already past. `received_at` stays the receipt, so reports still
+    # measure how long the customer waited.
+    started = max(received, now)
 
     complaint = Complaint(
         customer=customer,
@@ -386,10 +412,10 @@ def complaint_log(
         owner=owner,
         stage=Stage.APOLOGIZE,
         round=1,
-        round_started_at=received,
+        round_started_at=started,
         round_first_step=Stage.APOLOGIZE,
     )
-    complaint.step_due_at = _policy(severity).due_at(Stage.APOLOGIZE, round_started_at=received)
+    _time_step(complaint, _policy(severity))
     complaint.save()
     _record(
         complaint,
@@ -752,10 +778,12 @@ def complaint_edit(
             .values_list("done_at", flat=True)
             .first()
         )
-        locked.step_due_at = _policy(locked.severity).due_at(
-            locked.stage, round_started_at=locked.round_started_at, atoned_at=atoned_at
-        )
-        fields.append("step_due_at")
+        # The severity is the assessment the targets hang on: re-time the current step under the new
+        # severity's policy, and say so on the timeline, so the due time never moves unseen.
+        due_before = locked.step_due_at
+        fields += _time_step(locked, _policy(locked.severity), atoned_at=atoned_at)
+        if locked.step_due_at != due_before:
+            diff["step_due_at"] = [_local_time(due_before), _local_time(locked.step_due_at)]
     _save(locked, *fields)
     _record(locked, actor=user, kind=EventKind.EDITED, stage_before=locked.stage, payload={"changes": diff})
     reminders_reschedule(complaint=locked)
@@ -816,7 +844,7 @@ def complaint_close(
         outcome = Outcome.RETAINED if follow_up.retained else Outcome.LOST
     if outcome not in Outcome.values:
         raise WorkflowError("Choose the outcome: retained or lost.", field="outcome")
-    fields = ["stage", "step_due_at", "outcome", "closed_at"]
+    fields = ["stage", "step_due_at", "step_escalates_at", "outcome", "closed_at"]
     if root_cause is not None:
         locked.root_cause = _text(root_cause, field="root_cause", label="the root cause", max_length=NOTE_MAX)
         fields.append("root_cause")
@@ -827,6 +855,7 @@ def complaint_close(
         fields.append("corrective_action")
     locked.stage = Stage.CLOSED
     locked.step_due_at = None
+    locked.step_escalates_at = None
     locked.outcome = outcome
     # A follow-up may be dated a few minutes ahead (clock skew); the close cannot come before it.
     locked.closed_at = max(timezone.now(), follow_up.done_at)
@@ -860,7 +889,7 @@ def complaint_reopen(
     locked.round_started_at = now
     locked.round_first_step = to_step
     locked.stage = to_step
-    locked.step_due_at = _policy(locked.severity).due_at(to_step, round_started_at=now, atoned_at=now)
+    timed = _time_step(locked, _policy(locked.severity), atoned_at=now)
     locked.outcome = ""
     locked.satisfaction = None
     locked.closed_at = None
@@ -870,7 +899,7 @@ def complaint_reopen(
         "round_started_at",
         "round_first_step",
         "stage",
-        "step_due_at",
+        *timed,
         "outcome",
         "satisfaction",
         "closed_at",

@@ -69,8 +69,9 @@ def quiet(user: Any, *, name: str | None = None, **kwargs: Any) -> Any:
 
 
 def overdue_by(user: Any, span: timedelta, **kwargs: Any) -> Any:
-    """A medium complaint whose apology (due 4 h after it was received) is `span` overdue now."""
-    return quiet(user, received_at=timezone.now() - timedelta(hours=4) - span, **kwargs)
+    """A medium complaint whose apology (due 4 h after it was logged) is `span` overdue now."""
+    with time_machine.travel(timezone.now() - timedelta(hours=4) - span, tick=False):
+        return quiet(user, **kwargs)
 
 
 def atoned(user: Any, at: datetime, **kwargs: Any) -> Any:

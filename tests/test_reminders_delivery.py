@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from customers.models import Customer
@@ -36,6 +37,12 @@ def alice(starter_data: None) -> Any:
 def quiet(user: Any, **kwargs: Any) -> Any:
     """Log a complaint for a customer who did not consent to emails: only the owner's reminders are owed."""
     return log_complaint(user=user, customer=cast(Customer, CustomerFactory(consents_to_contact=False)), **kwargs)
+
+
+def quiet_logged(user: Any, ago: timedelta, **kwargs: Any) -> Any:
+    """A quiet complaint logged (and received) `ago` before now: due times count from logging."""
+    with time_machine.travel(timezone.now() - ago, tick=False):
+        return quiet(user, **kwargs)
 
 
 def at_follow_up_day(user: Any, **kwargs: Any) -> Any:
@@ -222,7 +229,7 @@ def test_a_stale_claim_stands_down_and_an_expired_lease_is_claimed_again(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_cancelled_claim_is_not_sent(alice: Any, smtp: SmtpServer) -> None:
-    c = quiet(alice, received_at=timezone.now() - timedelta(hours=5))
+    c = quiet_logged(alice, timedelta(hours=3, minutes=30))  # medium: due soon 30 min ago, overdue in 30 min
     [(pk, attempt)] = claim_all()
     complaint_apologize(complaint=c, user=alice)  # done while the send was queued
     assert reminders.reminder_deliver(reminder_id=pk, attempt=attempt) == "stale"
@@ -233,7 +240,7 @@ def test_a_cancelled_claim_is_not_sent(alice: Any, smtp: SmtpServer) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_an_owner_without_email_fails_at_once_on_the_timeline(starter_data: None, smtp: SmtpServer) -> None:
     nobody = front_line_user(username="noemail", email="")
-    c = quiet(nobody, received_at=timezone.now() - timedelta(hours=5))
+    c = quiet_logged(nobody, timedelta(hours=3, minutes=30))  # medium: only "due soon" is due
     [(pk, attempt)] = claim_all()
     assert tasks.send_reminder.apply(args=(pk, attempt)).get() == "failed"
     assert Reminder.objects.get(pk=pk).status == ReminderStatus.FAILED
@@ -244,9 +251,9 @@ def test_an_owner_without_email_fails_at_once_on_the_timeline(starter_data: None
 @pytest.mark.django_db(transaction=True)
 def test_claiming_works_in_batches(alice: Any, smtp: SmtpServer) -> None:
     for _ in range(5):
-        quiet(alice, received_at=timezone.now() - timedelta(hours=5))
+        quiet_logged(alice, timedelta(hours=5))  # medium: due soon and overdue both due
     claimed = claim_all(batch_size=2)
-    assert len(claimed) == len({pk for pk, _ in claimed}) == 5
+    assert len(claimed) == len({pk for pk, _ in claimed}) == 10
     # The escalations (due after the policy's grace) wait.
     assert set(Reminder.objects.exclude(kind=ReminderKind.ESCALATION).values_list("status", "attempts")) == {
         (ReminderStatus.CLAIMED, 1)

@@ -82,8 +82,8 @@ def test_overdue_past_grace_emails_each_manager_once_and_marks_the_timeline_once
 ) -> None:
     maria = manager_user(username="maria", first_name="Maria", last_name="Moreno")
     manager_user(username="mike", first_name="Mike", last_name="Manning")
-    # Medium: the apology was due 4 h after receipt, the grace is 12 h: 20 h ago means escalated 4 h ago.
-    c = quiet(alice, received_at=timezone.now() - timedelta(hours=20), summary="Rude <b>driver</b>\nBcc: x@y.z")
+    # Medium: the apology was due 4 h after logging, the grace is 12 h: 20 h ago means escalated 4 h ago.
+    c = delivery.quiet_logged(alice, timedelta(hours=20), summary="Rude <b>driver</b>\nBcc: x@y.z")
     row = escalation(c)
     assert row.due_at < timezone.now()
 
@@ -92,13 +92,13 @@ def test_overdue_past_grace_emails_each_manager_once_and_marks_the_timeline_once
     tasks.dispatch_due_reminders.delay()
     wait_until(lambda: Reminder.objects.get(pk=row.pk).status == ReminderStatus.SENT)
     assert tasks.dispatch_due_reminders() == 0
-    smtp.wait_for(2)  # the escalation and the owner's overdue reminder
+    smtp.wait_for(3)  # the escalation and the owner's due-soon and overdue reminders
     time.sleep(0.5)
 
     [sent] = [m for m in smtp.messages if "escalated" in m.subject]
     assert sent.subject == f"[CareDesk] {c.reference}: Apologize is still overdue, escalated to managers"
     assert sorted(sent.rcpt_tos) == ["maria@example.com", "mike@example.com"]
-    assert [m.rcpt_tos for m in smtp.messages if m is not sent] == [("alice@example.com",)]
+    assert [m.rcpt_tos for m in smtp.messages if m is not sent] == [("alice@example.com",)] * 2  # soon, overdue
     assert "Rude &lt;b&gt;driver&lt;/b&gt;" in sent.part("text/html")
     assert "Alice Archer" in sent.part("text/plain")
     assert f"/complaints/{c.pk}/" in sent.part("text/plain")
@@ -133,7 +133,7 @@ def test_a_step_done_in_time_is_never_escalated(alice: Any, smtp: SmtpServer) ->
 @pytest.mark.django_db(transaction=True)
 def test_no_manager_with_an_address_fails_on_the_timeline_without_marking(alice: Any, smtp: SmtpServer) -> None:
     manager_user(username="nomail", email="")
-    c = quiet(alice, received_at=timezone.now() - timedelta(hours=20))
+    c = delivery.quiet_logged(alice, timedelta(hours=20))
     claimed: list[tuple[int, int]] = []
     reminders.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)))
     row = escalation(c)

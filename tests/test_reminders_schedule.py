@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from tests.factories import log_complaint
 pytestmark = pytest.mark.django_db
 
 SOON, OVERDUE, FOLLOW_UP = ReminderKind.STEP_DUE_SOON, ReminderKind.STEP_OVERDUE, ReminderKind.FOLLOW_UP_DUE
+STAFF_KINDS = (SOON, OVERDUE, FOLLOW_UP, ReminderKind.ESCALATION)
 
 
 def pending(complaint: Any) -> dict[tuple[str, str, int], Reminder]:
@@ -125,11 +127,23 @@ def test_editing_severity_moves_the_due_times(complaint: Any, alice: Any) -> Non
     assert Reminder.objects.filter(complaint=c, kind__in=[SOON, OVERDUE]).count() == 2
 
 
-def test_a_complaint_logged_late_skips_due_soon_and_is_overdue_at_once(alice: Any, customer: Any) -> None:
-    c = log_complaint(user=alice, customer=customer, received_at=timezone.now() - timedelta(hours=5))
-    reminders = pending(c)
-    assert set(reminders) == {(OVERDUE, Stage.APOLOGIZE, 1)}
-    assert reminders[OVERDUE, Stage.APOLOGIZE, 1].due_at < timezone.now()
+def test_a_back_dated_complaint_owes_no_reminder_or_escalation_at_once(alice: Any, customer: Any) -> None:
+    """A letter received a week ago and logged now is timed from now: nothing is overdue or escalated yet."""
+    now = timezone.now()
+    c = log_complaint(user=alice, customer=customer, received_at=now - timedelta(days=7))
+    owed = {
+        (r.kind, r.step): r.due_at
+        for r in Reminder.objects.filter(complaint=c, status=ReminderStatus.PENDING, kind__in=STAFF_KINDS)
+    }
+    # Medium: apologize within 4 h of logging, due soon 1 h before, managers alerted 12 h after.
+    assert owed == {
+        (SOON, Stage.APOLOGIZE): c.step_due_at - timedelta(hours=1),
+        (OVERDUE, Stage.APOLOGIZE): c.step_due_at,
+        (ReminderKind.ESCALATION, Stage.APOLOGIZE): c.step_due_at + timedelta(hours=12),
+    }
+    assert c.step_due_at is not None
+    assert c.step_due_at >= now + timedelta(hours=4)
+    assert c.received_at == now - timedelta(days=7)
 
 
 def test_a_sent_reminder_is_final(complaint: Any, alice: Any) -> None:
@@ -163,9 +177,10 @@ def test_reminder_rows_are_not_timeline_events(complaint: Any) -> None:
 
 
 def test_a_severity_raise_that_makes_the_step_overdue_drops_due_soon(alice: Any, customer: Any) -> None:
-    c = log_complaint(user=alice, customer=customer, received_at=timezone.now() - timedelta(hours=2))
+    with time_machine.travel(timezone.now() - timedelta(hours=2), tick=False):
+        c = log_complaint(user=alice, customer=customer)
     assert set(pending(c)) == {(SOON, Stage.APOLOGIZE, 1), (OVERDUE, Stage.APOLOGIZE, 1)}
-    # Critical: the apology was due an hour after receipt, so it is overdue already; "due soon" would be noise.
+    # Critical: the apology was due an hour after logging, so it is overdue already; "due soon" would be noise.
     c = complaint_edit(complaint=c, user=alice, severity=Severity.CRITICAL)
     assert set(pending(c)) == {(OVERDUE, Stage.APOLOGIZE, 1)}
     assert Reminder.objects.get(complaint=c, kind=SOON).status == ReminderStatus.CANCELLED
@@ -174,8 +189,8 @@ def test_a_severity_raise_that_makes_the_step_overdue_drops_due_soon(alice: Any,
 def test_assigning_costs_no_cancel_query_when_nothing_is_moot(
     complaint: Any, alice: Any, bob: Any, django_assert_num_queries: Any
 ) -> None:
-    # Read the policy's escalation grace, read the reminders, re-address the owner's two rows.
-    with django_assert_num_queries(4):
+    # Read the reminders, re-address the owner's two rows (the escalation time is on the complaint).
+    with django_assert_num_queries(3):
         reminders_reschedule(complaint=complaint_assign_in_memory(complaint, bob))
 
 

@@ -22,7 +22,7 @@ from recovery.workflow import (
     complaint_reopen,
     complaint_skip_step,
 )
-from tests.factories import log_complaint
+from tests.factories import log_complaint, log_complaint_at
 from tests.test_workflow_steps import advance, bring_to, closed, do_step, employee_complaint, new_customer
 from tests.xss import PAYLOADS, assert_shown_escaped
 
@@ -227,7 +227,7 @@ def test_the_tracker_marks_done_skipped_and_current_steps(client, alice, complai
 
 
 def test_an_overdue_current_step_is_marked_overdue(client, alice, customer):
-    complaint = log_complaint(user=alice, customer=customer, received_at=timezone.now() - timedelta(days=2))
+    complaint = log_complaint_at(timezone.now() - timedelta(days=2), user=alice, customer=customer)
     client.force_login(alice)
 
     html = page(client, complaint)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from customers.models import CustomerGroup
 from recovery.models import Category, Severity, Stage
 from recovery.workflow import complaint_escalate
-from tests.factories import front_line_user, log_complaint
+from tests.factories import front_line_user, log_complaint, log_complaint_at
 from tests.test_workflow_steps import advance, closed, employee_complaint, new_customer
 from tests.xss import DANGEROUS, PAYLOADS, assert_shown_escaped
 
@@ -50,13 +50,13 @@ def world(alice, bob, maria, customer):
     billing = Category.objects.get(name="Billing")
     return {
         "fresh": log_complaint(user=alice, customer=customer, summary="Parcel arrived two days late"),
-        "old overdue": log_complaint(
-            user=bob, customer=customer, severity=Severity.HIGH, category=billing,
-            summary="Charged twice", received_at=now - timedelta(days=40),
+        "old overdue": log_complaint_at(
+            now - timedelta(days=40), user=bob, customer=customer, severity=Severity.HIGH, category=billing,
+            summary="Charged twice",
         ),
-        "supplier": log_complaint(
-            user=alice, customer=supplier, severity=Severity.LOW, summary="Pallets returned unpaid",
-            received_at=now - timedelta(days=10),
+        "supplier": log_complaint_at(
+            now - timedelta(days=10), user=alice, customer=supplier, severity=Severity.LOW,
+            summary="Pallets returned unpaid",
         ),
         "reinstating": advance(
             log_complaint(user=bob, customer=customer, summary="Broken kettle"), bob, Stage.REINSTATE
@@ -354,10 +354,8 @@ def test_the_list_takes_the_same_few_queries_for_one_row_or_fifty(
 ):
     user = request.getfixturevalue(persona)
     for number in range(rows):
-        log_complaint(
-            user=user,
-            customer=new_customer() if number % 2 else customer,
-            received_at=timezone.now() - timedelta(days=1),
+        log_complaint_at(
+            timezone.now() - timedelta(days=1), user=user, customer=new_customer() if number % 2 else customer
         )
     client.force_login(user)
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from recovery.models import Severity
 from recovery.workflow import complaint_escalate
-from tests.factories import log_complaint
+from tests.factories import log_complaint, log_complaint_at
 from tests.test_workflow_steps import closed, employee_complaint, new_customer
 from tests.xss import PAYLOADS, assert_shown_escaped
 
@@ -69,7 +69,7 @@ def queue_items(html: str) -> dict[str, str]:
 def test_overdue_complaints_come_first_and_are_marked(client, alice, customer):
     with time_machine.travel(EVENING, tick=False):
         later = log_complaint(user=alice, customer=customer, severity=Severity.LOW, received_at=EVENING)
-        overdue = log_complaint(user=alice, customer=customer, received_at=EVENING - timedelta(hours=56))
+        overdue = log_complaint_at(EVENING - timedelta(hours=56), user=alice, customer=customer)
         soon = log_complaint(user=alice, customer=customer, severity=Severity.CRITICAL, received_at=EVENING)
 
         html = queue_page(client, alice).content.decode()
@@ -85,7 +85,7 @@ def test_overdue_complaints_come_first_and_are_marked(client, alice, customer):
 
 def test_the_counts_say_how_many_are_open_overdue_and_due_later_today(client, alice, customer):
     with time_machine.travel(EVENING, tick=False):
-        log_complaint(user=alice, customer=customer, received_at=EVENING - timedelta(hours=5))  # due 20:00: overdue
+        log_complaint_at(EVENING - timedelta(hours=5), user=alice, customer=customer)  # due 20:00: overdue
         log_complaint(user=alice, customer=customer, severity=Severity.CRITICAL)  # due 22:00: later today
         log_complaint(user=alice, customer=customer)  # due 01:00 tomorrow
 

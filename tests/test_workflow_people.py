@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from customers.models import CustomerGroup
 from recovery.models import STEPS, Category, Complaint, EventKind, RecoveryAction, RecoveryPolicy, Severity, Stage
@@ -430,16 +431,21 @@ def test_only_the_complaints_details_can_be_edited(people, complaint, field):
 @pytest.mark.parametrize("stage", [Stage.APOLOGIZE, Stage.REINSTATE, Stage.EMPATHIZE, Stage.ATONE, Stage.FOLLOW_UP])
 def test_a_change_of_severity_moves_the_current_steps_due_time(people, customer, stage):
     critical = RecoveryPolicy.objects.get(severity=Severity.CRITICAL)
-    with time_machine.travel(T0, tick=False) as clock:
-        complaint = log_complaint(user=people["alice"], customer=customer, received_at=T0 - timedelta(hours=1))
-        clock.shift(timedelta(minutes=30))
+    with time_machine.travel(T0 - timedelta(hours=1), tick=False) as clock:
+        complaint = log_complaint(user=people["alice"], customer=customer)
+        clock.shift(timedelta(minutes=90))
         complaint = advance(complaint, people["alice"], stage)
+        due_before = complaint.step_due_at
         complaint_edit(complaint=complaint, user=people["alice"], severity=Severity.CRITICAL)
 
     expected = critical.due_at(stage, round_started_at=T0 - timedelta(hours=1), atoned_at=T0 + timedelta(minutes=30))
     stored = Complaint.objects.get(pk=complaint.pk)
     assert (stored.severity, stored.step_due_at) == (Severity.CRITICAL, expected)
-    assert event_for(complaint).payload == {"changes": {"severity": ["medium", "critical"]}}
+    assert expected is not None
+    assert stored.step_escalates_at == expected + timedelta(hours=critical.escalation_grace_hours)
+    # The due time moved with the severity, and the timeline says so.
+    shown = [f"{timezone.localtime(due):%a %d %b %Y, %H:%M}" for due in (due_before, expected)]
+    assert event_for(complaint).payload == {"changes": {"severity": ["medium", "critical"], "step_due_at": shown}}
 
 
 # --- close --------------------------------------------------------------------------------------

@@ -134,11 +134,37 @@ def test_logging_a_complaint_stores_it_at_the_apology_with_one_logged_event(alic
     stored = Complaint.objects.get(pk=complaint.pk)
     assert (stored.stage, stored.round, stored.round_first_step, stored.version) == (Stage.APOLOGIZE, 1, "apologize", 1)
     assert (stored.owner, stored.logged_by, stored.customer) == (alice, alice, customer)
-    assert stored.received_at == stored.round_started_at == T0 - timedelta(minutes=20)
+    assert stored.received_at == T0 - timedelta(minutes=20)
+    assert stored.round_started_at == T0  # due times count from logging
     assert (stored.outcome, stored.closed_at, stored.escalated_at) == ("", None, None)
     event = event_for(stored)
     assert (event.kind, event.actor, event.stage_after, event.created_at) == (EventKind.LOGGED, alice, "apologize", T0)
     assert event.payload["owner_id"] == alice.pk
+
+
+def test_a_back_dated_complaint_is_timed_from_when_it_was_logged(alice, customer):
+    """A letter received a week ago: its apology is due 4 h (medium) after logging, not six days ago."""
+    policy = RecoveryPolicy.objects.get(severity=Severity.MEDIUM)
+    received = T0 - timedelta(days=7)
+    with time_machine.travel(T0, tick=False):
+        complaint = log_complaint(user=alice, customer=customer, received_at=received)
+
+    stored = Complaint.objects.get(pk=complaint.pk)
+    assert (stored.received_at, stored.round_started_at) == (received, T0)
+    assert stored.step_due_at == T0 + timedelta(hours=policy.hours_to_apologize)
+    assert stored.step_escalates_at == stored.step_due_at + timedelta(hours=policy.escalation_grace_hours)
+    assert event_for(stored).payload["received_at"] == received.isoformat()
+
+
+def test_what_was_done_between_receipt_and_logging_may_still_be_recorded_at_its_time(alice, customer):
+    """A phone complaint logged the next morning: the apology made on the phone keeps its time, and was on time."""
+    with time_machine.travel(T0, tick=False):
+        complaint = log_complaint(user=alice, customer=customer, received_at=T0 - timedelta(hours=16))
+        complaint = complaint_apologize(complaint=complaint, user=alice, done_at=T0 - timedelta(hours=15, minutes=50))
+
+    apology = RecoveryAction.objects.get(complaint=complaint)
+    assert apology.done_at == T0 - timedelta(hours=15, minutes=50)
+    assert Complaint.objects.get(pk=complaint.pk).apologize_on_time is True
 
 
 def test_logging_for_a_colleague_makes_them_the_owner(alice, bob, customer):
@@ -426,12 +452,13 @@ def test_each_step_falls_due_as_the_severity_policy_says(alice, customer, severi
     policy = RecoveryPolicy.objects.get(severity=severity)
     received = T0 - timedelta(minutes=30)
     with time_machine.travel(T0, tick=False) as clock:
+        # Steps 1-4 count from logging (T0), whenever the complaint was received.
         complaint = log_complaint(user=alice, customer=customer, severity=severity, received_at=received)
-        assert complaint.step_due_at == received + timedelta(hours=policy.hours_to_apologize)
+        assert complaint.step_due_at == T0 + timedelta(hours=policy.hours_to_apologize)
         expected_due = {
-            Stage.APOLOGIZE: received + timedelta(hours=policy.hours_to_reinstate),
-            Stage.REINSTATE: received + timedelta(hours=policy.hours_to_empathize),
-            Stage.EMPATHIZE: received + timedelta(days=policy.days_to_atone),
+            Stage.APOLOGIZE: T0 + timedelta(hours=policy.hours_to_reinstate),
+            Stage.REINSTATE: T0 + timedelta(hours=policy.hours_to_empathize),
+            Stage.EMPATHIZE: T0 + timedelta(days=policy.days_to_atone),
             Stage.ATONE: T0 + timedelta(hours=4) + timedelta(days=policy.days_to_follow_up),
             Stage.FOLLOW_UP: None,
         }

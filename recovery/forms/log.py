@@ -18,7 +18,7 @@ from django.utils import timezone
 from customers.models import Customer
 from recovery import roles
 from recovery.forms.complaint import PersonChoiceField
-from recovery.forms.steps import DATETIME_LOCAL, PlainTextField, now_for_input
+from recovery.forms.steps import LocalDateTimeField, PlainTextField, now_for_input, offer_clock_choice
 from recovery.models import DESCRIPTION_MAX, REMEDY_MAX, SUMMARY_MAX, Category, Channel, Severity
 from recovery.selectors import categories_for
 from recovery.workflow import CLOCK_SKEW
@@ -67,11 +67,9 @@ class ComplaintLogForm(forms.Form):
         limit=DESCRIPTION_MAX, rows=4, label="What happened", help_text="In the customer's words, as far as you can."
     )
     desired_remedy = PlainTextField(limit=REMEDY_MAX, rows=2, label="Remedy the customer wants")
-    received_at = forms.DateTimeField(
+    received_at = LocalDateTimeField(
         label="Received",
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-        help_text="Local time. Leave it as it is if the customer is with you now.",
+        help_text="Local time. Leave it as it is if the customer is with you now; due times count from logging.",
         error_messages={
             "required": "Give the date and time the complaint was received.",
             "invalid": "Give a date and time.",
@@ -110,6 +108,13 @@ class ComplaintLogForm(forms.Form):
             "desired_remedy",
             Row(Column("received_at", css_class="col-md-6"), Column("owner", css_class="col-md-6")),
         )
+        offer_clock_choice(self, "received_at")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Which reading of a repeated clock time was meant is already in received_at.
+        cleaned.pop("received_at_reading", None)
+        return cleaned
 
     def clean_received_at(self) -> datetime:
         received: datetime = self.cleaned_data["received_at"]

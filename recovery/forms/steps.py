@@ -8,20 +8,22 @@ next to the field it is about.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from crispy_forms.bootstrap import InlineRadios, PrependedText
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils import timezone
 
 from common.money import currency_symbol
+from common.localtime import ClockChange, clock_change_at
 from common.validators import no_control_characters
 from recovery.models import MINUTES_MAX, NOTE_MAX, REASON_MAX, SKIPPABLE_STEPS, AtonementKind, Stage
+from recovery.workflow import CLOCK_SKEW
 
 # What the hidden "when" marker holds when the form was shown with "now" filled in.
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -53,6 +55,85 @@ class PlainTextField(forms.CharField):
     def to_python(self, value: Any) -> str:
         # Browsers send line breaks as CR LF; store one kind, so text sent back unchanged compares equal.
         return str(super().to_python(value)).replace("\r\n", "\n")
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A past date and time typed on the local clock, in plain words when it falls in a clock change.
+
+    Django's own message ("couldn't be interpreted in time zone …; it may be ambiguous or it may not
+    exist") leaves the person guessing. A clock time the change skipped is refused, naming the two times
+    the person may have meant. One that happened twice is taken when only one of its readings is not in
+    the future (a time received or done cannot be); otherwise the person chooses with the "which one"
+    field that `offer_clock_choice` adds next to this one, whose answer lands in `reading`.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", [DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
+        kwargs.setdefault("widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL))
+        super().__init__(**kwargs)
+        self.reading = ""
+
+    def wall_time(self, value: Any) -> datetime | None:
+        """Return what was typed as a clock time without a zone, or None if it is no date and time."""
+        try:
+            # Read in UTC, where every clock time exists once; only the digits are wanted here.
+            with timezone.override(UTC):
+                parsed = super().to_python(value)
+        except forms.ValidationError:
+            return None
+        return parsed.replace(tzinfo=None) if isinstance(parsed, datetime) else None
+
+    def readings(self, change: ClockChange) -> list[datetime]:
+        """Return the moments a repeated clock time may mean: both, less any still in the future."""
+        latest = timezone.now() + CLOCK_SKEW
+        return [moment for moment in (change.earlier, change.later) if moment <= latest] or [change.earlier]
+
+    def to_python(self, value: Any) -> datetime | None:
+        wall = self.wall_time(value)
+        change = clock_change_at(wall) if wall is not None else None
+        if change is None:
+            return super().to_python(value)
+        if not change.repeated:
+            raise forms.ValidationError(change.message, code="skipped_time")
+        readings = self.readings(change)
+        if len(readings) == 1:
+            return readings[0]
+        if self.reading in READINGS:
+            return readings[READINGS.index(self.reading)]
+        raise forms.ValidationError(change.message, code="repeated_time")
+
+
+READINGS = ("earlier", "later")
+
+
+def offer_clock_choice(form: forms.Form, name: str) -> None:
+    """Put a "which 01:30?" choice next to field `name` when the time typed happened twice and either may be meant.
+
+    Call it at the end of the form's `__init__`, once its layout is built. The choice's answer (named
+    `<name>_reading`) only tells the field which reading to take; it is no argument of any service.
+    """
+    field = form.fields[name]
+    if not form.is_bound or not isinstance(field, LocalDateTimeField) or field.reading:
+        return  # nothing typed, or which reading is already decided
+    wall = field.wall_time(form.data.get(form.add_prefix(name)))
+    change = clock_change_at(wall) if wall is not None else None
+    if change is None or not change.repeated or len(field.readings(change)) < 2:
+        return
+    choice = f"{name}_reading"
+    clock = f"{change.wall:%H:%M}"
+    form.fields[choice] = forms.ChoiceField(
+        label=f"Which {clock}?",
+        choices=[
+            ("earlier", f"The first {clock}, {change.label(change.earlier)}"),
+            ("later", f"The second {clock}, {change.label(change.later)}, after the clocks went back"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    field.reading = str(form.data.get(form.add_prefix(choice), ""))
+    helper = getattr(form, "helper", None)
+    if helper is not None:
+        helper[name].wrap(Div, choice)
 
 
 def version_field() -> forms.IntegerField:
@@ -107,11 +188,9 @@ class StepForm(VersionedForm):
             "max_value": f"Minutes spent must be at most {MINUTES_MAX:,} (one day).",
         },
     )
-    done_at = forms.DateTimeField(
+    done_at = LocalDateTimeField(
         label="When",
         required=False,
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         help_text="Leave as it is if it happened just now.",
         error_messages={"invalid": "Give the date and time it happened."},
     )
@@ -135,6 +214,12 @@ class StepForm(VersionedForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(*self.step_fields(), self.timing_row(), "expected_version", "done_at_shown")
+        typed, shown = (str(self.data.get(self.add_prefix(name), "")) for name in ("done_at", "done_at_shown"))
+        when = self.fields["done_at"]
+        if self.is_bound and typed == shown and isinstance(when, LocalDateTimeField):
+            # Sent back as shown means "now" (see clean): which reading of the time shown does not matter.
+            when.reading = READINGS[0]
+        offer_clock_choice(self, "done_at")
 
     def step_fields(self) -> list[Any]:
         """Return the layout of what this step records before the common minutes and time."""

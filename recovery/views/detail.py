@@ -88,6 +88,7 @@ EDIT_LABELS = {
     "root_cause": "Root cause",
     "corrective_action": "Corrective action",
     "customer_emails_enabled": "Email the customer",
+    "step_due_at": "Current step due",
 }
 CHOICE_LABELS: dict[str, Mapping[str, str]] = {
     "severity": dict(Severity.choices),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
+from common.localtime import local_day_bounds
 from common.paging import CappedCountPaginator
 from common.views import role_required
 from recovery import roles, selectors
@@ -56,23 +55,18 @@ def _sort_state(current: str) -> dict[str, dict[str, str]]:
     return state
 
 
-def _end_of_today(now: datetime) -> datetime:
-    """Return local midnight at the end of today."""
-    tomorrow = timezone.localdate(now) + timedelta(days=1)
-    return timezone.make_aware(datetime.combine(tomorrow, time.min))
-
-
 @role_required(roles.can_work)
 def my_queue(request: HttpRequest) -> HttpResponse:
     """Show the user's open complaints, the most urgent step first, with counts at the top."""
     now = timezone.now()
+    _, end_of_today = local_day_bounds(timezone.localdate(now))
     # Overdue first, then due soonest; complaints waiting to be closed have no due time and come last
     # (SQLite would put NULLs first).
     queue = selectors.my_queue(request.user)
     counts = queue.aggregate(
         open=Count("pk"),
         overdue=Count("pk", filter=Q(step_due_at__lt=now)),
-        due_today=Count("pk", filter=Q(step_due_at__gte=now, step_due_at__lt=_end_of_today(now))),
+        due_today=Count("pk", filter=Q(step_due_at__gte=now, step_due_at__lt=end_of_today)),
     )
     paginator = Paginator(queue, PAGE_SIZE)
     paginator.count = counts["open"]  # already counted above: spare the database a second COUNT

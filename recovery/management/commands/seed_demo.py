@@ -55,6 +55,7 @@ from recovery.models import (
     Severity,
     Stage,
 )
+from recovery.reminders import reminders_reschedule
 
 DEMO_PASSWORD = "caredesk-demo"  # noqa: S105 - a published demo password, printed on purpose
 SEED = 2026
@@ -783,6 +784,7 @@ def _office_hours(at: datetime) -> datetime:
 def _replay(*, spec: ComplaintSpec, moves: Sequence[Move], times: Sequence[datetime], category: Category) -> Complaint:
     """Make the workflow calls, each at its time, and return the complaint."""
     complaint = workflow.complaint_log(user=moves[0].actor, category=category, received_at=times[0], **moves[0].args)
+    _backdate_logging(complaint, at=times[0])
     for move, at in zip(moves[1:], times[1:], strict=True):
         _perform(complaint, move, at)
     return complaint
@@ -833,6 +835,18 @@ def _perform(complaint: Complaint, move: Move, at: datetime) -> None:
 # rules the workflow uses for due times. Nothing outside this command may do this.
 
 
+@transaction.atomic
+def _backdate_logging(complaint: Complaint, *, at: datetime) -> None:
+    """Log the complaint when it was received (as the story goes), timing its apology and reminders from then."""
+    current = Complaint.objects.select_for_update().select_related("owner", "customer").get(pk=complaint.pk)
+    policy = RecoveryPolicy.objects.get(severity=current.severity)
+    current.round_started_at = at
+    current.step_due_at = policy.due_at(current.stage, round_started_at=at)
+    current.step_escalates_at = policy.escalates_at(current.step_due_at)
+    current.save(update_fields=["round_started_at", "step_due_at", "step_escalates_at"])
+    reminders_reschedule(complaint=current)
+
+
 def _backdate_skipped_step(complaint: Complaint, *, step: Stage, at: datetime) -> None:
     """Give a skipped step its past time, so that later steps may follow it."""
     current = Complaint.objects.only("round", "stage", "severity", "round_started_at").get(pk=complaint.pk)
@@ -841,7 +855,7 @@ def _backdate_skipped_step(complaint: Complaint, *, step: Stage, at: datetime) -
         # The follow-up falls due a number of days after the atonement (here: its skipping).
         policy = RecoveryPolicy.objects.get(severity=current.severity)
         due = policy.due_at(current.stage, round_started_at=current.round_started_at, atoned_at=at)
-        Complaint.objects.filter(pk=complaint.pk).update(step_due_at=due)
+        Complaint.objects.filter(pk=complaint.pk).update(step_due_at=due, step_escalates_at=policy.escalates_at(due))
 
 
 def _backdate_reopening(complaint: Complaint, *, at: datetime) -> None:
@@ -849,7 +863,9 @@ def _backdate_reopening(complaint: Complaint, *, at: datetime) -> None:
     current = Complaint.objects.only("stage", "severity").get(pk=complaint.pk)
     policy = RecoveryPolicy.objects.get(severity=current.severity)
     due = policy.due_at(current.stage, round_started_at=at, atoned_at=at)
-    Complaint.objects.filter(pk=complaint.pk).update(round_started_at=at, step_due_at=due)
+    Complaint.objects.filter(pk=complaint.pk).update(
+        round_started_at=at, step_due_at=due, step_escalates_at=policy.escalates_at(due)
+    )
 
 
 def _backdated_events(complaint: Complaint, times: Sequence[datetime]) -> list[ComplaintEvent]:
