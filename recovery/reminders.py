@@ -25,10 +25,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from common.emails import email_message
 from recovery import leases, roles, surveys
 from recovery.models import (
     STEPS,
@@ -40,6 +40,7 @@ from recovery.models import (
     ReminderKind,
     ReminderStatus,
     Stage,
+    format_reference,
 )
 
 logger = logging.getLogger(__name__)
@@ -305,22 +306,36 @@ def _give_up_on_dying_sends(now: datetime) -> None:
 # --- delivering ---------------------------------------------------------------------------------
 
 
-def _subject(reminder: Reminder, reference: str) -> str:
-    """Build the subject from safe fields only (reference, step label): never text a person typed."""
-    step = Stage(reminder.step).label
-    if reminder.kind == ReminderKind.ACKNOWLEDGEMENT:
-        return f"We have your complaint, reference {reference}"
-    if reminder.kind == ReminderKind.CUSTOMER_SURVEY:
-        return f"How did we do? Two minutes about your complaint {reference}"
-    if reminder.kind == ReminderKind.STEP_DUE_SOON:
-        what = f"{step} is due soon"
-    elif reminder.kind == ReminderKind.STEP_OVERDUE:
-        what = f"{step} is overdue"
+# What each kind's subject says after "Complaint C-000123: " (common.emails.email_subject), from safe
+# fields only: the step's label, never text a person typed.
+SUBJECTS = {
+    ReminderKind.STEP_DUE_SOON: "{step} is due soon",
+    ReminderKind.STEP_OVERDUE: "{step} is overdue",
+    ReminderKind.FOLLOW_UP_DUE: "the follow-up is due today",
+    ReminderKind.ESCALATION: "{step} is still overdue, escalated to managers",
+    ReminderKind.ACKNOWLEDGEMENT: "we have your complaint",
+    ReminderKind.CUSTOMER_SURVEY: "how did we do?",
+}
+# The one line each email has saying why its reader gets it.
+WHY_OWNER = "You get this because you own complaint {reference}."
+WHY_MANAGERS = "You get this because you are a manager and complaint {reference} is still overdue."
+WHY_CUSTOMER = "You get this because you agreed that we may contact you about your complaint {reference}."
+
+
+def _subject(reminder: Reminder) -> tuple[str, str]:
+    """Return what the subject is about (the complaint) and what it says."""
+    what = SUBJECTS[ReminderKind(reminder.kind)].format(step=Stage(reminder.step).label)
+    return f"Complaint {format_reference(reminder.complaint_id)}", what
+
+
+def _why(reminder: Reminder) -> str:
+    if reminder.kind in CUSTOMER_KINDS:
+        why = WHY_CUSTOMER
     elif reminder.kind == ReminderKind.ESCALATION:
-        what = f"{step} is still overdue, escalated to managers"
+        why = WHY_MANAGERS
     else:
-        what = "the follow-up is due today"
-    return f"[CareDesk] {reference}: {what}"
+        why = WHY_OWNER
+    return why.format(reference=format_reference(reminder.complaint_id))
 
 
 TEMPLATES = {
@@ -364,17 +379,17 @@ def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:
         context["customer_name"] = complaint.customer.name
         context["survey_url"] = base + reverse("survey", args=[surveys.survey_token(survey)])
         context["link_days"] = settings.SURVEY_LINK_DAYS
-    template = TEMPLATES.get(ReminderKind(reminder.kind), "emails/reminder")
-    message = EmailMultiAlternatives(
-        subject=_subject(reminder, complaint.reference),
-        body=render_to_string(f"{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    about, what = _subject(reminder)
+    return email_message(
+        template=TEMPLATES.get(ReminderKind(reminder.kind), "emails/reminder"),
+        context=context,
+        about=about,
+        what=what,
+        why=_why(reminder),
         to=to,
         # Lets an operator (and the tests) tie a delivered email to its row, e.g. to spot a duplicate.
         headers={"X-CareDesk-Reminder": str(reminder.pk)},
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    return message
 
 
 def _event(reminder: Reminder, kind: EventKind, *, to: str | None = None, **extra: Any) -> None:

@@ -143,7 +143,7 @@ def test_the_survey_email_is_warm_has_both_parts_and_a_link_with_no_user_text_in
     message = deliver_survey(c)
 
     assert message.to == ["dana@example.org"]
-    assert message.subject == f"How did we do? Two minutes about your complaint {c.reference}"
+    assert message.subject == f"[CareDesk] Complaint {c.reference}: how did we do?"
     assert "Dear Dana Day," in message.body
     assert "https://care.example.com/survey/" in message.body
     html = str(message.alternatives[0][0])
