@@ -26,7 +26,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from common.emails import email_message
 from recovery import leases, roles, surveys
@@ -322,9 +322,12 @@ WHY_MANAGERS = "You get this because you are a manager and complaint {reference}
 WHY_CUSTOMER = "You get this because you agreed that we may contact you about your complaint {reference}."
 
 
-def _subject(reminder: Reminder) -> tuple[str, str]:
+def _subject(reminder: Reminder, *, now: datetime) -> tuple[str, str]:
     """Return what the subject is about (the complaint) and what it says."""
     what = SUBJECTS[ReminderKind(reminder.kind)].format(step=Stage(reminder.step).label)
+    was_due = _follow_up_was_due(reminder, now=now)
+    if was_due is not None:
+        what = f"the follow-up was due on {dateformat.format(was_due, 'D j M')}"
     return f"Complaint {format_reference(reminder.complaint_id)}", what
 
 
@@ -345,15 +348,37 @@ TEMPLATES = {
 }
 
 
-def _apology_due(complaint: Complaint) -> datetime | None:
-    policy = RecoveryPolicy.objects.filter(severity=complaint.severity).first()
-    if policy is None:
-        return complaint.step_due_at if complaint.stage == Stage.APOLOGIZE else None
-    return policy.due_at(Stage.APOLOGIZE, round_started_at=complaint.received_at)
+def _next_contact(complaint: Complaint, *, now: datetime) -> str:
+    """Say when the customer hears from us next, never promising a time that has already passed.
+
+    The apology's due time is the promise while it is ahead; once it has passed (a letter logged days
+    after it arrived, or a worker that was down) the email says "as soon as possible" instead, and
+    once the apology was made it promises no time at all.
+    """
+    if complaint.apologized_at is not None:
+        return "the person looking after your complaint will stay in touch with you"
+    due = complaint.step_due_at if complaint.stage == Stage.APOLOGIZE else None
+    if due is None or due <= now:
+        return "the person looking after your complaint will be in touch as soon as possible"
+    local = timezone.localtime(due)
+    if local.date() == timezone.localdate(now):
+        when = f"by {dateformat.format(local, 'H:i')} today"
+    else:
+        when = f"by {dateformat.format(local, 'j F Y, H:i')}"
+    return f"the person looking after your complaint will be in touch {when}"
+
+
+def _follow_up_was_due(reminder: Reminder, *, now: datetime) -> datetime | None:
+    """Return the follow-up's due time when its day is already over (the reminder is late), else None."""
+    if reminder.kind != ReminderKind.FOLLOW_UP_DUE:
+        return None
+    due = timezone.localtime(reminder.due_at)
+    return due if due.date() < timezone.localdate(now) else None
 
 
 def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:
     complaint = reminder.complaint
+    now = timezone.now()
     base = settings.SITE_URL.rstrip("/")
     context: dict[str, Any] = {
         "reminder": reminder,
@@ -371,15 +396,15 @@ def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:
         context["step_due_at"] = timezone.localtime(complaint.step_due_at) if complaint.step_due_at else None
         context["owner_name"] = complaint.owner.get_full_name() or complaint.owner.get_username()
     if reminder.kind == ReminderKind.ACKNOWLEDGEMENT:
-        apology_due = _apology_due(complaint)
         context["customer_name"] = complaint.customer.name
-        context["apology_due"] = timezone.localtime(apology_due) if apology_due else None
+        context["next_contact"] = _next_contact(complaint, now=now)
+    context["follow_up_was_due"] = _follow_up_was_due(reminder, now=now)
     if reminder.kind == ReminderKind.CUSTOMER_SURVEY:
         survey = surveys.survey_invite(complaint=complaint)
         context["customer_name"] = complaint.customer.name
         context["survey_url"] = base + reverse("survey", args=[surveys.survey_token(survey)])
         context["link_days"] = settings.SURVEY_LINK_DAYS
-    about, what = _subject(reminder)
+    about, what = _subject(reminder, now=now)
     return email_message(
         template=TEMPLATES.get(ReminderKind(reminder.kind), "emails/reminder"),
         context=context,

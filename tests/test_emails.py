@@ -173,3 +173,73 @@ def test_the_deploy_check_warns_about_the_placeholder_sender(tmp_path: Any) -> N
     assert "caredesk.W002" in placeholder.stdout + placeholder.stderr
     real = run_python(tmp_path, "manage.py", "check", "--deploy", EMAIL_FROM_ADDRESS="care@acme.example", **env)
     assert "caredesk.W002" not in real.stdout + real.stderr
+
+
+# --- what the emails promise: never a time that has passed ---------------------------------------
+
+
+def ack_of(c: Any, *, at: Any = None) -> str:
+    """Deliver the complaint's acknowledgement (at `at`, as a late worker would) and return its text."""
+    reminder = one(c, ReminderKind.ACKNOWLEDGEMENT)
+    if at is None:
+        return str(deliver(reminder).body)
+    with time_machine.travel(at, tick=False):
+        return str(deliver(reminder).body)
+
+
+def test_the_acknowledgement_promises_the_apology_time_while_it_is_ahead(alice: Any, customer: Any) -> None:
+    c = log_complaint(user=alice, customer=customer)
+    due = timezone.localtime(c.step_due_at)
+    text = ack_of(c)
+    if due.date() == timezone.localdate():
+        assert f"will be in touch by {due:%H:%M} today" in text
+    else:
+        assert f"will be in touch by {due.day} {due:%B %Y, %H:%M}" in text
+
+
+def test_an_acknowledgement_sent_after_the_apology_time_promises_no_past_time(alice: Any, customer: Any) -> None:
+    c = log_complaint(user=alice, customer=customer)
+    due = timezone.localtime(c.step_due_at)
+    text = ack_of(c, at=c.step_due_at + timedelta(hours=1))  # the worker was down for a while
+    assert "will be in touch as soon as possible" in text
+    assert f"{due:%H:%M}" not in text
+
+
+def test_a_back_dated_complaint_is_not_promised_a_day_that_has_passed(alice: Any, customer: Any) -> None:
+    received = timezone.now() - timedelta(days=7)
+    c = log_complaint(user=alice, customer=customer, received_at=received, channel="letter")
+    text = ack_of(c)
+    promise = text[text.index("What happens next") :].split("\n")[0]
+    past = timezone.localtime(received + timedelta(hours=4))
+    assert f"{past.day} {past:%B %Y}" not in promise
+    if c.step_due_at <= timezone.now():
+        assert "as soon as possible" in promise
+
+
+def test_an_acknowledgement_after_the_apology_was_made_promises_no_time(alice: Any, customer: Any) -> None:
+    c = log_complaint(user=alice, customer=customer)
+    complaint_apologize(complaint=c, user=alice)
+    text = ack_of(c)
+    promise = text[text.index("What happens next") :].split("\n")[0]
+    assert "will be in touch by" not in promise
+    assert "as soon as possible" not in promise
+
+
+def test_the_follow_up_reminder_on_its_day_says_today(alice: Any) -> None:
+    c = at_follow_up(alice)
+    message = deliver(one(c, ReminderKind.FOLLOW_UP_DUE))
+    assert "Today is the follow-up day" in message.body
+    assert message.subject.endswith(": the follow-up is due today")
+
+
+def test_a_late_follow_up_reminder_says_when_it_was_due_not_today(alice: Any) -> None:
+    c = at_follow_up(alice)
+    reminder = one(c, ReminderKind.FOLLOW_UP_DUE)
+    due = timezone.localtime(reminder.due_at)
+    with time_machine.travel(reminder.due_at + timedelta(days=3), tick=False):
+        message = deliver(reminder)
+    html = str(message.alternatives[0][0])
+    for part in (message.body, html):
+        assert "today" not in part.lower()
+        assert f"was due on {due:%a} {due.day} {due:%B %Y}" in part
+    assert message.subject.endswith(f": the follow-up was due on {due:%a} {due.day} {due:%b}")
