@@ -766,11 +766,20 @@ def complaint_edit(
 def complaint_set_customer_emails(
     *, complaint: Complaint | int, user: Any, enabled: bool, expected_version: int | None = None
 ) -> Complaint:
-    """Switch the emails to this complaint's customer on or off (owner or manager); off cancels unsent ones."""
+    """Switch the emails to this complaint's customer on or off (owner or manager); off cancels unsent ones.
+
+    Refused on a closed complaint: closing cancelled what was still owed and nothing more is sent, so
+    the switch would change nothing. Reopening starts a round in which it applies again.
+    """
     if not isinstance(enabled, bool):
         raise WorkflowError("Choose whether to email the customer.", field="customer_emails_enabled")
     locked = _lock(complaint, user=user, expected_version=expected_version)
     _require_handle(user, locked)
+    if locked.stage == Stage.CLOSED:
+        raise WorkflowError(
+            f"{locked.reference} is closed, so CareDesk sends its customer no more emails about it; "
+            "if it is reopened, the switch applies again."
+        )
     if locked.customer_emails_enabled == enabled:
         return locked
     locked.customer_emails_enabled = enabled

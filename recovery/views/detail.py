@@ -273,7 +273,7 @@ class Allowed:
             close=handle and complaint.stage == Stage.CLOSE and not needs_manager,
             reopen=handle and complaint.stage == Stage.CLOSED,
             edit=handle,
-            emails=handle,
+            emails=handle and is_open,  # a closed complaint sends its customer nothing more
             handle=handle,
             close_needs_manager=needs_manager,
         )
