@@ -31,6 +31,7 @@ from django.utils import dateformat, timezone
 from common.emails import email_message
 from recovery import leases, roles, surveys
 from recovery.models import (
+    NOTICE_KINDS,
     STEPS,
     Complaint,
     ComplaintEvent,
@@ -123,6 +124,29 @@ def reminders_acknowledge(*, complaint: Complaint, now: datetime | None = None) 
             )
         ],
         ignore_conflicts=True,
+    )
+
+
+def reminders_notify(
+    *, complaint: Complaint, event: ComplaintEvent, kind: str, recipient: Any, now: datetime | None = None
+) -> None:
+    """Owe `recipient` an email, due now, saying the complaint was handed (`assigned`) or escalated to them.
+
+    Call it from the workflow function that wrote the hand-over's `event`, in its transaction. The row
+    is claimed and sent like any reminder, so the email is never lost; one per event (a database
+    rule), so it is never doubled. At send time it stands down if the complaint has changed hands again.
+    """
+    if kind not in NOTICE_KINDS:
+        raise ValueError(f"{kind!r} is not a notice to a new owner")
+    Reminder.objects.create(
+        complaint=complaint,
+        kind=kind,
+        round=complaint.round,
+        step=complaint.stage,
+        due_at=now or timezone.now(),
+        recipient=recipient,
+        recipient_email=recipient.email or "",
+        event=event,
     )
 
 
@@ -315,11 +339,17 @@ SUBJECTS = {
     ReminderKind.ESCALATION: "{step} is still overdue, escalated to managers",
     ReminderKind.ACKNOWLEDGEMENT: "we have your complaint",
     ReminderKind.CUSTOMER_SURVEY: "how did we do?",
+    ReminderKind.ASSIGNED: "handed to you",
+    ReminderKind.ESCALATED: "escalated to you",
 }
 # The one line each email has saying why its reader gets it.
 WHY_OWNER = "You get this because you own complaint {reference}."
 WHY_MANAGERS = "You get this because you are a manager and complaint {reference} is still overdue."
 WHY_CUSTOMER = "You get this because you agreed that we may contact you about your complaint {reference}."
+WHY_NOTICE = {
+    ReminderKind.ASSIGNED: "You get this because complaint {reference} was handed to you.",
+    ReminderKind.ESCALATED: "You get this because complaint {reference} was escalated to you.",
+}
 
 
 def _subject(reminder: Reminder, *, now: datetime) -> tuple[str, str]:
@@ -336,6 +366,8 @@ def _why(reminder: Reminder) -> str:
         why = WHY_CUSTOMER
     elif reminder.kind == ReminderKind.ESCALATION:
         why = WHY_MANAGERS
+    elif reminder.kind in NOTICE_KINDS:
+        why = WHY_NOTICE[ReminderKind(reminder.kind)]
     else:
         why = WHY_OWNER
     return why.format(reference=format_reference(reminder.complaint_id))
@@ -345,6 +377,8 @@ TEMPLATES = {
     ReminderKind.ESCALATION: "emails/escalation",
     ReminderKind.ACKNOWLEDGEMENT: "emails/acknowledgement",
     ReminderKind.CUSTOMER_SURVEY: "emails/survey",
+    ReminderKind.ASSIGNED: "emails/new_owner",
+    ReminderKind.ESCALATED: "emails/new_owner",
 }
 
 
@@ -399,6 +433,14 @@ def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:
         context["customer_name"] = complaint.customer.name
         context["next_contact"] = _next_contact(complaint, now=now)
     context["follow_up_was_due"] = _follow_up_was_due(reminder, now=now)
+    if reminder.kind in NOTICE_KINDS and reminder.event is not None:
+        payload = reminder.event.payload if isinstance(reminder.event.payload, dict) else {}
+        actor = reminder.event.actor
+        context["actor_name"] = (actor.get_full_name() or actor.get_username()) if actor else "CareDesk"
+        context["previous_owner"] = str(payload.get("from", ""))
+        context["reason"] = str(payload.get("reason", ""))
+        context["stage_label"] = complaint.get_stage_display()
+        context["step_due_at"] = timezone.localtime(complaint.step_due_at) if complaint.step_due_at else None
     if reminder.kind == ReminderKind.CUSTOMER_SURVEY:
         survey = surveys.survey_invite(complaint=complaint)
         context["customer_name"] = complaint.customer.name
@@ -452,6 +494,12 @@ def _auto_escalated_event(reminder: Reminder, *, to: str) -> None:
     )
 
 
+def _still_theirs(reminder: Reminder) -> bool:
+    """Return True when the notice's recipient still owns the complaint and is still active."""
+    recipient = reminder.recipient
+    return bool(recipient is not None and recipient.is_active and reminder.complaint.owner_id == recipient.pk)
+
+
 def _addresses(reminder: Reminder) -> list[str]:
     """Return where this reminder goes, read from the database now."""
     if reminder.kind == ReminderKind.ESCALATION:
@@ -470,7 +518,9 @@ def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
     Raises leases.DeliveryError on SMTP or network trouble, for the task to retry.
     """
     reminder = (
-        Reminder.objects.select_related("complaint", "complaint__customer", "complaint__owner", "recipient")
+        Reminder.objects.select_related(
+            "complaint", "complaint__customer", "complaint__owner", "recipient", "event", "event__actor"
+        )
         .filter(leases.held(reminder_id, attempt), lease_expires_at__gt=timezone.now())
         .first()
     )
@@ -478,6 +528,10 @@ def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
         return "stale"
     if reminder.kind in CUSTOMER_KINDS and not customer_may_be_emailed(reminder.complaint):
         # Consent withdrawn, address removed or emails switched off since it was scheduled.
+        cancelled = leases.finish(Reminder, reminder_id, attempt, ReminderStatus.CANCELLED)
+        return "cancelled" if cancelled else "stale"
+    if reminder.kind in NOTICE_KINDS and not _still_theirs(reminder):
+        # Handed on again (or its new owner left) before the email went out: the next notice says it.
         cancelled = leases.finish(Reminder, reminder_id, attempt, ReminderStatus.CANCELLED)
         return "cancelled" if cancelled else "stale"
     to = _addresses(reminder)

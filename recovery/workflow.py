@@ -44,11 +44,12 @@ from recovery.models import (
     Outcome,
     RecoveryAction,
     RecoveryPolicy,
+    ReminderKind,
     Severity,
     Stage,
     next_stage,
 )
-from recovery.reminders import reminders_acknowledge, reminders_reschedule
+from recovery.reminders import reminders_acknowledge, reminders_notify, reminders_reschedule
 
 # RecoveryAction.atonement_value holds 10 digits, 2 of them after the point.
 ATONEMENT_LIMIT = Decimal("100000000")
@@ -599,6 +600,43 @@ def complaint_skip_step(
 # --- people ------------------------------------------------------------------------------
 
 
+def _reassign(locked: Complaint, *, user: Any, to: Any, payload: dict[str, Any] | None = None) -> Complaint:
+    """Give a locked complaint to `to` by the rules every reassignment follows, and tell them.
+
+    Writes the `assigned` event, re-addresses the reminders and owes `to` an email (unless they took
+    it themselves). A complaint is escalated only while it is with the manager it was escalated to,
+    so handing it on ends its escalation; the timeline keeps the escalation and says it ended.
+    """
+    if locked.stage == Stage.CLOSED:
+        raise WorkflowError(f"{locked.reference} is closed; reopen it before reassigning.")
+    _check_staff_target(to, field="to")
+    if to.pk == locked.owner_id:
+        raise WorkflowError(f"{_display_name(to)} already owns {locked.reference}.", field="to")
+    _check_not_own_complaint(locked.customer, to, field="to")
+    previous = locked.owner
+    details: dict[str, Any] = {
+        "from_id": previous.pk,
+        "from": _display_name(previous),
+        "to_id": to.pk,
+        "to": _display_name(to),
+        **(payload or {}),
+    }
+    fields = ["owner"]
+    if locked.escalated_to is not None:
+        details["escalation_ended"] = {"to_id": locked.escalated_to.pk, "to": _display_name(locked.escalated_to)}
+        locked.escalated_to = None
+        locked.escalated_at = None
+        locked.escalation_reason = ""
+        fields += ["escalated_to", "escalated_at", "escalation_reason"]
+    locked.owner = to
+    _save(locked, *fields)
+    event = _record(locked, actor=user, kind=EventKind.ASSIGNED, stage_before=locked.stage, payload=details)
+    reminders_reschedule(complaint=locked)
+    if to.pk != user.pk:
+        reminders_notify(complaint=locked, event=event, kind=ReminderKind.ASSIGNED, recipient=to)
+    return locked
+
+
 @transaction.atomic
 def complaint_assign(
     *,
@@ -612,29 +650,7 @@ def complaint_assign(
     _require_view(user, locked)
     if not roles.is_manager(user) and locked.owner_id != user.pk:
         raise WorkflowError("Only a manager can reassign a colleague's complaint.")
-    if locked.stage == Stage.CLOSED:
-        raise WorkflowError(f"{locked.reference} is closed; reopen it before reassigning.")
-    _check_staff_target(to, field="to")
-    if to.pk == locked.owner_id:
-        raise WorkflowError(f"{_display_name(to)} already owns {locked.reference}.", field="to")
-    _check_not_own_complaint(locked.customer, to, field="to")
-    previous = locked.owner
-    locked.owner = to
-    _save(locked, "owner")
-    _record(
-        locked,
-        actor=user,
-        kind=EventKind.ASSIGNED,
-        stage_before=locked.stage,
-        payload={
-            "from_id": previous.pk,
-            "from": _display_name(previous),
-            "to_id": to.pk,
-            "to": _display_name(to),
-        },
-    )
-    reminders_reschedule(complaint=locked)
-    return locked
+    return _reassign(locked, user=user, to=to)
 
 
 @transaction.atomic
@@ -662,7 +678,7 @@ def complaint_escalate(
     locked.escalation_reason = clean_reason
     locked.escalated_at = timezone.now()
     _save(locked, "owner", "escalated_to", "escalation_reason", "escalated_at")
-    _record(
+    event = _record(
         locked,
         actor=user,
         kind=EventKind.ESCALATED,
@@ -676,6 +692,8 @@ def complaint_escalate(
         },
     )
     reminders_reschedule(complaint=locked)
+    if to.pk != user.pk:
+        reminders_notify(complaint=locked, event=event, kind=ReminderKind.ESCALATED, recipient=to)
     return locked
 
 

@@ -16,7 +16,14 @@ from django.utils import timezone
 from customers.models import Customer
 from recovery import digest, reminders
 from recovery.models import ManagerDigest, Reminder, ReminderKind, ReminderStatus
-from recovery.workflow import complaint_apologize, complaint_atone, complaint_empathize, complaint_reinstate
+from recovery.workflow import (
+    complaint_apologize,
+    complaint_assign,
+    complaint_atone,
+    complaint_empathize,
+    complaint_escalate,
+    complaint_reinstate,
+)
 from tests.factories import CustomerFactory, log_complaint
 
 ORG = "Quill & Co, Ltd"
@@ -107,6 +114,19 @@ def test_the_customers_emails_say_they_agreed_to_be_contacted(alice: Any) -> Non
     assert survey["what"] == "how did we do?"
     # Signed by the organisation, not by a product name the customer never heard of.
     assert f"The customer care team at {ORG}" in mail.outbox[0].body
+
+
+def test_the_new_owners_notices_have_the_same_parts(alice: Any, bob: Any, maria: Any, customer: Any) -> None:
+    c = complaint_assign(complaint=log_complaint(user=alice, customer=customer), user=alice, to=bob)
+    handed = assert_common_parts(
+        deliver(one(c, ReminderKind.ASSIGNED)), why=f"You get this because complaint {c.reference} was handed to you."
+    )
+    c = complaint_escalate(complaint=c, user=bob, to=maria, reason="Wants a manager")
+    escalated = assert_common_parts(
+        deliver(one(c, ReminderKind.ESCALATED)),
+        why=f"You get this because complaint {c.reference} was escalated to you.",
+    )
+    assert (handed["what"], escalated["what"]) == ("handed to you", "escalated to you")
 
 
 def test_the_digest_has_the_same_parts(maria: Any) -> None:
