@@ -21,6 +21,7 @@ from django.http import HttpRequest
 
 from common.errors import DomainError
 from recovery import reminders, roles, selectors, workflow
+from recovery import staff_admin as staff_admin  # registers the staff accounts' page
 from recovery.models import (
     AtonementKind,
     Category,

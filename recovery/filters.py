@@ -44,7 +44,8 @@ SORT_CHOICES = [
 
 
 def _owners(request: HttpRequest | None) -> QuerySet[Any]:
-    return roles.handlers()
+    # Inactive owners stay: their complaints must remain findable until someone hands them over.
+    return roles.owners_to_filter_by()
 
 
 def _start_of(day: date) -> datetime:

@@ -342,10 +342,15 @@ SUBJECTS = {
     ReminderKind.ASSIGNED: "handed to you",
     ReminderKind.ESCALATED: "escalated to you",
 }
+# Reminders owed to a complaint's owner; if the owner's account was switched off, the managers get them.
+OWNER_KINDS = (ReminderKind.STEP_DUE_SOON, ReminderKind.STEP_OVERDUE, ReminderKind.FOLLOW_UP_DUE)
 # The one line each email has saying why its reader gets it.
 WHY_OWNER = "You get this because you own complaint {reference}."
 WHY_MANAGERS = "You get this because you are a manager and complaint {reference} is still overdue."
 WHY_CUSTOMER = "You get this because you agreed that we may contact you about your complaint {reference}."
+WHY_OWNER_INACTIVE = (
+    "You get this because you are a manager and {owner}, who owns complaint {reference}, is no longer active."
+)
 WHY_NOTICE = {
     ReminderKind.ASSIGNED: "You get this because complaint {reference} was handed to you.",
     ReminderKind.ESCALATED: "You get this because complaint {reference} was escalated to you.",
@@ -358,6 +363,8 @@ def _subject(reminder: Reminder, *, now: datetime) -> tuple[str, str]:
     was_due = _follow_up_was_due(reminder, now=now)
     if was_due is not None:
         what = f"the follow-up was due on {dateformat.format(was_due, 'D j M')}"
+    if _owner_left(reminder):
+        what += " (its owner is inactive)"
     return f"Complaint {format_reference(reminder.complaint_id)}", what
 
 
@@ -368,9 +375,20 @@ def _why(reminder: Reminder) -> str:
         why = WHY_MANAGERS
     elif reminder.kind in NOTICE_KINDS:
         why = WHY_NOTICE[ReminderKind(reminder.kind)]
+    elif _owner_left(reminder):
+        why = WHY_OWNER_INACTIVE
     else:
         why = WHY_OWNER
-    return why.format(reference=format_reference(reminder.complaint_id))
+    return why.format(reference=format_reference(reminder.complaint_id), owner=_person(reminder.recipient))
+
+
+def _person(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def _owner_left(reminder: Reminder) -> bool:
+    """Return True for an owner's reminder whose owner's account has been switched off since."""
+    return bool(reminder.kind in OWNER_KINDS and reminder.recipient is not None and not reminder.recipient.is_active)
 
 
 TEMPLATES = {
@@ -421,14 +439,15 @@ def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:
         "step_label": Stage(reminder.step).label,
         "kind": reminder.kind,
         "due_at": timezone.localtime(reminder.due_at),
-        "recipient_name": (reminder.recipient.get_full_name() or reminder.recipient.get_username())
-        if reminder.recipient
-        else "",
+        # Managers standing in for an owner who left are greeted as a group.
+        "recipient_name": "" if _owner_left(reminder) else _person(reminder.recipient),
+        "owner_inactive": _owner_left(reminder),
+        "owner_name": _person(complaint.owner),
         "url": f"{base}/complaints/{complaint.pk}/",
     }
     if reminder.kind == ReminderKind.ESCALATION:
         context["step_due_at"] = timezone.localtime(complaint.step_due_at) if complaint.step_due_at else None
-        context["owner_name"] = complaint.owner.get_full_name() or complaint.owner.get_username()
+        context["owner_inactive"] = not complaint.owner.is_active
     if reminder.kind == ReminderKind.ACKNOWLEDGEMENT:
         context["customer_name"] = complaint.customer.name
         context["next_contact"] = _next_contact(complaint, now=now)
@@ -502,7 +521,7 @@ def _still_theirs(reminder: Reminder) -> bool:
 
 def _addresses(reminder: Reminder) -> list[str]:
     """Return where this reminder goes, read from the database now."""
-    if reminder.kind == ReminderKind.ESCALATION:
+    if reminder.kind == ReminderKind.ESCALATION or _owner_left(reminder):
         emails = roles.managers().exclude(email="").values_list("email", flat=True)
         return sorted({str(e) for e in emails})
     if reminder.kind in CUSTOMER_KINDS:
@@ -538,7 +557,7 @@ def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
     if not to:
         error = (
             "No manager has an email address."
-            if reminder.kind == ReminderKind.ESCALATION
+            if reminder.kind == ReminderKind.ESCALATION or _owner_left(reminder)
             else "The recipient has no email address."
         )
         return "failed" if reminder_mark_failed(reminder_id=reminder_id, attempt=attempt, error=error) else "stale"
@@ -560,8 +579,8 @@ def reminder_mark_failed(*, reminder_id: int, attempt: int, error: str) -> bool:
     """Give up on a reminder, with the reason on the row and on the complaint's timeline."""
     if not leases.finish(Reminder, reminder_id, attempt, ReminderStatus.FAILED, last_error=error):
         return False
-    reminder = Reminder.objects.select_related("complaint").get(pk=reminder_id)
-    to = "the managers" if reminder.kind == ReminderKind.ESCALATION else None
+    reminder = Reminder.objects.select_related("complaint", "recipient").get(pk=reminder_id)
+    to = "the managers" if reminder.kind == ReminderKind.ESCALATION or _owner_left(reminder) else None
     _event(reminder, EventKind.REMINDER_FAILED, to=to, error=error[: leases.ERROR_MAX])
     return True
 

@@ -47,6 +47,7 @@ from recovery.models import (
     ReminderKind,
     Severity,
     Stage,
+    format_reference,
     next_stage,
 )
 from recovery.reminders import reminders_acknowledge, reminders_notify, reminders_reschedule
@@ -651,6 +652,47 @@ def complaint_assign(
     if not roles.is_manager(user) and locked.owner_id != user.pk:
         raise WorkflowError("Only a manager can reassign a colleague's complaint.")
     return _reassign(locked, user=user, to=to)
+
+
+@transaction.atomic
+def complaints_hand_over(*, user: Any, owner: Any, to: Any) -> list[Complaint]:
+    """Give every open complaint of `owner` (someone leaving, say) to `to`: all in one transaction, or none.
+
+    Managers only. Each complaint is reassigned by the same rules as `complaint_assign` (`_reassign`):
+    its own `assigned` event, its reminders re-addressed, a notice to `to`, an escalation ended. A
+    complaint `to` may not take (their own, as a colleague who complained) refuses the whole hand-over,
+    naming it, so nothing is left half done. Returns the complaints handed over.
+    """
+    if not roles.is_manager(user):
+        raise WorkflowError("Only a manager can hand over a colleague's complaints.")
+    if owner is None or not isinstance(owner, get_user_model()):
+        raise WorkflowError("Choose whose complaints to hand over.", field="owner")
+    _check_staff_target(to, field="to")
+    if to.pk == owner.pk:
+        raise WorkflowError(f"Choose someone other than {_display_name(owner)}.", field="to")
+    # Lock them all first, in key order: a hand-over and single actions on these complaints then
+    # queue up behind one another instead of deadlocking.
+    keys = list(
+        Complaint.objects.select_for_update()
+        .filter(owner=owner)
+        .exclude(stage=Stage.CLOSED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not keys:
+        raise WorkflowError(f"{_display_name(owner)} has no open complaints to hand over.", field="owner")
+    own = Complaint.objects.filter(pk__in=keys, customer__staff_user=to).order_by("pk").values_list("pk", flat=True)
+    if own:
+        references = ", ".join(format_reference(pk) for pk in own)
+        raise WorkflowError(
+            f"{_display_name(to)} cannot take {references}: a colleague cannot handle their own complaint. "
+            "Give it to someone else first, or choose another colleague.",
+            field="to",
+        )
+    return [
+        _reassign(_lock(pk, user=user, expected_version=None), user=user, to=to, payload={"handover": True})
+        for pk in keys
+    ]
 
 
 @transaction.atomic

@@ -140,6 +140,8 @@ def _describe(event: ComplaintEvent, actions: Mapping[int, RecoveryAction]) -> T
             text = f"{actor} reassigned the complaint from {before} to {after}"
         else:
             text = f"{actor} handed the complaint to {after}"
+        if payload.get("handover"):
+            text += f", with all of {before or 'their'}’s open complaints"
         ended = payload.get("escalation_ended")
         if isinstance(ended, dict):
             text += f", which ended its escalation to {ended.get('to', 'a manager')}"
