@@ -435,3 +435,12 @@ def test_two_managers_handing_over_the_same_person_at_once_one_wins(alice, bob, 
     assert set(Reminder.objects.filter(kind=ReminderKind.ASSIGNED).values_list("recipient", flat=True)) == {
         new_owner.pk
     }
+
+
+def test_once_handed_over_the_list_offers_nothing_more_to_hand_over(client, alices_work, alice, bob, maria):
+    leave(alice)
+    complaints_hand_over(user=maria, owner=alice, to=bob)
+    client.force_login(maria)
+    html = client.get(reverse("complaint_list"), {"owner": alice.pk}).content.decode()
+    assert "Hand over all of" not in html
+    assert "Alice Archer’s account is inactive; they own no open complaints." in html
