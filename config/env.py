@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -61,3 +62,22 @@ def env_list(name: str, default: list[str] | None = None, *, environ: Mapping[st
     if name not in source:
         return list(default or [])
     return [item.strip() for item in source[name].split(",") if item.strip()]
+
+
+def env_line(name: str, default: str, *, environ: Mapping[str, str] | None = None) -> str:
+    """Return the variable as one line of printable text (it may end up in an email header), not empty."""
+    value = env_str(name, default, environ=environ).strip()
+    if not value or any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ImproperlyConfigured(f"{name} must be one line of text; got {value!r}.")
+    return value
+
+
+def env_email(name: str, default: str, *, environ: Mapping[str, str] | None = None) -> str:
+    """Return the variable as an email address (name@domain), checked the way Django checks addresses."""
+    value = env_str(name, default, environ=environ).strip()
+    try:
+        validate_email(value)
+    except ValidationError:
+        message = f"{name} must be an email address such as care@example.com; got {value!r}."
+        raise ImproperlyConfigured(message) from None
+    return value

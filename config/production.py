@@ -64,3 +64,17 @@ def check_shared_cache(**_: Any) -> list[checks.CheckMessage]:
             id="caredesk.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_email_sender(**_: Any) -> list[checks.CheckMessage]:
+    """Warn when emails would go out from the placeholder address, which customers cannot answer."""
+    if settings.DEBUG or not str(settings.EMAIL_FROM_ADDRESS).endswith("@localhost"):
+        return []
+    return [
+        checks.Warning(
+            f"Emails are sent from {settings.EMAIL_FROM_ADDRESS}, which nobody can reply to.",
+            hint="Set EMAIL_FROM_ADDRESS (and ORGANISATION_NAME, the name people see).",
+            id="caredesk.W002",
+        )
+    ]

@@ -9,7 +9,9 @@ variable is listed in the README.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
+from email.headerregistry import Address
 from pathlib import Path
 
 import dj_database_url
@@ -17,7 +19,7 @@ import phonenumbers
 from django.core.exceptions import ImproperlyConfigured
 
 from common.money import is_currency_code
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_email, env_int, env_line, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CAREDESK_VAR_DIR", str(BASE_DIR / "var")))
@@ -187,7 +189,16 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CareDesk <caredesk@localhost>")
+# Every email comes from the organisation, by name and address, and is signed with its name.
+ORGANISATION_NAME = env_line("ORGANISATION_NAME", "CareDesk")
+EMAIL_FROM_ADDRESS = env_email("EMAIL_FROM_ADDRESS", "caredesk@localhost")
+if "DEFAULT_FROM_EMAIL" in os.environ:
+    # Refused rather than ignored, so a deployment that set it does not quietly change its sender.
+    raise ImproperlyConfigured(
+        "DEFAULT_FROM_EMAIL is no longer read: set ORGANISATION_NAME (the name people see) and "
+        "EMAIL_FROM_ADDRESS (the address) instead."
+    )
+DEFAULT_FROM_EMAIL = str(Address(display_name=ORGANISATION_NAME, addr_spec=EMAIL_FROM_ADDRESS))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from common.admin import NeverDeleted, SuperusersOnly
 from common.errors import DomainError
 from common.money import format_money
 from recovery import reminders, roles, selectors, workflow
+from recovery import staff_admin as staff_admin  # registers the staff accounts' page
 from recovery.models import (
     AT_LEAST_ONE,
     POLICY_CHANGE_RULE,

@@ -18,6 +18,7 @@ _SECTIONS = {
     "my_queue": "queue",
     "complaint_list": "complaints",
     "complaint_detail": "complaints",
+    "complaints_hand_over": "complaints",
     "customer_list": "customers",
     "customer_detail": "customers",
     "customer_edit": "customers",

@@ -25,10 +25,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Greatest
-from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
 from common.localtime import local_day_bounds, local_midnight
+from common.emails import email_message, email_subject
 from recovery import leases, roles
 from recovery.models import (
     STEPS,
@@ -240,33 +240,42 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def digest_subject(content: DigestContent) -> str:
-    """Build the subject from the date and counts only: never text a person typed."""
+DIGEST_WHY = "You get this because you are a manager: CareDesk sends each manager this digest every morning."
+
+
+def _subject_parts(content: DigestContent) -> tuple[str, str]:
+    """Return what the subject is about and what it says, from the date and counts only."""
     day = dateformat.format(content.day, "D j M")
     return (
-        f"[CareDesk] Daily digest for {day}: {content.overdue.count} overdue, "
-        f"{_plural(content.escalations.count, 'escalation')}"
+        f"Daily digest for {day}",
+        f"{content.overdue.count} overdue, {_plural(content.escalations.count, 'escalation')}",
     )
+
+
+def digest_subject(content: DigestContent) -> str:
+    """Build the subject from the date and counts only: never text a person typed."""
+    about, what = _subject_parts(content)
+    return email_subject(about=about, what=what)
 
 
 def digest_message(content: DigestContent, *, digest: ManagerDigest) -> EmailMultiAlternatives:
     """Return the email for one manager's digest (plain text and HTML from templates/emails/digest.*)."""
-    context: dict[str, Any] = {
-        "digest": content,
-        "day": content.day,
-        "recipient_name": _name(digest.recipient),
-        "site_url": _site(),
-    }
-    message = EmailMultiAlternatives(
-        subject=digest_subject(content),
-        body=render_to_string("emails/digest.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    about, what = _subject_parts(content)
+    return email_message(
+        template="emails/digest",
+        context={
+            "digest": content,
+            "day": content.day,
+            "recipient_name": _name(digest.recipient),
+            "site_url": _site(),
+        },
+        about=about,
+        what=what,
+        why=DIGEST_WHY,
         to=[digest.recipient.email],
         # Lets an operator (and the tests) tie a delivered email to its row, e.g. to spot a duplicate.
         headers={"X-CareDesk-Digest": str(digest.pk)},
     )
-    message.attach_alternative(render_to_string("emails/digest.html", context), "text/html")
-    return message
 
 
 # --- scheduling --------------------------------------------------------------------------------------

@@ -45,7 +45,8 @@ SORT_CHOICES = [
 
 
 def _owners(request: HttpRequest | None) -> QuerySet[Any]:
-    return roles.handlers()
+    # Inactive owners stay: their complaints must remain findable until someone hands them over.
+    return roles.owners_to_filter_by()
 
 
 # The definitions the dashboard counts with too (recovery.dashboard), so a figure and its list agree.

@@ -363,6 +363,7 @@ class Complaint(models.Model):
 
     @property
     def is_escalated(self) -> bool:
+        """Return True while the complaint is with the manager it was escalated to (handing it on ends that)."""
         return self.escalated_at is not None
 
 
@@ -499,6 +500,12 @@ class ReminderKind(models.TextChoices):
     ESCALATION = "escalation", "Escalation to managers"
     ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement to the customer"
     CUSTOMER_SURVEY = "customer_survey", "Follow-up survey to the customer"
+    ASSIGNED = "assigned", "Handed over (to the new owner)"
+    ESCALATED = "escalated", "Escalated (to the manager)"
+
+
+# Emails telling someone a complaint is now theirs: one per hand-over, tied to its timeline event.
+NOTICE_KINDS: tuple[ReminderKind, ...] = (ReminderKind.ASSIGNED, ReminderKind.ESCALATED)
 
 
 class ReminderStatus(models.TextChoices):
@@ -562,6 +569,14 @@ class Reminder(LeasedEmail):
     round = models.PositiveSmallIntegerField()
     step = models.CharField(max_length=12, choices=Stage.choices)
     due_at = models.DateTimeField()
+    event = models.ForeignKey(
+        ComplaintEvent,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The hand-over (reassignment or escalation) a notice to the new owner is about.",
+    )
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -573,7 +588,19 @@ class Reminder(LeasedEmail):
             ),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["complaint", "kind", "round", "step"], name="reminder_one_per_due_event"),
+            # A due event owes one reminder; a hand-over owes one notice (a complaint can change hands
+            # several times at the same step, so notices are unique per timeline event instead).
+            models.UniqueConstraint(
+                fields=["complaint", "kind", "round", "step"],
+                condition=~models.Q(kind__in=NOTICE_KINDS),
+                name="reminder_one_per_due_event",
+            ),
+            models.UniqueConstraint(fields=["event"], name="reminder_one_per_hand_over"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=NOTICE_KINDS, event__isnull=False)
+                | (~models.Q(kind__in=NOTICE_KINDS) & models.Q(event__isnull=True)),
+                name="reminder_notice_has_event",
+            ),
             models.CheckConstraint(condition=models.Q(kind__in=ReminderKind.values), name="reminder_kind_valid"),
             models.CheckConstraint(condition=models.Q(status__in=ReminderStatus.values), name="reminder_status_valid"),
             models.CheckConstraint(condition=models.Q(step__in=Stage.values), name="reminder_step_valid"),

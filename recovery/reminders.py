@@ -25,12 +25,13 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
+from common.emails import email_message
 from recovery import leases, roles, surveys
 from recovery.models import (
+    NOTICE_KINDS,
     STEPS,
     Complaint,
     ComplaintEvent,
@@ -39,6 +40,7 @@ from recovery.models import (
     ReminderKind,
     ReminderStatus,
     Stage,
+    format_reference,
 )
 
 logger = logging.getLogger(__name__)
@@ -116,6 +118,29 @@ def reminders_acknowledge(*, complaint: Complaint, now: datetime | None = None) 
             )
         ],
         ignore_conflicts=True,
+    )
+
+
+def reminders_notify(
+    *, complaint: Complaint, event: ComplaintEvent, kind: str, recipient: Any, now: datetime | None = None
+) -> None:
+    """Owe `recipient` an email, due now, saying the complaint was handed (`assigned`) or escalated to them.
+
+    Call it from the workflow function that wrote the hand-over's `event`, in its transaction. The row
+    is claimed and sent like any reminder, so the email is never lost; one per event (a database
+    rule), so it is never doubled. At send time it stands down if the complaint has changed hands again.
+    """
+    if kind not in NOTICE_KINDS:
+        raise ValueError(f"{kind!r} is not a notice to a new owner")
+    Reminder.objects.create(
+        complaint=complaint,
+        kind=kind,
+        round=complaint.round,
+        step=complaint.stage,
+        due_at=now or timezone.now(),
+        recipient=recipient,
+        recipient_email=recipient.email or "",
+        event=event,
     )
 
 
@@ -299,43 +324,107 @@ def _give_up_on_dying_sends(now: datetime) -> None:
 # --- delivering ---------------------------------------------------------------------------------
 
 
-def _subject(reminder: Reminder, reference: str) -> str:
-    """Build the subject from safe fields only (reference, step label): never text a person typed."""
-    step = Stage(reminder.step).label
-    if reminder.kind == ReminderKind.ACKNOWLEDGEMENT:
-        return f"We have your complaint, reference {reference}"
-    if reminder.kind == ReminderKind.CUSTOMER_SURVEY:
-        return f"How did we do? Two minutes about your complaint {reference}"
-    if reminder.kind == ReminderKind.STEP_DUE_SOON:
-        what = f"{step} is due soon"
-    elif reminder.kind == ReminderKind.STEP_OVERDUE:
-        what = f"{step} is overdue"
+# What each kind's subject says after "Complaint C-000123: " (common.emails.email_subject), from safe
+# fields only: the step's label, never text a person typed.
+SUBJECTS = {
+    ReminderKind.STEP_DUE_SOON: "{step} is due soon",
+    ReminderKind.STEP_OVERDUE: "{step} is overdue",
+    ReminderKind.FOLLOW_UP_DUE: "the follow-up is due today",
+    ReminderKind.ESCALATION: "{step} is still overdue, escalated to managers",
+    ReminderKind.ACKNOWLEDGEMENT: "we have your complaint",
+    ReminderKind.CUSTOMER_SURVEY: "how did we do?",
+    ReminderKind.ASSIGNED: "handed to you",
+    ReminderKind.ESCALATED: "escalated to you",
+}
+# Reminders owed to a complaint's owner; if the owner's account was switched off, the managers get them.
+OWNER_KINDS = (ReminderKind.STEP_DUE_SOON, ReminderKind.STEP_OVERDUE, ReminderKind.FOLLOW_UP_DUE)
+# The one line each email has saying why its reader gets it.
+WHY_OWNER = "You get this because you own complaint {reference}."
+WHY_MANAGERS = "You get this because you are a manager and complaint {reference} is still overdue."
+WHY_CUSTOMER = "You get this because you agreed that we may contact you about your complaint {reference}."
+WHY_OWNER_INACTIVE = (
+    "You get this because you are a manager and {owner}, who owns complaint {reference}, is no longer active."
+)
+WHY_NOTICE = {
+    ReminderKind.ASSIGNED: "You get this because complaint {reference} was handed to you.",
+    ReminderKind.ESCALATED: "You get this because complaint {reference} was escalated to you.",
+}
+
+
+def _subject(reminder: Reminder, *, now: datetime) -> tuple[str, str]:
+    """Return what the subject is about (the complaint) and what it says."""
+    what = SUBJECTS[ReminderKind(reminder.kind)].format(step=Stage(reminder.step).label)
+    was_due = _follow_up_was_due(reminder, now=now)
+    if was_due is not None:
+        what = f"the follow-up was due on {dateformat.format(was_due, 'D j M')}"
+    if _owner_left(reminder):
+        what += " (its owner is inactive)"
+    return f"Complaint {format_reference(reminder.complaint_id)}", what
+
+
+def _why(reminder: Reminder) -> str:
+    if reminder.kind in CUSTOMER_KINDS:
+        why = WHY_CUSTOMER
     elif reminder.kind == ReminderKind.ESCALATION:
-        what = f"{step} is still overdue, escalated to managers"
+        why = WHY_MANAGERS
+    elif reminder.kind in NOTICE_KINDS:
+        why = WHY_NOTICE[ReminderKind(reminder.kind)]
+    elif _owner_left(reminder):
+        why = WHY_OWNER_INACTIVE
     else:
-        what = "the follow-up is due today"
-    return f"[CareDesk] {reference}: {what}"
+        why = WHY_OWNER
+    return why.format(reference=format_reference(reminder.complaint_id), owner=_person(reminder.recipient))
+
+
+def _person(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def _owner_left(reminder: Reminder) -> bool:
+    """Return True for an owner's reminder whose owner's account has been switched off since."""
+    return bool(reminder.kind in OWNER_KINDS and reminder.recipient is not None and not reminder.recipient.is_active)
 
 
 TEMPLATES = {
     ReminderKind.ESCALATION: "emails/escalation",
     ReminderKind.ACKNOWLEDGEMENT: "emails/acknowledgement",
     ReminderKind.CUSTOMER_SURVEY: "emails/survey",
+    ReminderKind.ASSIGNED: "emails/new_owner",
+    ReminderKind.ESCALATED: "emails/new_owner",
 }
 
 
-def _apology_due(complaint: Complaint) -> datetime | None:
-    """Return when the apology is due, while it is still to come: the time the acknowledgement names.
+def _next_contact(complaint: Complaint, *, now: datetime) -> str:
+    """Say when the customer hears from us next, never promising a time that has already passed.
 
-    Due times count from logging (recovery.workflow.complaint_log), so a back-dated complaint's is ahead too.
+    The apology's due time is the promise while it is ahead; once it has passed (a letter logged days
+    after it arrived, or a worker that was down) the email says "as soon as possible" instead, and
+    once the apology was made it promises no time at all.
     """
-    if complaint.round != 1 or complaint.stage != Stage.APOLOGIZE or complaint.step_due_at is None:
+    if complaint.apologized_at is not None:
+        return "the person looking after your complaint will stay in touch with you"
+    due = complaint.step_due_at if complaint.stage == Stage.APOLOGIZE else None
+    if due is None or due <= now:
+        return "the person looking after your complaint will be in touch as soon as possible"
+    local = timezone.localtime(due)
+    if local.date() == timezone.localdate(now):
+        when = f"by {dateformat.format(local, 'H:i')} today"
+    else:
+        when = f"by {dateformat.format(local, 'j F Y, H:i')}"
+    return f"the person looking after your complaint will be in touch {when}"
+
+
+def _follow_up_was_due(reminder: Reminder, *, now: datetime) -> datetime | None:
+    """Return the follow-up's due time when its day is already over (the reminder is late), else None."""
+    if reminder.kind != ReminderKind.FOLLOW_UP_DUE:
         return None
-    return complaint.step_due_at if complaint.step_due_at > timezone.now() else None
+    due = timezone.localtime(reminder.due_at)
+    return due if due.date() < timezone.localdate(now) else None
 
 
 def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:
     complaint = reminder.complaint
+    now = timezone.now()
     base = settings.SITE_URL.rstrip("/")
     context: dict[str, Any] = {
         "reminder": reminder,
@@ -344,34 +433,43 @@ def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:
         "step_label": Stage(reminder.step).label,
         "kind": reminder.kind,
         "due_at": timezone.localtime(reminder.due_at),
-        "recipient_name": (reminder.recipient.get_full_name() or reminder.recipient.get_username())
-        if reminder.recipient
-        else "",
+        # Managers standing in for an owner who left are greeted as a group.
+        "recipient_name": "" if _owner_left(reminder) else _person(reminder.recipient),
+        "owner_inactive": _owner_left(reminder),
+        "owner_name": _person(complaint.owner),
         "url": f"{base}/complaints/{complaint.pk}/",
     }
     if reminder.kind == ReminderKind.ESCALATION:
         context["step_due_at"] = timezone.localtime(complaint.step_due_at) if complaint.step_due_at else None
-        context["owner_name"] = complaint.owner.get_full_name() or complaint.owner.get_username()
+        context["owner_inactive"] = not complaint.owner.is_active
     if reminder.kind == ReminderKind.ACKNOWLEDGEMENT:
-        apology_due = _apology_due(complaint)
         context["customer_name"] = complaint.customer.name
-        context["apology_due"] = timezone.localtime(apology_due) if apology_due else None
+        context["next_contact"] = _next_contact(complaint, now=now)
+    context["follow_up_was_due"] = _follow_up_was_due(reminder, now=now)
+    if reminder.kind in NOTICE_KINDS and reminder.event is not None:
+        payload = reminder.event.payload if isinstance(reminder.event.payload, dict) else {}
+        actor = reminder.event.actor
+        context["actor_name"] = (actor.get_full_name() or actor.get_username()) if actor else "CareDesk"
+        context["previous_owner"] = str(payload.get("from", ""))
+        context["reason"] = str(payload.get("reason", ""))
+        context["stage_label"] = complaint.get_stage_display()
+        context["step_due_at"] = timezone.localtime(complaint.step_due_at) if complaint.step_due_at else None
     if reminder.kind == ReminderKind.CUSTOMER_SURVEY:
         survey = surveys.survey_invite(complaint=complaint)
         context["customer_name"] = complaint.customer.name
         context["survey_url"] = base + reverse("survey", args=[surveys.survey_token(survey)])
         context["link_days"] = settings.SURVEY_LINK_DAYS
-    template = TEMPLATES.get(ReminderKind(reminder.kind), "emails/reminder")
-    message = EmailMultiAlternatives(
-        subject=_subject(reminder, complaint.reference),
-        body=render_to_string(f"{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    about, what = _subject(reminder, now=now)
+    return email_message(
+        template=TEMPLATES.get(ReminderKind(reminder.kind), "emails/reminder"),
+        context=context,
+        about=about,
+        what=what,
+        why=_why(reminder),
         to=to,
         # Lets an operator (and the tests) tie a delivered email to its row, e.g. to spot a duplicate.
         headers={"X-CareDesk-Reminder": str(reminder.pk)},
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    return message
 
 
 def _event(reminder: Reminder, kind: EventKind, *, to: str | None = None, **extra: Any) -> None:
@@ -409,9 +507,15 @@ def _auto_escalated_event(reminder: Reminder, *, to: str) -> None:
     )
 
 
+def _still_theirs(reminder: Reminder) -> bool:
+    """Return True when the notice's recipient still owns the complaint and is still active."""
+    recipient = reminder.recipient
+    return bool(recipient is not None and recipient.is_active and reminder.complaint.owner_id == recipient.pk)
+
+
 def _addresses(reminder: Reminder) -> list[str]:
     """Return where this reminder goes, read from the database now."""
-    if reminder.kind == ReminderKind.ESCALATION:
+    if reminder.kind == ReminderKind.ESCALATION or _owner_left(reminder):
         emails = roles.managers().exclude(email="").values_list("email", flat=True)
         return sorted({str(e) for e in emails})
     if reminder.kind in CUSTOMER_KINDS:
@@ -427,7 +531,9 @@ def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
     Raises leases.DeliveryError on SMTP or network trouble, for the task to retry.
     """
     reminder = (
-        Reminder.objects.select_related("complaint", "complaint__customer", "complaint__owner", "recipient")
+        Reminder.objects.select_related(
+            "complaint", "complaint__customer", "complaint__owner", "recipient", "event", "event__actor"
+        )
         .filter(leases.held(reminder_id, attempt), lease_expires_at__gt=timezone.now())
         .first()
     )
@@ -437,11 +543,15 @@ def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
         # Consent withdrawn, address removed or emails switched off since it was scheduled.
         cancelled = leases.finish(Reminder, reminder_id, attempt, ReminderStatus.CANCELLED)
         return "cancelled" if cancelled else "stale"
+    if reminder.kind in NOTICE_KINDS and not _still_theirs(reminder):
+        # Handed on again (or its new owner left) before the email went out: the next notice says it.
+        cancelled = leases.finish(Reminder, reminder_id, attempt, ReminderStatus.CANCELLED)
+        return "cancelled" if cancelled else "stale"
     to = _addresses(reminder)
     if not to:
         error = (
             "No manager has an email address."
-            if reminder.kind == ReminderKind.ESCALATION
+            if reminder.kind == ReminderKind.ESCALATION or _owner_left(reminder)
             else "The recipient has no email address."
         )
         return "failed" if reminder_mark_failed(reminder_id=reminder_id, attempt=attempt, error=error) else "stale"
@@ -465,8 +575,8 @@ def reminder_mark_failed(*, reminder_id: int, attempt: int, error: str) -> bool:
     """Give up on a reminder, with the reason on the row and on the complaint's timeline."""
     if not leases.finish(Reminder, reminder_id, attempt, ReminderStatus.FAILED, last_error=error):
         return False
-    reminder = Reminder.objects.select_related("complaint").get(pk=reminder_id)
-    to = "the managers" if reminder.kind == ReminderKind.ESCALATION else None
+    reminder = Reminder.objects.select_related("complaint", "recipient").get(pk=reminder_id)
+    to = "the managers" if reminder.kind == ReminderKind.ESCALATION or _owner_left(reminder) else None
     _event(reminder, EventKind.REMINDER_FAILED, to=to, error=error[: leases.ERROR_MAX])
     return True
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from customers.models import CustomerGroup
 from recovery.bootstrap import FRONT_LINE, MANAGERS  # noqa: F401  (re-exported: the role names)
@@ -70,5 +70,20 @@ def managers() -> QuerySet[Any]:
         get_user_model()
         .objects.with_perm(MANAGE_PERMISSION, include_superusers=False, backend=_MODEL_BACKEND)
         .filter(is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def owners_to_filter_by() -> QuerySet[Any]:
+    """Return the people a complaint list can be filtered by, by name: the handlers, and anyone inactive
+    who still owns complaints.
+
+    Someone who left keeps their complaints until a manager hands them over, so those complaints must
+    stay findable by owner (and the dashboard's per-handler links keep working).
+    """
+    owns = Complaint.objects.filter(owner=OuterRef("pk"))
+    return (
+        get_user_model()
+        .objects.filter(Q(pk__in=handlers().values("pk")) | Q(is_active=False) & Exists(owns))
         .order_by("first_name", "last_name", "username")
     )

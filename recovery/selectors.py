@@ -47,6 +47,15 @@ def my_queue(user: Any) -> QuerySet[Complaint]:
     )
 
 
+def open_complaints_of(user: Any, owner: Any) -> QuerySet[Complaint]:
+    """Return the open complaints `owner` has that the user may see, the most urgent step first."""
+    return (
+        complaints_visible_to(user)
+        .filter(owner=owner, stage__in=OPEN_STAGES)
+        .order_by(F("step_due_at").asc(nulls_last=True), "received_at", "pk")
+    )
+
+
 def overdue_steps(now: datetime) -> QuerySet[Complaint]:
     """Return open complaints whose current step is past its due time (all users; for reminders)."""
     return Complaint.objects.filter(stage__in=STEPS, step_due_at__lt=now).order_by("step_due_at")

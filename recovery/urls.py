@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from recovery.views import dashboard, detail, exports, lists, log
+from recovery.views import dashboard, detail, exports, handover, lists, log
 
 urlpatterns = [
     path("queue/", lists.my_queue, name="my_queue"),
     path("complaints/", lists.complaint_list, name="complaint_list"),
     path("complaints/export.csv", exports.complaint_list_csv, name="complaint_list_csv"),
     path("complaints/new/", log.complaint_log, name="complaint_log"),
+    path("complaints/owner/<int:pk>/hand-over/", handover.complaints_hand_over, name="complaints_hand_over"),
     path("complaints/<int:pk>/", detail.complaint_detail, name="complaint_detail"),
     path("complaints/<int:pk>/step/", detail.complaint_step, name="complaint_step"),
     path("complaints/<int:pk>/skip/", detail.complaint_skip, name="complaint_skip"),

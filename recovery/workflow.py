@@ -44,11 +44,13 @@ from recovery.models import (
     Outcome,
     RecoveryAction,
     RecoveryPolicy,
+    ReminderKind,
     Severity,
     Stage,
+    format_reference,
     next_stage,
 )
-from recovery.reminders import reminders_acknowledge, reminders_reschedule
+from recovery.reminders import reminders_acknowledge, reminders_notify, reminders_reschedule
 
 # RecoveryAction.atonement_value holds 10 digits, 2 of them after the point.
 ATONEMENT_LIMIT = Decimal("100000000")
@@ -625,6 +627,43 @@ def complaint_skip_step(
 # --- people ------------------------------------------------------------------------------
 
 
+def _reassign(locked: Complaint, *, user: Any, to: Any, payload: dict[str, Any] | None = None) -> Complaint:
+    """Give a locked complaint to `to` by the rules every reassignment follows, and tell them.
+
+    Writes the `assigned` event, re-addresses the reminders and owes `to` an email (unless they took
+    it themselves). A complaint is escalated only while it is with the manager it was escalated to,
+    so handing it on ends its escalation; the timeline keeps the escalation and says it ended.
+    """
+    if locked.stage == Stage.CLOSED:
+        raise WorkflowError(f"{locked.reference} is closed; reopen it before reassigning.")
+    _check_staff_target(to, field="to")
+    if to.pk == locked.owner_id:
+        raise WorkflowError(f"{_display_name(to)} already owns {locked.reference}.", field="to")
+    _check_not_own_complaint(locked.customer, to, field="to")
+    previous = locked.owner
+    details: dict[str, Any] = {
+        "from_id": previous.pk,
+        "from": _display_name(previous),
+        "to_id": to.pk,
+        "to": _display_name(to),
+        **(payload or {}),
+    }
+    fields = ["owner"]
+    if locked.escalated_to is not None:
+        details["escalation_ended"] = {"to_id": locked.escalated_to.pk, "to": _display_name(locked.escalated_to)}
+        locked.escalated_to = None
+        locked.escalated_at = None
+        locked.escalation_reason = ""
+        fields += ["escalated_to", "escalated_at", "escalation_reason"]
+    locked.owner = to
+    _save(locked, *fields)
+    event = _record(locked, actor=user, kind=EventKind.ASSIGNED, stage_before=locked.stage, payload=details)
+    reminders_reschedule(complaint=locked)
+    if to.pk != user.pk:
+        reminders_notify(complaint=locked, event=event, kind=ReminderKind.ASSIGNED, recipient=to)
+    return locked
+
+
 @transaction.atomic
 def complaint_assign(
     *,
@@ -638,29 +677,48 @@ def complaint_assign(
     _require_view(user, locked)
     if not roles.is_manager(user) and locked.owner_id != user.pk:
         raise WorkflowError("Only a manager can reassign a colleague's complaint.")
-    if locked.stage == Stage.CLOSED:
-        raise WorkflowError(f"{locked.reference} is closed; reopen it before reassigning.")
+    return _reassign(locked, user=user, to=to)
+
+
+@transaction.atomic
+def complaints_hand_over(*, user: Any, owner: Any, to: Any) -> list[Complaint]:
+    """Give every open complaint of `owner` (someone leaving, say) to `to`: all in one transaction, or none.
+
+    Managers only. Each complaint is reassigned by the same rules as `complaint_assign` (`_reassign`):
+    its own `assigned` event, its reminders re-addressed, a notice to `to`, an escalation ended. A
+    complaint `to` may not take (their own, as a colleague who complained) refuses the whole hand-over,
+    naming it, so nothing is left half done. Returns the complaints handed over.
+    """
+    if not roles.is_manager(user):
+        raise WorkflowError("Only a manager can hand over a colleague's complaints.")
+    if owner is None or not isinstance(owner, get_user_model()):
+        raise WorkflowError("Choose whose complaints to hand over.", field="owner")
     _check_staff_target(to, field="to")
-    if to.pk == locked.owner_id:
-        raise WorkflowError(f"{_display_name(to)} already owns {locked.reference}.", field="to")
-    _check_not_own_complaint(locked.customer, to, field="to")
-    previous = locked.owner
-    locked.owner = to
-    _save(locked, "owner")
-    _record(
-        locked,
-        actor=user,
-        kind=EventKind.ASSIGNED,
-        stage_before=locked.stage,
-        payload={
-            "from_id": previous.pk,
-            "from": _display_name(previous),
-            "to_id": to.pk,
-            "to": _display_name(to),
-        },
+    if to.pk == owner.pk:
+        raise WorkflowError(f"Choose someone other than {_display_name(owner)}.", field="to")
+    # Lock them all first, in key order: a hand-over and single actions on these complaints then
+    # queue up behind one another instead of deadlocking.
+    keys = list(
+        Complaint.objects.select_for_update()
+        .filter(owner=owner)
+        .exclude(stage=Stage.CLOSED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    reminders_reschedule(complaint=locked)
-    return locked
+    if not keys:
+        raise WorkflowError(f"{_display_name(owner)} has no open complaints to hand over.", field="owner")
+    own = Complaint.objects.filter(pk__in=keys, customer__staff_user=to).order_by("pk").values_list("pk", flat=True)
+    if own:
+        references = ", ".join(format_reference(pk) for pk in own)
+        raise WorkflowError(
+            f"{_display_name(to)} cannot take {references}: a colleague cannot handle their own complaint. "
+            "Give it to someone else first, or choose another colleague.",
+            field="to",
+        )
+    return [
+        _reassign(_lock(pk, user=user, expected_version=None), user=user, to=to, payload={"handover": True})
+        for pk in keys
+    ]
 
 
 @transaction.atomic
@@ -688,7 +746,7 @@ def complaint_escalate(
     locked.escalation_reason = clean_reason
     locked.escalated_at = timezone.now()
     _save(locked, "owner", "escalated_to", "escalation_reason", "escalated_at")
-    _record(
+    event = _record(
         locked,
         actor=user,
         kind=EventKind.ESCALATED,
@@ -702,6 +760,8 @@ def complaint_escalate(
         },
     )
     reminders_reschedule(complaint=locked)
+    if to.pk != user.pk:
+        reminders_notify(complaint=locked, event=event, kind=ReminderKind.ESCALATED, recipient=to)
     return locked
 
 
@@ -794,11 +854,20 @@ def complaint_edit(
 def complaint_set_customer_emails(
     *, complaint: Complaint | int, user: Any, enabled: bool, expected_version: int | None = None
 ) -> Complaint:
-    """Switch the emails to this complaint's customer on or off (owner or manager); off cancels unsent ones."""
+    """Switch the emails to this complaint's customer on or off (owner or manager); off cancels unsent ones.
+
+    Refused on a closed complaint: closing cancelled what was still owed and nothing more is sent, so
+    the switch would change nothing. Reopening starts a round in which it applies again.
+    """
     if not isinstance(enabled, bool):
         raise WorkflowError("Choose whether to email the customer.", field="customer_emails_enabled")
     locked = _lock(complaint, user=user, expected_version=expected_version)
     _require_handle(user, locked)
+    if locked.stage == Stage.CLOSED:
+        raise WorkflowError(
+            f"{locked.reference} is closed, so CareDesk sends its customer no more emails about it; "
+            "if it is reopened, the switch applies again."
+        )
     if locked.customer_emails_enabled == enabled:
         return locked
     locked.customer_emails_enabled = enabled

@@ -102,7 +102,7 @@ def test_consenting_customer_gets_one_acknowledgement_with_the_reference(
 
     assert len(smtp.messages) == 1
     assert received.rcpt_tos == ("dana@example.org",)
-    assert received.subject == f"We have your complaint, reference {c.reference}"
+    assert received.subject == f"[CareDesk] Complaint {c.reference}: we have your complaint"
     text, html = received.part("text/plain"), received.part("text/html")
     assert c.reference in text
     assert c.reference in html

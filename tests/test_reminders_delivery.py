@@ -67,7 +67,7 @@ def test_follow_up_day_sends_exactly_one_email(alice: Any, worker: None, smtp: S
     [received] = smtp.wait_for(1)
     wait_until(lambda: Reminder.objects.get(pk=reminder.pk).status == ReminderStatus.SENT)
     assert received.rcpt_tos == ("alice@example.com",)
-    assert received.subject == f"[CareDesk] {c.reference}: the follow-up is due today"
+    assert received.subject == f"[CareDesk] Complaint {c.reference}: the follow-up is due today"
     assert "Parcel <b>late</b>" in received.part("text/plain")
     html = received.part("text/html")
     assert "Parcel &lt;b&gt;late&lt;/b&gt;" in html
@@ -106,7 +106,7 @@ def test_on_the_follow_up_day_the_customer_gets_one_survey_whose_link_works_once
     survey_reminder = Reminder.objects.get(complaint=c, kind=ReminderKind.CUSTOMER_SURVEY)
     wait_until(lambda: Reminder.objects.get(pk=survey_reminder.pk).status == ReminderStatus.SENT)
     [survey_email] = [m for m in messages if m.rcpt_tos == ("dana@example.org",)]
-    assert survey_email.subject == f"How did we do? Two minutes about your complaint {c.reference}"
+    assert survey_email.subject == f"[CareDesk] Complaint {c.reference}: how did we do?"
     text = survey_email.part("text/plain")
     link = next(line for line in text.splitlines() if "/survey/" in line).strip()
     path = link[link.index("/survey/") :]
@@ -135,8 +135,8 @@ def test_a_step_done_before_its_reminders_are_due_sends_nothing(alice: Any, work
     messages = smtp.wait_for(2)
     time.sleep(0.5)
     assert {m.subject for m in smtp.messages} == {
-        f"[CareDesk] {forgotten.reference}: Apologize is due soon",
-        f"[CareDesk] {forgotten.reference}: Apologize is overdue",
+        f"[CareDesk] Complaint {forgotten.reference}: Apologize is due soon",
+        f"[CareDesk] Complaint {forgotten.reference}: Apologize is overdue",
     }
     assert len(smtp.messages) == len(messages) == 2
     assert (

@@ -96,7 +96,7 @@ def test_overdue_past_grace_emails_each_manager_once_and_marks_the_timeline_once
     time.sleep(0.5)
 
     [sent] = [m for m in smtp.messages if "escalated" in m.subject]
-    assert sent.subject == f"[CareDesk] {c.reference}: Apologize is still overdue, escalated to managers"
+    assert sent.subject == f"[CareDesk] Complaint {c.reference}: Apologize is still overdue, escalated to managers"
     assert sorted(sent.rcpt_tos) == ["maria@example.com", "mike@example.com"]
     assert [m.rcpt_tos for m in smtp.messages if m is not sent] == [("alice@example.com",)] * 2  # soon, overdue
     assert "Rude &lt;b&gt;driver&lt;/b&gt;" in sent.part("text/html")

@@ -220,3 +220,11 @@ def test_a_fresh_demo_does_not_email_every_customer_about_old_complaints(seeded)
     assert not Reminder.objects.filter(
         complaint__in=closed_complaints, kind="customer_survey", status__in=["pending", "claimed"]
     ).exists()
+
+
+def test_a_fresh_demo_does_not_email_staff_about_old_hand_overs(seeded):
+    old = Reminder.objects.filter(
+        kind__in=["assigned", "escalated"], event__created_at__lte=timezone.now() - timedelta(hours=1)
+    )
+    assert old.exists()
+    assert not old.exclude(status="sent").exists()

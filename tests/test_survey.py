@@ -143,7 +143,7 @@ def test_the_survey_email_is_warm_has_both_parts_and_a_link_with_no_user_text_in
     message = deliver_survey(c)
 
     assert message.to == ["dana@example.org"]
-    assert message.subject == f"How did we do? Two minutes about your complaint {c.reference}"
+    assert message.subject == f"[CareDesk] Complaint {c.reference}: how did we do?"
     assert "Dear Dana Day," in message.body
     assert "https://care.example.com/survey/" in message.body
     html = str(message.alternatives[0][0])
@@ -426,3 +426,33 @@ def test_the_page_says_when_no_email_can_go_out_anyway(client, alice):
     client.force_login(alice)
     html = client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
     assert "but none are sent: the customer has not agreed to be contacted" in html
+
+
+def test_a_closed_complaint_offers_no_switch_and_promises_no_survey(client, alice):
+    c = closed(at_follow_up(alice), alice)
+    client.force_login(alice)
+    html = client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
+    assert "Switch customer emails" not in html
+    assert "short survey" not in html
+    assert "closed, so CareDesk sends its customer no more emails" in html
+
+
+def test_the_switch_is_refused_on_a_closed_complaint_with_the_reason(client, alice):
+    c = closed(at_follow_up(alice), alice)
+    with pytest.raises(DomainError, match="is closed, so CareDesk sends its customer no more emails"):
+        complaint_set_customer_emails(complaint=c, user=alice, enabled=False)
+    client.force_login(alice)
+    response = client.post(
+        reverse("complaint_customer_emails", args=[c.pk]), {"enabled": "off", "expected_version": c.version}
+    )
+    assert response.status_code == 200
+    assert "is closed, so CareDesk sends its customer no more emails" in response.content.decode()
+    c.refresh_from_db()
+    assert c.customer_emails_enabled
+
+
+def test_reopening_brings_the_switch_back(client, alice):
+    c = closed(at_follow_up(alice), alice)
+    c = complaint_reopen(complaint=c, user=alice, to_step=Stage.ATONE, reason="Voucher never arrived")
+    client.force_login(alice)
+    assert "Switch customer emails off" in client.get(reverse("complaint_detail", args=[c.pk])).content.decode()

@@ -506,17 +506,19 @@ def test_a_closed_complaint_cannot_be_closed_again(people, complaint):
     )
 
 
-def test_an_escalated_complaint_can_only_be_closed_by_a_manager(people, complaint):
+def test_an_escalated_complaint_is_closed_by_a_manager_until_it_is_handed_back(people, complaint):
     complaint = complaint_escalate(complaint=complaint, user=people["alice"], to=people["maria"], reason="Help")
-    complaint = complaint_assign(complaint=complaint, user=people["maria"], to=people["alice"])
-    complaint = advance(complaint, people["alice"], Stage.CLOSE)
+    complaint = advance(complaint, people["maria"], Stage.CLOSE)
 
     assert_refused(
         lambda: complaint_close(complaint=complaint, user=people["alice"]),
-        match="was escalated, so a manager has to close it.",
+        match="Only the owner (Maria Moreno) or a manager",
         complaint=complaint,
     )
-    complaint_close(complaint=complaint, user=people["maria"])
+    # Handing it back ends the escalation, so its owner closes it.
+    complaint = complaint_assign(complaint=complaint, user=people["maria"], to=people["alice"])
+    assert not complaint.is_escalated
+    complaint_close(complaint=complaint, user=people["alice"])
     assert Complaint.objects.get(pk=complaint.pk).stage == Stage.CLOSED
 
 

@@ -741,6 +741,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         def assigned(model: Expected) -> None:
             assert to is not None
             model.owner = to
+            model.escalated_to = None  # escalated means with the manager it went to: handing it on ends it
             model.version += 1
 
         self._attempt(

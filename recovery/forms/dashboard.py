@@ -18,7 +18,7 @@ from django.utils import timezone
 from customers.models import CustomerGroup
 from recovery import roles
 from recovery.dashboard import DashboardFilters, default_filters
-from recovery.forms.lists import CHOICE_ERROR, EARLIEST, LATEST
+from recovery.forms.lists import CHOICE_ERROR, EARLIEST, LATEST, owner_label
 from recovery.models import Category, Severity
 
 CUSTOM = "custom"
@@ -28,7 +28,7 @@ DEFAULT_PERIOD = "90"
 
 class HandlerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.get_full_name() or obj.get_username())
+        return owner_label(obj)
 
 
 class DashboardFilterForm(forms.Form):
@@ -52,7 +52,7 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         handler = self.fields["handler"]
         if isinstance(handler, HandlerChoiceField):  # always; the check tells the type checker
-            handler.queryset = roles.handlers()
+            handler.queryset = roles.owners_to_filter_by()  # someone who left still has figures
         for field in self.fields.values():
             if isinstance(field, forms.ChoiceField):
                 field.error_messages["invalid_choice"] = CHOICE_ERROR

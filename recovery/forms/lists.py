@@ -18,6 +18,12 @@ LATEST = date(2999, 12, 31)
 CHOICE_ERROR = "Choose one of the options in the list."
 
 
+def owner_label(user: Any) -> str:
+    """Return how an owner is offered as a filter: by name, marked when their account is switched off."""
+    name = str(user.get_full_name() or user.get_username())
+    return name if user.is_active else f"{name} (inactive)"
+
+
 class ComplaintFilterForm(forms.Form):
     """Check the filters a user chose; bad values get a message next to the filter and are ignored."""
 
@@ -37,7 +43,7 @@ class ComplaintFilterForm(forms.Form):
             widget.attrs["aria-describedby"] = " ".join([*described_by, f"filter-error-{name}"])
         if "owner" in self.fields:
             owner = self.fields["owner"]
-            owner.label_from_instance = lambda user: user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+            owner.label_from_instance = owner_label  # type: ignore[attr-defined]
 
     def _check_date(self, name: str) -> date | None:
         value: date | None = self.cleaned_data.get(name)

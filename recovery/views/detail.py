@@ -139,8 +139,15 @@ def _describe(event: ComplaintEvent, actions: Mapping[int, RecoveryAction]) -> T
     if kind == EventKind.ASSIGNED:
         before, after = str(payload.get("from", "")), str(payload.get("to", ""))
         if before and before != actor:
-            return TimelineEntry(event, f"{actor} reassigned the complaint from {before} to {after}")
-        return TimelineEntry(event, f"{actor} handed the complaint to {after}")
+            text = f"{actor} reassigned the complaint from {before} to {after}"
+        else:
+            text = f"{actor} handed the complaint to {after}"
+        if payload.get("handover"):
+            text += f", with all of {before or 'their'}’s open complaints"
+        ended = payload.get("escalation_ended")
+        if isinstance(ended, dict):
+            text += f", which ended its escalation to {ended.get('to', 'a manager')}"
+        return TimelineEntry(event, text)
     if kind == EventKind.ESCALATED:
         return TimelineEntry(
             event, f"{actor} escalated to {payload.get('to', 'a manager')}:", str(payload.get("reason", ""))
@@ -186,6 +193,11 @@ REMINDER_WORDS = {
     "escalation": "“{step}” is still overdue and escalated it",
     "acknowledgement": "we have their complaint and what happens next",
 }
+# Emails telling a new owner the complaint is now theirs.
+NOTICE_WORDS = {
+    "assigned": "the complaint is now theirs",
+    "escalated": "the complaint was escalated to them",
+}
 # Emails to the customer are not reminders to them: the timeline says what was sent.
 CUSTOMER_EMAIL_WORDS = {
     "acknowledgement": "the acknowledgement (reference and what happens next)",
@@ -206,6 +218,11 @@ def _describe_reminder(event: ComplaintEvent, payload: dict[str, Any]) -> Timeli
         return TimelineEntry(
             event, f"CareDesk could not email the customer {email} at {to}:", str(payload.get("error", ""))
         )
+    notice = NOTICE_WORDS.get(str(payload.get("reminder", "")))
+    if notice is not None:
+        if event.kind == EventKind.REMINDER_SENT:
+            return TimelineEntry(event, f"CareDesk told {to} that {notice}")
+        return TimelineEntry(event, f"CareDesk could not tell {to} that {notice}:", str(payload.get("error", "")))
     if event.kind == EventKind.REMINDER_SENT:
         return TimelineEntry(event, f"CareDesk reminded {to} that {about}")
     return TimelineEntry(
@@ -276,7 +293,7 @@ class Allowed:
             close=handle and complaint.stage == Stage.CLOSE and not needs_manager,
             reopen=handle and complaint.stage == Stage.CLOSED,
             edit=handle,
-            emails=handle,
+            emails=handle and is_open,  # a closed complaint sends its customer nothing more
             handle=handle,
             close_needs_manager=needs_manager,
         )
@@ -325,7 +342,11 @@ def _build_form(
     if slot == "note":
         return NoteForm(data, auto_id=ids)
     if slot == "assign":
-        return AssignForm(data, initial=initial, auto_id=ids, people=_people_for_assign(complaint))
+        form = AssignForm(data, initial=initial, auto_id=ids, people=_people_for_assign(complaint))
+        if complaint.escalated_to is not None:
+            name = _name(complaint.escalated_to)
+            form.fields["to"].help_text = f"Reassigning it ends the escalation to {name} (the timeline keeps it)."
+        return form
     if slot == "escalate":
         return EscalateForm(data, initial=initial, auto_id=ids, people=_people_for_escalate(user, complaint))
     if slot == "close":

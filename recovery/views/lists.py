@@ -96,6 +96,12 @@ def complaint_list(request: HtmxHttpRequest) -> HttpResponse:
         "active_filters": active_filter_count(filterset),
         "sort_state": _sort_state(form.cleaned_data.get("sort") or DEFAULT_SORT),
     }
+    owner = form.cleaned_data.get("owner")
+    if owner is not None and roles.is_manager(request.user):
+        # One person's complaints: a manager may hand them all over from here (someone left, or is away).
+        context["handover_owner"] = owner
+        context["handover_owner_name"] = owner.get_full_name() or owner.get_username()
+        context["handover_open"] = selectors.open_complaints_of(request.user, owner).exists()
     # A history restore (back button after the cache was evicted) needs the whole page.
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     template = "recovery/partials/list_results.html" if partial else "recovery/list.html"

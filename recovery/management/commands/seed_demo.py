@@ -22,7 +22,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -40,6 +40,7 @@ from recovery import demo_text, surveys, workflow
 from recovery.bootstrap import FRONT_LINE, MANAGERS, ensure_starter_data
 from recovery.demo_text import Story
 from recovery.models import (
+    NOTICE_KINDS,
     STEPS,
     AtonementKind,
     Category,
@@ -206,6 +207,7 @@ class Command(BaseCommand):
         now = timezone.now()
         complaints = seed_complaints(rng, staff=staff, customers=customers, now=now)
         mark_acknowledgements_sent(now=now)
+        mark_notices_sent(now=now)
         seed_surveys(rng, now=now)
         elapsed = time.monotonic() - started
         self.stdout.write(
@@ -447,6 +449,37 @@ def mark_acknowledgements_sent(*, now: datetime) -> int:
                 created_at=reminder.sent_at,
                 stage_before=Stage.APOLOGIZE,
                 stage_after=Stage.APOLOGIZE,
+                payload={"reminder": reminder.kind, "step": reminder.step, "to": reminder.recipient_email},
+            )
+        )
+    Reminder.objects.bulk_update(due, ["status", "sent_at"], batch_size=500)
+    ComplaintEvent.objects.bulk_create(events, batch_size=500)
+    return len(due)
+
+
+def mark_notices_sent(*, now: datetime) -> int:
+    """Count the new owners' notices of hand-overs before the last hour as sent when they happened.
+
+    As for acknowledgements: without this the first start would email every demo manager and handler
+    about escalations and reassignments made months ago. Returns how many.
+    """
+    due = list(
+        Reminder.objects.filter(
+            kind__in=NOTICE_KINDS, status=ReminderStatus.PENDING, event__created_at__lte=now - timedelta(hours=1)
+        ).select_related("complaint", "event")
+    )
+    events = []
+    for reminder in due:
+        hand_over = cast(ComplaintEvent, reminder.event)  # a notice always has its hand-over event
+        reminder.status = ReminderStatus.SENT
+        reminder.sent_at = hand_over.created_at + timedelta(minutes=1)
+        events.append(
+            ComplaintEvent(
+                complaint=reminder.complaint,
+                kind=EventKind.REMINDER_SENT,
+                created_at=reminder.sent_at,
+                stage_before=hand_over.stage_after,
+                stage_after=hand_over.stage_after,
                 payload={"reminder": reminder.kind, "step": reminder.step, "to": reminder.recipient_email},
             )
         )
