@@ -47,8 +47,8 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
-from common.money import format_money
 from common.localtime import local_midnight
+from common.money import format_money
 from customers.models import CustomerGroup
 from recovery.facts import ON_TIME_FIELDS
 from recovery.filters import is_repeat, normalised_cause, open_at

@@ -27,8 +27,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Greatest
 from django.utils import dateformat, timezone
 
-from common.localtime import local_day_bounds, local_midnight
 from common.emails import email_message, email_subject
+from common.localtime import local_day_bounds, local_midnight
 from recovery import leases, roles
 from recovery.models import (
     STEPS,

@@ -19,8 +19,8 @@ from django import forms
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils import timezone
 
-from common.money import currency_symbol
 from common.localtime import ClockChange, clock_change_at
+from common.money import currency_symbol
 from common.validators import no_control_characters
 from recovery.models import MINUTES_MAX, NOTE_MAX, REASON_MAX, SKIPPABLE_STEPS, AtonementKind, Stage
 from recovery.workflow import CLOCK_SKEW
