@@ -260,7 +260,7 @@ def test_the_migration_withdraws_the_permissions_the_admin_once_needed(starter_d
     from django.apps import apps
     from django.contrib.auth.models import Permission
 
-    migration = importlib.import_module("recovery.migrations.0016_admin_roles_reminder_sent_to")
+    migration = importlib.import_module("recovery.migrations.0014_admin_roles_reminder_sent_to")
     front_line = Group.objects.get(name="Front line")
     managers = Group.objects.get(name=MANAGERS)
     # What the roles held while the admin was the front line's screen.

@@ -35,7 +35,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recovery', '0010_complaint_facts'),
+        ('recovery', '0011_hand_over_notices'),
     ]
 
     operations = [

@@ -79,7 +79,7 @@ def backwards(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recovery", "0010_complaint_facts"),
+        ("recovery", "0012_policy_change_rule"),
         ("customers", "0004_search_unaccent"),
     ]
 

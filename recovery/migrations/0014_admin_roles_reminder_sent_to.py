@@ -15,7 +15,7 @@ def forwards(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("recovery", "0010_complaint_facts")]
+    dependencies = [("recovery", "0013_search_unaccent")]
 
     operations = [
         migrations.AddField(
