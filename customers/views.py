@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.middleware import HtmxDetails
 
 from common.errors import DomainError
+from common.forms import focus_first_error
 from common.phones import PHONE_SEPARATORS
 from common.views import role_required
 from customers import selectors
@@ -96,6 +97,7 @@ def customer_search(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _quick_page(request: HtmxHttpRequest, form: CustomerQuickForm, *, status: int = 200) -> HttpResponse:
+    focus_first_error(form)
     back = request.POST.get("next") or request.GET.get("next")
     context = {"quick_form": form, "next": BACK_TO_LOG if back == BACK_TO_LOG else ""}
     template = "recovery/partials/customer_quick_form.html" if request.htmx else "customers/new.html"
@@ -207,4 +209,5 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("customer_detail", pk=customer.pk)
     else:
         form = CustomerEditForm(initial=_edit_initial(customer))
+    focus_first_error(form)
     return render(request, "customers/edit.html", {"customer": customer, "form": form})

@@ -435,8 +435,16 @@ def test_the_cursor_goes_to_the_first_field_with_an_error(client, alice, custome
 
     html = post_log(client, log_data(customer, alice, summary="", received_at="soon")).content.decode()
 
-    assert re.search(r'<input type="text" name="summary"[^>]*autofocus', html)
+    # The received time comes first on the page (right after the severity), shown open because it was refused.
+    assert re.search(r'<details class="received-at mb-3" open>', html)
+    assert re.search(r'<input type="datetime-local" name="received_at"[^>]*autofocus', html)
+    assert not re.search(r'name="summary"[^>]*autofocus', html)
     assert not re.search(r'id="customer-q"[^>]*autofocus', html)
+
+    html = post_log(client, log_data(customer, alice, summary="")).content.decode()
+
+    assert re.search(r'<input type="text" name="summary"[^>]*autofocus', html)
+    assert re.search(r'<details class="received-at mb-3">', html)  # a time that was accepted stays folded away
 
 
 def test_a_missing_customer_puts_the_cursor_back_in_the_search_box(client, alice, customer):

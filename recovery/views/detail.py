@@ -29,6 +29,7 @@ from django.views.decorators.http import require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from common.errors import DomainError
+from common.forms import focus_first_error
 from common.money import format_money
 from common.views import role_required
 from customers.models import GROUP_HELP, CustomerGroup
@@ -392,7 +393,7 @@ def _render(
     if is_htmx and isinstance(step_form, StepForm) and not step_form.is_bound:
         step_form.focus_first()
     for form in bound.values():
-        _focus_first_error(form)
+        focus_first_error(form)
     context = {
         "complaint": complaint,
         "customer": complaint.customer,
@@ -408,15 +409,6 @@ def _render(
     }
     template = "recovery/partials/detail_region.html" if is_htmx else "recovery/detail.html"
     return render(request, template, context)
-
-
-def _focus_first_error(form: forms.Form) -> None:
-    """Put the cursor in the first field with an error (htmx and browsers both honour autofocus)."""
-    for name in form.errors:
-        field = form.fields.get(name)
-        if field is not None and not field.widget.is_hidden:
-            field.widget.attrs["autofocus"] = True
-            return
 
 
 # --- views ---------------------------------------------------------------------------------

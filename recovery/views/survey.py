@@ -22,6 +22,7 @@ from django_ratelimit.decorators import ratelimit
 
 from common.client_ip import client_ip
 from common.errors import DomainError
+from common.forms import focus_first_error
 from recovery import surveys
 from recovery.forms.survey import SurveyForm
 
@@ -89,6 +90,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             return redirect("survey_thanks")
+    focus_first_error(form)
     context = {"form": form, "reference": open_survey.complaint.reference}
     return _private(render(request, "recovery/survey.html", context))
 

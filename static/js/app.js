@@ -3,17 +3,18 @@
 (function () {
   "use strict";
 
-  // After htmx swaps in a form that came back with errors, move focus to the
-  // first invalid field so keyboard users land where they need to type.
-  // With hx-swap="outerHTML" the original target is gone by now, so look in
-  // the element that was swapped in (event.target).
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var swapped = event.target;
-    if (!swapped || !swapped.querySelector) { return; }
-    var invalid = swapped.querySelector(".is-invalid");
-    if (invalid) { invalid.focus(); return; }
-    var autofocus = swapped.querySelector("[autofocus]");
-    if (autofocus) { autofocus.focus(); }
+  // After htmx swaps in a form that came back refused, move focus to where the person needs to be: the first
+  // field in error (in page order), or else the form's own message (someone else changed the complaint, the
+  // form is out of date: an alert with tabindex="-1"). This waits for htmx to settle: until then, content
+  // whose ids were already on the page keeps the old elements' attributes (no aria-invalid, no is-invalid),
+  // which is why the new-customer form's missing group was not found and focus was lost.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var settled = event.target;
+    if (!settled || !settled.querySelector) { return; }
+    var target = settled.querySelector("[aria-invalid='true']:not([type='hidden'])") ||
+      settled.querySelector("form [role='alert'][tabindex='-1']") ||
+      settled.querySelector("[autofocus]");
+    if (target && target !== document.activeElement) { target.focus(); }
   });
 
   // Picking a customer from the search results (a button with data-customer-*)

@@ -105,18 +105,22 @@ def log_complaint_by_keyboard(page: Page) -> None:
         keys.press("ArrowDown")
     keys.press("Tab")
     keys.press("ArrowDown")  # Medium -> High
+    keys.press("Tab")  # past "Received earlier?", closed: it arrived now
+    expect(page.locator("summary").filter(has_text="Received earlier?")).to_be_focused()
     keys.press("Tab")
     keys.type(SUMMARY)
     keys.press("Tab")
     keys.type("Driver left the parcel on the step during a storm; the books inside are ruined.")
     keys.press("Tab")
     keys.type("A replacement set")
-    keys.press("Tab")  # into "Received", left as now
-    expect(page.get_by_label("Received")).to_be_focused()
+    keys.press("Tab")  # the owner, left as her
+    expect(page.get_by_label("Owner")).to_be_focused()
+    keys.press("Tab")  # the time received is "now" unless opened: not on the way
+    expect(page.get_by_role("button", name="Log complaint")).to_be_focused()
     expect(page.get_by_label("How it reached us")).to_have_value("phone")
     expect(page.get_by_label("Category")).to_have_value(str(_category_pk("Delivery")))
     expect(page.get_by_label("Severity")).to_have_value(Severity.HIGH)
-    keys.press("Enter")  # Enter in any one-line field logs it
+    keys.press("Enter")
     wait_for_page(page, COMPLAINT_URL)
 
 

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from recovery.models import RecoveryAction, Stage
+from recovery.workflow import complaint_add_note
 from tests.browser.helpers import (
     alice,
     complaint_path,
@@ -81,3 +82,43 @@ def test_the_complaint_page_works_on_a_phone(
     expect(menu_link).to_be_visible()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     assert horizontal_overflow(page) == 0
+
+
+def test_on_a_phone_the_next_step_form_comes_right_after_the_tracker(
+    live_server: Any, starter_data: None, new_page: Any, new_context: Any
+) -> None:
+    owner = alice()
+    complaint = log_complaint(user=owner, customer=customer(name="Carla Customer"))
+    for n in range(6):  # a history long enough to matter
+        complaint_add_note(complaint=complaint, user=owner, text=f"Called the customer back, attempt {n + 1}.")
+    page = new_page(new_context(**PHONE))
+    sign_in(page, "alice")
+    page.goto(complaint_path(complaint))
+
+    def box(locator: Any) -> dict[str, float]:
+        found = locator.bounding_box()
+        assert found is not None
+        return dict(found)
+
+    tracker = box(page.locator("ol.tracker"))
+    form = box(next_step(page))
+    customer_card = box(page.get_by_role("region", name="Customer"))
+    actions = box(page.get_by_role("region", name="Actions"))
+    timeline = box(page.get_by_role("region", name="Timeline"))
+    screen = PHONE["viewport"]["height"]  # type: ignore[index]
+    # Right after the tracker (nothing but a margin between them), before the customer and the actions.
+    assert 0 <= form["y"] - (tracker["y"] + tracker["height"]) < 100
+    assert form["y"] < customer_card["y"] < actions["y"]
+    assert form["y"] - tracker["y"] < screen
+    # The history comes last: the customer's details are not pushed below it.
+    assert actions["y"] < timeline["y"]
+    # Reading and Tab order follow what is seen: the step form, then the customer, then the history.
+    in_page_order = page.evaluate(
+        """() => {
+          const [form, customer, history] = ["#next-step textarea", ".detail-customer a", "#timeline-heading"]
+            .map(selector => document.querySelector(selector));
+          const before = (a, b) => Boolean(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+          return before(form, customer) && before(customer, history);
+        }"""
+    )
+    assert in_page_order

@@ -1,0 +1,214 @@
+"""axe-core over every page: 0 serious or critical violations, signed out, as front line and as a manager.
+
+Each test opens one browser context (with `bypass_csp`, see tests/browser/accessibility.py), walks its
+pages, including forms shown with their errors, and fails with one report of everything axe found.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.test import RequestFactory
+from django.utils import timezone
+from django.views.defaults import server_error
+from playwright.sync_api import Page, expect
+
+from recovery import surveys, workflow
+from recovery.models import STEPS, Complaint, Severity, Stage
+from tests.browser.accessibility import AxeAudit, OnlyThisServer
+from tests.browser.helpers import alice, complaint_path, customer, maria, next_step, settled, sign_in
+from tests.browser.test_dashboard import some_complaints
+from tests.factories import log_complaint
+from tests.test_workflow_steps import bring_to
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def audit() -> AxeAudit:
+    return AxeAudit()
+
+
+@pytest.fixture
+def axe_page(new_context: Any, new_page: Any, base_url: str) -> Any:
+    """One page in a context that lets axe-core's injected script run, and may reach only our server."""
+    network = OnlyThisServer(base_url)
+    page = network.watch(new_page(new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})))
+    yield page
+    assert network.elsewhere == [], f"pages asked for something elsewhere: {network.elsewhere}"
+
+
+def visit(page: Page, audit: AxeAudit, path: str, label: str | None = None) -> None:
+    page.goto(path)
+    audit.check(page, label or path)
+
+
+def test_signed_out_pages_have_no_serious_violations(
+    live_server: Any, starter_data: None, axe_page: Page, audit: AxeAudit, settings: Any, problems: Any
+) -> None:
+    page = axe_page
+    for status in (429, 410, 404):  # the lockout, the expired and the mangled survey link
+        problems.allow(f"status of {status}")
+    owner = alice()
+    visit(page, audit, "/login/", "sign in")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    audit.check(page, "sign in, sent empty")
+
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        page.get_by_label("Username").fill("alice")
+        page.get_by_label("Password").fill("not her password")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        if page.get_by_role("heading", name="Too many failed sign-ins").is_visible():
+            break
+        audit.check(page, "sign in, wrong password")
+    expect(page.get_by_role("heading", name="Too many failed sign-ins")).to_be_visible()
+    audit.check(page, "lockout")
+
+    # The customer's survey: open, sent without an answer, thanked, already answered, expired, mangled.
+    complaint = bring_to(log_complaint(user=owner, customer=customer()), owner, Stage.FOLLOW_UP)
+    token = surveys.survey_token(surveys.survey_invite(complaint=complaint))
+    visit(page, audit, f"/survey/{token}/", "survey")
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_text("Please choose a score from 1 to 5.")).to_be_visible()
+    audit.check(page, "survey, sent empty")
+    page.get_by_label("4 · Happy").check()
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Send my answer").click()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    audit.check(page, "survey, thank you")
+    visit(page, audit, f"/survey/{token}/", "survey, already answered")
+    other = bring_to(log_complaint(user=owner, customer=customer()), owner, Stage.FOLLOW_UP)
+    with time_machine.travel(timezone.now() - timedelta(days=60), tick=False):
+        old_token = surveys.survey_token(surveys.survey_invite(complaint=other))
+    visit(page, audit, f"/survey/{old_token}/", "survey, expired link")
+    visit(page, audit, f"/survey/{token[:-6]}x/", "survey, mangled link")
+
+    # The 500 page, exactly as Django serves it, at an address of the live server.
+    error_page = server_error(RequestFactory().get("/")).content
+    page.route("**/server-error/", lambda route: route.fulfill(status=200, body=error_page, content_type="text/html"))
+    visit(page, audit, "/server-error/", "500 page")
+
+    audit.assert_clean(at_least=11)
+
+
+def _complaints_for_every_page(owner: Any, manager: Any) -> dict[str, Complaint]:
+    """A complaint at each stage (the apology overdue, the follow-up with the customer's survey answer), closed,
+    escalated and reopened; between them every severity."""
+    someone = customer(name="Carla Customer")
+    severities = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL]
+    stages = [*STEPS, Stage.CLOSE, Stage.CLOSED]
+    three_days_ago = timezone.now() - timedelta(days=3)
+    made: dict[str, Complaint] = {}
+    for n, stage in enumerate(stages):
+        complaint = log_complaint(
+            user=owner, customer=someone, severity=severities[n % 4], summary=f"At {stage}", received_at=three_days_ago
+        )
+        made[stage] = bring_to(complaint, owner, stage)
+    token = surveys.survey_token(surveys.survey_invite(complaint=made[Stage.FOLLOW_UP]))
+    surveys.survey_answer(token=token, satisfaction=2, would_return=False, comment="Still cross.")
+    escalated = log_complaint(user=owner, customer=someone, severity=Severity.HIGH, summary="Escalated")
+    made["escalated"] = workflow.complaint_escalate(
+        complaint=escalated, user=owner, to=manager, reason="The customer asks for a manager."
+    )
+    made["reopened"] = workflow.complaint_reopen(
+        complaint=bring_to(log_complaint(user=owner, customer=someone, summary="Reopened"), owner, Stage.CLOSED),
+        user=owner,
+        to_step=Stage.ATONE,
+        reason="The voucher did not work.",
+    )
+    return made
+
+
+def test_front_line_pages_have_no_serious_violations(
+    live_server: Any, starter_data: None, axe_page: Page, audit: AxeAudit, problems: Any
+) -> None:
+    page = axe_page
+    for status in (403, 404):  # the error pages, opened on purpose
+        problems.allow(f"status of {status}")
+    owner, manager = alice(), maria()
+    made = _complaints_for_every_page(owner, manager)
+    someone = made[Stage.APOLOGIZE].customer
+    sign_in(page, "alice")
+
+    for path, label in [
+        ("/queue/", "my queue"),
+        ("/complaints/", "complaint list"),
+        ("/complaints/?severity=high&sort=-received_at&received_from=31-31-2026", "complaint list, filtered"),
+        ("/complaints/?q=nothing+matches+this", "complaint list, empty"),
+        ("/customers/", "customer list"),
+        ("/customers/?q=nobody+at+all", "customer list, empty"),
+        (f"/customers/{someone.pk}/", "customer page"),
+        (f"/customers/{someone.pk}/edit/", "customer edit"),
+        ("/customers/new/", "new customer page"),
+        ("/dashboard/", "403 page"),
+        ("/complaints/999999/", "404 page"),
+    ]:
+        visit(page, audit, path, label)
+
+    page.goto(f"/customers/{someone.pk}/edit/")
+    page.get_by_label("Name").fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Enter the customer's name.")).to_be_visible()
+    audit.check(page, "customer edit, with errors")
+
+    # The log form, sent empty, then with the new-customer form open and sent empty.
+    visit(page, audit, "/complaints/new/", "log form")
+    page.get_by_role("button", name="Log complaint").click()
+    expect(page.get_by_text("Enter a short summary.")).to_be_visible()
+    audit.check(page, "log form, with errors")
+    page.get_by_role("link", name="+ New customer").click()
+    quick = page.get_by_role("group", name="New customer")
+    quick.get_by_role("button", name="Add and choose").click()
+    expect(quick.get_by_text("Choose one of the five groups.")).to_be_visible()
+    settled(page)
+    audit.check(page, "log form, new customer with errors")
+
+    for name, complaint in made.items():
+        visit(page, audit, complaint_path(complaint), f"complaint: {name}, {complaint.severity}")
+
+    # Step forms sent with nothing chosen show their errors; the follow-up's are inline radio groups.
+    for stage, error in [(Stage.REINSTATE, "Say what was fixed."), (Stage.FOLLOW_UP, "Say whether the customer")]:
+        page.goto(complaint_path(made[stage]))
+        step_form = next_step(page).locator("form").first
+        step_form.evaluate("f => f.querySelectorAll('input[type=radio]').forEach(r => { r.checked = false; })")
+        step_form.get_by_role("button", name="Record").click()
+        expect(next_step(page).get_by_text(error)).to_be_visible()
+        settled(page)
+        audit.check(page, f"complaint: {stage} form with errors")
+
+    audit.assert_clean(at_least=26)
+
+
+def test_manager_pages_have_no_serious_violations(
+    live_server: Any, starter_data: None, axe_page: Page, audit: AxeAudit
+) -> None:
+    cache.clear()  # figures cached by an earlier test would describe data that is gone
+    page = axe_page
+    owner, manager = alice(), maria()
+    some_complaints(manager)
+    escalated = workflow.complaint_escalate(
+        complaint=bring_to(log_complaint(user=owner, customer=customer()), owner, Stage.CLOSE),
+        user=owner,
+        to=manager,
+        reason="Needs a manager's eye.",
+    )
+    sign_in(page, "maria")
+    month = timezone.localdate().strftime("%Y-%m")
+    for path, label in [
+        ("/queue/", "manager's queue"),
+        ("/dashboard/", "dashboard"),
+        ("/dashboard/?period=custom&date_from=&date_to=", "dashboard, custom period with errors"),
+        ("/dashboard/?period=365&group=supplier", "dashboard, filtered"),
+        (f"/dashboard/review/?month={month}", "monthly review"),
+        ("/dashboard/review/?month=2026-13", "monthly review, refused month"),
+        (complaint_path(escalated), "complaint escalated to the manager, to close"),
+    ]:
+        visit(page, audit, path, label)
+    audit.assert_clean(at_least=7)
