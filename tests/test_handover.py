@@ -29,7 +29,7 @@ from recovery.models import (
 from recovery.views.detail import _describe
 from recovery.workflow import WorkflowError, complaint_escalate, complaints_hand_over
 from tests.celery_services import wait_until
-from tests.factories import CustomerFactory, UserFactory, front_line_user, log_complaint, manager_user
+from tests.factories import CustomerFactory, UserFactory, front_line_user, log_complaint, log_complaint_at, manager_user
 from tests.smtp import SmtpServer
 from tests.test_workflow_steps import closed
 
@@ -385,7 +385,8 @@ def test_the_worker_sends_an_inactive_owners_reminder_to_the_managers(
     alice: Any, maria: Any, worker: None, smtp: SmtpServer
 ) -> None:
     start = timezone.now() - timedelta(hours=5)
-    c = quiet(alice, received_at=start)  # apology due an hour ago: overdue, not yet escalated
+    # Logged five hours ago (due times count from logging): the apology was due an hour ago, not yet escalated.
+    c = log_complaint_at(start, user=alice, customer=CustomerFactory(consents_to_contact=False))
     leave(alice)
     overdue = Reminder.objects.get(complaint=c, kind=ReminderKind.STEP_OVERDUE)
 

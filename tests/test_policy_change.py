@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from recovery.models import (
+    NOTICE_KINDS,
     POLICY_CHANGE_RULE,
     STEP_ORDER_RULE,
     Complaint,
@@ -36,13 +37,15 @@ H = timedelta(hours=1)
 
 
 def times(complaint: Complaint) -> dict[str, Any]:
-    """Return the complaint's stored due and escalation times and its pending step reminders' times."""
+    """Return the complaint's stored due and escalation times and its step reminders' times.
+
+    Not the acknowledgement, nor the notices a hand-over owes its new owner: those are due at once."""
     stored = Complaint.objects.get(pk=complaint.pk)
     reminders = Reminder.objects.filter(complaint=complaint, round=stored.round, step=stored.stage)
     return {
         "due": stored.step_due_at,
         "escalates": stored.step_escalates_at,
-        **{r.kind: r.due_at for r in reminders.exclude(kind=ReminderKind.ACKNOWLEDGEMENT)},
+        **{r.kind: r.due_at for r in reminders.exclude(kind__in=[ReminderKind.ACKNOWLEDGEMENT, *NOTICE_KINDS])},
     }
 
 
