@@ -523,6 +523,12 @@ def _addresses(reminder: Reminder) -> list[str]:
     return [reminder.recipient_email] if reminder.recipient_email else []
 
 
+def _overtaken(reminder: Reminder) -> bool:
+    """Return True when the step a "due soon" reminder is about has already fallen due."""
+    due = reminder.complaint.step_due_at
+    return due is not None and due <= timezone.now()
+
+
 def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
     """Send one claimed reminder and mark it sent; return what happened.
 
@@ -541,6 +547,10 @@ def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
         return "stale"
     if reminder.kind in CUSTOMER_KINDS and not customer_may_be_emailed(reminder.complaint):
         # Consent withdrawn, address removed or emails switched off since it was scheduled.
+        cancelled = leases.finish(Reminder, reminder_id, attempt, ReminderStatus.CANCELLED)
+        return "cancelled" if cancelled else "stale"
+    if reminder.kind == ReminderKind.STEP_DUE_SOON and _overtaken(reminder):
+        # The worker was down past the due time: "due soon" would now be false; the overdue reminder says it.
         cancelled = leases.finish(Reminder, reminder_id, attempt, ReminderStatus.CANCELLED)
         return "cancelled" if cancelled else "stale"
     if reminder.kind in NOTICE_KINDS and not _still_theirs(reminder):

@@ -263,3 +263,25 @@ def test_a_late_follow_up_reminder_says_when_it_was_due_not_today(alice: Any) ->
         assert "today" not in part.lower()
         assert f"was due on {due:%a} {due.day} {due:%B %Y}" in part
     assert message.subject.endswith(f": the follow-up was due on {due:%a} {due.day} {due:%b}")
+
+
+def test_a_due_soon_reminder_sent_after_the_step_fell_due_is_cancelled_not_sent(alice: Any, customer: Any) -> None:
+    """A worker that was down past the due time must not tell the owner a step is "due soon" at a time that
+    has passed: the overdue reminder, due at that time, says what is true now."""
+    c = log_complaint(user=alice, customer=customer)
+    due_soon = one(c, ReminderKind.STEP_DUE_SOON)
+    with time_machine.travel(c.step_due_at + timedelta(minutes=5), tick=False):
+        reminders.reminders_claim_due(enqueue=lambda pk, attempt: None)
+        due_soon.refresh_from_db()
+        mail.outbox.clear()
+        assert reminders.reminder_deliver(reminder_id=due_soon.pk, attempt=due_soon.attempts) == "cancelled"
+    assert mail.outbox == []
+    due_soon.refresh_from_db()
+    assert due_soon.status == ReminderStatus.CANCELLED
+    assert one(c, ReminderKind.STEP_OVERDUE).status == ReminderStatus.CLAIMED  # claimed in the same scan
+
+
+def test_a_due_soon_reminder_in_time_is_sent(alice: Any, customer: Any) -> None:
+    c = log_complaint(user=alice, customer=customer)
+    message = deliver(one(c, ReminderKind.STEP_DUE_SOON))
+    assert c.reference in message.subject
