@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -46,9 +47,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 links.append({"url": reverse(url_name), "label": label, "section": section})
             except NoReverseMatch:
                 continue
-    role = "Manager" if manager else ("Front line" if roles.can_work(user) else "")
+    if user.is_superuser:
+        role = "Administrator"  # every permission, but no handler: it is offered as no one's owner or manager
+    else:
+        role = "Manager" if manager else ("Front line" if roles.can_work(user) else "")
     return {
         "nav": {
+            # The admin site's own rule (config/admin.py) says who may open it; the link follows it.
+            "admin_url": reverse("admin:index") if admin.site.has_permission(request) else "",
             "can_work": roles.can_work(user),
             "is_manager": manager,
             "role": role,

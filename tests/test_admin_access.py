@@ -23,7 +23,14 @@ from django.utils import timezone
 
 from recovery.bootstrap import MANAGERS
 from recovery.models import Category, ManagerDigest, RecoveryPolicy, Reminder, ReminderKind, Stage, Survey
-from tests.factories import CustomerFactory, OrganizationFactory, UserFactory, log_complaint, manager_user
+from tests.factories import (
+    CustomerFactory,
+    OrganizationFactory,
+    UserFactory,
+    front_line_user,
+    log_complaint,
+    manager_user,
+)
 
 ANONYMOUS, FRONT_LINE, OUTSIDER, MANAGER_WITHOUT_STAFF, MANAGER, SUPERUSER = (
     "anonymous",
@@ -271,3 +278,27 @@ def test_the_migration_withdraws_the_permissions_the_admin_once_needed(starter_d
 
     assert _codenames(front_line) == FRONT_LINE_PERMISSIONS
     assert _codenames(managers) == MANAGER_PERMISSIONS
+
+
+@pytest.mark.parametrize(
+    ("persona", "link", "badge"),
+    [
+        ("front_line", False, "Front line"),
+        ("manager", False, "Manager"),
+        ("staff_manager", True, "Manager"),
+        ("superuser", True, "Administrator"),
+    ],
+)
+def test_the_menu_offers_the_admin_to_those_it_is_for(client, starter_data, persona, link, badge):
+    user = {
+        "front_line": lambda: front_line_user(username="fl", is_staff=True),
+        "manager": lambda: manager_user(username="m"),
+        "staff_manager": lambda: manager_user(username="sm", is_staff=True),
+        "superuser": lambda: UserFactory(username="su", is_staff=True, is_superuser=True),
+    }[persona]()
+    client.force_login(user)
+
+    html = client.get(reverse("my_queue")).content.decode()
+
+    assert (f'href="{reverse("admin:index")}"' in html) is link
+    assert f'<span class="badge text-bg-light ms-1">{badge}</span>' in html
