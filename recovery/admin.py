@@ -195,15 +195,7 @@ class RecoveryPolicyAdmin(NeverDeleted[RecoveryPolicy], RecoveryPolicyAdminBase)
         (None, {"fields": ("severity",)}),
         ("Targets", {"fields": POLICY_TARGETS, "description": f"{STEP_ORDER_RULE} {POLICY_CHANGE_RULE}"}),
     )
-    list_display = (
-        "severity",
-        "hours_to_apologize",
-        "hours_to_reinstate",
-        "hours_to_empathize",
-        "days_to_atone",
-        "days_to_follow_up",
-        "escalation_grace_hours",
-    )
+    list_display = ("severity", *POLICY_TARGETS)
     # The tightest policy (critical) first.
     ordering = ("hours_to_apologize", "severity")
     # Every severity needs a policy: the workflow refuses complaints without one.
