@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +23,7 @@ from django.utils import timezone
 
 from customers.models import Customer, CustomerGroup
 from customers.search import customer_condition
+from recovery.definitions import REPEAT_WINDOW
 from recovery.models import Complaint, Outcome, RecoveryAction, Stage
 from recovery.selectors import complaints_visible_to
 
@@ -31,8 +31,6 @@ from recovery.selectors import complaints_visible_to
 QUERY_MAX = 100
 # How many customers the log form's picker offers.
 PICKER_LIMIT = 10
-# More than one complaint in this window makes a repeat complainant.
-REPEAT_WINDOW = timedelta(days=90)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 

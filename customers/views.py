@@ -29,6 +29,7 @@ from customers.forms import CustomerEditForm, CustomerFilterForm, CustomerForm, 
 from customers.models import GROUP_HELP, Customer, CustomerGroup, Organization
 from customers.services import DuplicateCustomerError, customer_create, customer_update, organization_get_or_create
 from recovery import roles
+from recovery.definitions import REPEAT_WINDOW
 
 PAGE_SIZE = 25
 # The one place the quick add may send someone back to after adding a customer (no open redirects).
@@ -169,7 +170,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "complaints": complaints,
         "group_help": GROUP_HELP.get(CustomerGroup(customer.group), ""),
         "confidential_note": customer.is_internal and not roles.is_manager(request.user),
-        "repeat_days": selectors.REPEAT_WINDOW.days,
+        "repeat_days": REPEAT_WINDOW.days,
     }
     return render(request, "customers/detail.html", context)
 

@@ -50,8 +50,8 @@ from django.utils import timezone
 from common.localtime import local_midnight
 from common.money import format_money
 from customers.models import CustomerGroup
+from recovery.definitions import escalated, is_repeat, normalised_cause, open_at, overdue
 from recovery.facts import ON_TIME_FIELDS
-from recovery.filters import is_repeat, normalised_cause, open_at
 from recovery.models import OPEN_STAGES, STEPS, Category, Complaint, Outcome, Stage, Survey
 
 DEFAULT_DAYS = 90
@@ -512,8 +512,8 @@ def _compute(filters: DashboardFilters, *, now: datetime, vendor: str) -> Dashbo
     v.update(
         complaints.filter(stage__in=OPEN_STAGES).aggregate(
             open_now=Count("pk"),
-            escalated_now=Count("pk", filter=Q(escalated_at__isnull=False)),
-            overdue_now=Count("pk", filter=Q(step_due_at__lt=now)),
+            escalated_now=Count("pk", filter=escalated()),
+            overdue_now=Count("pk", filter=overdue(now)),
             **{f"stage_{stage}": Count("pk", filter=Q(stage=stage)) for stage in OPEN_STAGES},
         )
     )

@@ -29,9 +29,8 @@ from django.utils import dateformat, timezone
 
 from common.emails import email_message, email_subject
 from common.localtime import local_day_bounds, local_midnight
-from recovery import leases, roles
+from recovery import definitions, leases, roles
 from recovery.models import (
-    STEPS,
     Complaint,
     ComplaintEvent,
     EventKind,
@@ -137,7 +136,7 @@ def _rows_of(queryset: QuerySet[Complaint]) -> list[Complaint]:
 
 
 def _overdue(now: datetime) -> DigestSection:
-    overdue = Complaint.objects.filter(stage__in=STEPS, step_due_at__lt=now)
+    overdue = Complaint.objects.filter(definitions.overdue(now))
     count = overdue.count()
     rows = _rows_of(overdue.order_by("step_due_at", "pk")) if count else []
     return DigestSection(

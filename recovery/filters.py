@@ -8,23 +8,22 @@ and reported next to their field by the form (recovery.forms.lists).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower, Trim
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from common.localtime import local_midnight
 from customers.models import CustomerGroup
 from recovery import roles
+from recovery.definitions import escalated, is_repeat, normalised_cause, open_at, overdue
 from recovery.forms.lists import ComplaintFilterForm
 from recovery.models import NOTE_MAX, OPEN_STAGES, SUMMARY_MAX, Category, Complaint, Outcome, Severity, Stage
 from recovery.search import search_complaints
-from recovery.selectors import REPEAT_WINDOW
 
 ANY_OPEN = "open"
 STAGE_CHOICES = [(ANY_OPEN, "Any open stage"), *Stage.choices]
@@ -47,30 +46,6 @@ SORT_CHOICES = [
 def _owners(request: HttpRequest | None) -> QuerySet[Any]:
     # Inactive owners stay: their complaints must remain findable until someone hands them over.
     return roles.owners_to_filter_by()
-
-
-# The definitions the dashboard counts with too (recovery.dashboard), so a figure and its list agree.
-def is_repeat() -> Exists:
-    """Return "the customer had another complaint received in the REPEAT_WINDOW before this one".
-
-    An EXISTS per row that the index on (customer, received_at) answers with one probe.
-    """
-    earlier = Complaint.objects.filter(
-        customer_id=OuterRef("customer_id"),
-        received_at__lt=OuterRef("received_at"),
-        received_at__gte=OuterRef("received_at") - REPEAT_WINDOW,
-    )
-    return Exists(earlier)
-
-
-def open_at(moment: datetime) -> Q:
-    """Return "received before `moment` and not closed before it" (a reopened complaint counts from receipt)."""
-    return Q(received_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
-
-
-def normalised_cause() -> Lower:
-    """Return the root cause as compared and grouped: lower-cased, without outer spaces."""
-    return Lower(Trim("root_cause"))
 
 
 REPEAT_CHOICES = [("yes", "Repeat complaints only")]
@@ -180,10 +155,10 @@ class ComplaintFilter(django_filters.FilterSet):
         return queryset.filter(open_at(local_midnight(value + timedelta(days=1))))
 
     def filter_overdue(self, queryset: QuerySet[Complaint], name: str, value: bool) -> QuerySet[Complaint]:
-        return queryset.filter(stage__in=OPEN_STAGES, step_due_at__lt=timezone.now()) if value else queryset
+        return queryset.filter(overdue(timezone.now())) if value else queryset
 
     def filter_escalated(self, queryset: QuerySet[Complaint], name: str, value: bool) -> QuerySet[Complaint]:
-        return queryset.filter(escalated_at__isnull=False) if value else queryset
+        return queryset.filter(escalated()) if value else queryset
 
     def filter_sort(self, queryset: QuerySet[Complaint], name: str, value: str) -> QuerySet[Complaint]:
         return queryset.order_by(*SORTS[value])

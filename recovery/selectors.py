@@ -74,14 +74,12 @@ def complaint_actions(complaint: Complaint) -> QuerySet[RecoveryAction]:
 # --- complaint page ---
 # Imported here so this section stays self-contained next to the other screens' sections.
 from dataclasses import dataclass  # noqa: E402
-from datetime import timedelta  # noqa: E402
 
 from django.db.models import Count  # noqa: E402
 
+from recovery.definitions import REPEAT_WINDOW  # noqa: E402
 from recovery.models import Category, Stage  # noqa: E402
 
-# Another complaint from the same customer this close to one makes it a repeat complaint.
-REPEAT_WINDOW = timedelta(days=90)
 # How many of the customer's other complaints the complaint page lists.
 CUSTOMER_HISTORY_SHOWN = 5
 

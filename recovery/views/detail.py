@@ -34,6 +34,7 @@ from common.money import format_money
 from common.views import role_required
 from customers.models import GROUP_HELP, CustomerGroup
 from recovery import roles, selectors, workflow
+from recovery.definitions import REPEAT_WINDOW
 from recovery.forms.complaint import (
     AssignForm,
     CloseForm,
@@ -399,7 +400,7 @@ def _render(
         "customer": complaint.customer,
         "group_help": GROUP_HELP.get(CustomerGroup(complaint.customer.group), ""),
         "history": selectors.customer_history(user, complaint),
-        "repeat_window_days": selectors.REPEAT_WINDOW.days,
+        "repeat_window_days": REPEAT_WINDOW.days,
         "progress": progress,
         "timeline": [_describe(e, progress.actions_by_id) for e in selectors.complaint_timeline(complaint)],
         "forms": page_forms,
