@@ -19,11 +19,10 @@ from typing import Any
 from django.db import connections
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
-from django.utils import timezone
 
 from customers.models import Customer, CustomerGroup
 from customers.search import customer_condition
-from recovery.definitions import REPEAT_WINDOW
+from recovery.definitions import is_repeat
 from recovery.models import Complaint, Outcome, RecoveryAction, Stage
 from recovery.selectors import complaints_visible_to
 
@@ -101,16 +100,16 @@ def customer_complaints(user: Any, customer: Customer) -> QuerySet[Complaint]:
 
 @dataclass(frozen=True)
 class ComplaintCounts:
-    """How many of a customer's complaints the user may see: all, still open, and recent ones."""
+    """How many of a customer's complaints the user may see: all, still open, and repeat complaints."""
 
     total: int = 0
     open: int = 0
-    recent: int = 0
+    repeats: int = 0
 
     @property
     def is_repeat(self) -> bool:
-        """Return True for more than one complaint within the repeat window."""
-        return self.recent > 1
+        """Return True when any of them is a repeat complaint (`recovery.definitions.is_repeat`)."""
+        return self.repeats > 0
 
 
 @dataclass(frozen=True)
@@ -123,11 +122,10 @@ class CustomerFigures(ComplaintCounts):
 
 
 def _count_fields() -> dict[str, Count]:
-    since = timezone.now() - REPEAT_WINDOW
     return {
         "total": Count("pk"),
         "open": Count("pk", filter=~Q(stage=Stage.CLOSED)),
-        "recent": Count("pk", filter=Q(received_at__gte=since)),
+        "repeats": Count("pk", filter=Q(is_repeat())),
     }
 
 
@@ -143,7 +141,8 @@ def complaint_counts(user: Any, customer_ids: list[int]) -> dict[int, ComplaintC
         .annotate(**_count_fields())
     )
     return {
-        row["customer_id"]: ComplaintCounts(total=row["total"], open=row["open"], recent=row["recent"]) for row in rows
+        row["customer_id"]: ComplaintCounts(total=row["total"], open=row["open"], repeats=row["repeats"])
+        for row in rows
     }
 
 

@@ -83,7 +83,7 @@ def customer_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         "customers/list_results.html" if partial else "customers/list.html",
-        {"filters": filters, "page": page, "rows": rows, "text": text},
+        {"filters": filters, "page": page, "rows": rows, "text": text, "repeat_days": REPEAT_WINDOW.days},
     )
 
 

@@ -50,7 +50,7 @@ from django.utils import timezone
 from common.localtime import local_midnight
 from common.money import format_money
 from customers.models import CustomerGroup
-from recovery.definitions import escalated, is_repeat, normalised_cause, open_at, overdue
+from recovery.definitions import REPEAT_WINDOW, escalated, is_repeat, normalised_cause, open_at, overdue
 from recovery.facts import ON_TIME_FIELDS
 from recovery.models import OPEN_STAGES, STEPS, Category, Complaint, Outcome, Stage, Survey
 
@@ -103,7 +103,8 @@ METRICS: dict[str, Metric] = {
     "survey_response": Metric("Survey response rate", "Surveys answered, of the surveys sent in the period."),
     "repeat_rate": Metric(
         "Repeat complaints",
-        "Complaints received in the period from a customer who had complained in the 90 days before.",
+        "Complaints received in the period from a customer who had another complaint received in the "
+        f"{REPEAT_WINDOW.days} days before.",
     ),
     "escalated_now": Metric("Escalated, open", "Open complaints that were escalated to a manager."),
     "overdue_now": Metric("Overdue steps", "Open complaints whose current step is past its due time, right now."),

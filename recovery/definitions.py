@@ -10,6 +10,7 @@ complaints.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower, Trim
@@ -20,17 +21,28 @@ from recovery.models import OPEN_STAGES, Complaint
 REPEAT_WINDOW = timedelta(days=90)
 
 
+def _earlier_from_same_customer(customer_id: Any, received_at: Any) -> Q:
+    """The other complaints whose receipt makes one received at `received_at` a repeat complaint."""
+    return Q(customer_id=customer_id, received_at__lt=received_at, received_at__gte=received_at - REPEAT_WINDOW)
+
+
 def is_repeat() -> Exists:
     """Return "the customer had another complaint received in the REPEAT_WINDOW before this one".
 
-    An EXISTS per row that the index on (customer, received_at) answers with one probe.
+    This is what "repeat complaint" means everywhere: the dashboard's repeat rate, the list's filter,
+    the complaint page's flag and the customer pages' count. Only earlier complaints count, so a
+    complaint does not become a repeat when the customer complains again later. All the customer's
+    complaints count, whoever may see them, as the dashboard counts them. An EXISTS per row that the
+    index on (customer, received_at) answers with one probe.
     """
-    earlier = Complaint.objects.filter(
-        customer_id=OuterRef("customer_id"),
-        received_at__lt=OuterRef("received_at"),
-        received_at__gte=OuterRef("received_at") - REPEAT_WINDOW,
-    )
+    earlier = Complaint.objects.filter(_earlier_from_same_customer(OuterRef("customer_id"), OuterRef("received_at")))
     return Exists(earlier)
+
+
+def complaint_is_repeat(complaint: Complaint) -> bool:
+    """Return True when `complaint` is a repeat complaint (`is_repeat`, for one complaint: one query)."""
+    earlier = _earlier_from_same_customer(complaint.customer_id, complaint.received_at)
+    return Complaint.objects.filter(earlier).exclude(pk=complaint.pk).exists()
 
 
 def open_at(moment: datetime) -> Q:

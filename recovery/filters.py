@@ -20,7 +20,7 @@ from django.utils import timezone
 from common.localtime import local_midnight
 from customers.models import CustomerGroup
 from recovery import roles
-from recovery.definitions import escalated, is_repeat, normalised_cause, open_at, overdue
+from recovery.definitions import REPEAT_WINDOW, escalated, is_repeat, normalised_cause, open_at, overdue
 from recovery.forms.lists import ComplaintFilterForm
 from recovery.models import NOTE_MAX, OPEN_STAGES, SUMMARY_MAX, Category, Complaint, Outcome, Severity, Stage
 from recovery.search import search_complaints
@@ -98,7 +98,7 @@ class ComplaintFilter(django_filters.FilterSet):
         choices=REPEAT_CHOICES,
         method="filter_repeat",
         empty_label="Any",
-        help_text="The customer complained before, within 90 days.",
+        help_text=f"The customer had another complaint received in the {REPEAT_WINDOW.days} days before this one.",
     )
     cause = django_filters.CharFilter(
         label="Root cause",

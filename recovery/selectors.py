@@ -75,9 +75,7 @@ def complaint_actions(complaint: Complaint) -> QuerySet[RecoveryAction]:
 # Imported here so this section stays self-contained next to the other screens' sections.
 from dataclasses import dataclass  # noqa: E402
 
-from django.db.models import Count  # noqa: E402
-
-from recovery.definitions import REPEAT_WINDOW  # noqa: E402
+from recovery.definitions import complaint_is_repeat  # noqa: E402
 from recovery.models import Category, Stage  # noqa: E402
 
 # How many of the customer's other complaints the complaint page lists.
@@ -94,15 +92,14 @@ class CustomerHistory:
 
 
 def customer_history(user: Any, complaint: Complaint, *, limit: int = CUSTOMER_HISTORY_SHOWN) -> CustomerHistory:
-    """Return the customer's other visible complaints (newest first), how many there are, and if this is a repeat."""
+    """Return the customer's other visible complaints (newest first), how many there are, and if this is a repeat.
+
+    Whether it is a repeat complaint is `recovery.definitions.is_repeat`, as the list and the dashboard count it.
+    """
     others = complaints_visible_to(user).filter(customer_id=complaint.customer_id).exclude(pk=complaint.pk)
-    window = Q(
-        received_at__gte=complaint.received_at - REPEAT_WINDOW,
-        received_at__lte=complaint.received_at + REPEAT_WINDOW,
-    )
-    counts = others.order_by().aggregate(total=Count("pk"), near=Count("pk", filter=window))
-    recent = list(others.order_by("-received_at", "-pk")[:limit]) if counts["total"] else []
-    return CustomerHistory(recent=recent, total=counts["total"], is_repeat=counts["near"] > 0)
+    total = others.order_by().count()
+    recent = list(others.order_by("-received_at", "-pk")[:limit]) if total else []
+    return CustomerHistory(recent=recent, total=total, is_repeat=complaint_is_repeat(complaint))
 
 
 @dataclass(frozen=True)

@@ -207,16 +207,22 @@ def test_the_totals_count_open_retained_and_lost_complaints_and_what_atonement_c
     assert total(html, "Atonement value") == "£50.00"
 
 
-def test_more_than_one_complaint_within_90_days_flags_a_repeat_complainant(client, alice, customer):
-    log_complaint(user=alice, customer=customer, received_at=timezone.now() - timedelta(days=89))
-    log_complaint(user=alice, customer=customer)
+def test_a_complaint_within_90_days_after_another_flags_a_repeat_complainant(client, alice, customer):
+    log_complaint(user=alice, customer=customer, received_at=timezone.now() - timedelta(days=300))
+    log_complaint(user=alice, customer=customer, received_at=timezone.now() - timedelta(days=211))
     client.force_login(alice)
 
     html = get(client, "customer_detail", customer.pk).content.decode()
     listed = get(client, "customer_list").content.decode()
 
-    assert "<strong>Repeat complaints:</strong> 2 complaints in the last 90 days." in html
-    assert '<span class="badge text-bg-warning">Repeat</span>' in listed
+    assert (
+        "<strong>Repeat complaints:</strong> 1 of this customer’s complaints was received within 90 days "
+        "after another of theirs." in html
+    )
+    assert (
+        '<span class="badge text-bg-warning" title="1 of their complaints received within 90 days after another '
+        'of theirs">Repeat</span>' in listed
+    )
 
 
 def test_complaints_further_apart_than_90_days_are_not_a_repeat(client, alice, customer):
