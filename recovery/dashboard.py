@@ -106,7 +106,11 @@ METRICS: dict[str, Metric] = {
         "Complaints received in the period from a customer who had another complaint received in the "
         f"{REPEAT_WINDOW.days} days before.",
     ),
-    "escalated_now": Metric("Escalated, open", "Open complaints that were escalated to a manager."),
+    "escalated_now": Metric(
+        "Escalated, open",
+        "Open complaints escalated to a manager, or whose current step is overdue past the grace before "
+        "managers are alerted, right now.",
+    ),
     "overdue_now": Metric("Overdue steps", "Open complaints whose current step is past its due time, right now."),
     "atonement_cost": Metric("Atonement cost", "Value of the atonements given, for complaints closed in the period."),
     "cost_per_recovered": Metric(
@@ -513,7 +517,7 @@ def _compute(filters: DashboardFilters, *, now: datetime, vendor: str) -> Dashbo
     v.update(
         complaints.filter(stage__in=OPEN_STAGES).aggregate(
             open_now=Count("pk"),
-            escalated_now=Count("pk", filter=escalated()),
+            escalated_now=Count("pk", filter=escalated(now)),
             overdue_now=Count("pk", filter=overdue(now)),
             **{f"stage_{stage}": Count("pk", filter=Q(stage=stage)) for stage in OPEN_STAGES},
         )

@@ -55,9 +55,33 @@ def overdue(now: datetime) -> Q:
     return Q(stage__in=OPEN_STAGES, step_due_at__lt=now)
 
 
-def escalated() -> Q:
-    """Return "escalated to a manager" (see Complaint.is_escalated)."""
-    return Q(escalated_at__isnull=False)
+def escalated_automatically(now: datetime) -> Q:
+    """Return "the current step is overdue past the escalation grace at `now`" (one way to be `escalated`)."""
+    return Q(step_escalates_at__lte=now)
+
+
+def escalated(now: datetime) -> Q:
+    """Return "escalated" at `now`: open, and escalated by a person or overdue past the escalation grace.
+
+    This is what "escalated" means everywhere: the badge on the list and the complaint page, the
+    list's filter, the dashboard's "Escalated, open", and the digest's count and its link. Escalated
+    by a person: handed to a manager with a reason (`escalated_at`, ended by any reassignment).
+    Overdue past the grace: the current step is still not done at `step_escalates_at` (its due time
+    plus the policy's grace), when managers are alerted automatically; it stops when the step is
+    done, as the next step gets its own time. Read from the complaint's own fields, so it holds
+    whether or not the alert email has gone out yet. A closed complaint is never escalated.
+    `complaint_is_escalated` is the same rule for one complaint in Python.
+    """
+    return Q(stage__in=OPEN_STAGES) & (Q(escalated_at__isnull=False) | escalated_automatically(now))
+
+
+def complaint_is_escalated(complaint: Complaint, now: datetime) -> bool:
+    """Return True when `complaint` is escalated at `now` (`escalated`, without a query)."""
+    if complaint.stage not in OPEN_STAGES:
+        return False
+    return complaint.escalated_at is not None or (
+        complaint.step_escalates_at is not None and complaint.step_escalates_at <= now
+    )
 
 
 def normalised_cause() -> Lower:

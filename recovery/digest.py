@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.db.models.functions import Greatest
 from django.utils import dateformat, timezone
 
@@ -32,8 +32,6 @@ from common.localtime import local_day_bounds, local_midnight
 from recovery import definitions, leases, roles
 from recovery.models import (
     Complaint,
-    ComplaintEvent,
-    EventKind,
     ManagerDigest,
     Outcome,
     ReminderStatus,
@@ -146,21 +144,18 @@ def _overdue(now: datetime) -> DigestSection:
 
 
 def _escalations(now: datetime) -> tuple[DigestSection, int, int]:
-    """Return the open escalated complaints and those escalated in the last 24 h, newest escalation first."""
+    """Return the escalated complaints (`definitions.escalated`), newest escalation first.
+
+    The count is exactly what the list's `escalated` filter (the digest's link) shows at `now`; those
+    escalated in the last 24 h, by a person or by falling overdue past the grace, are marked new.
+    Also returns how many are open (all of them: a closed complaint is not escalated) and how many new.
+    """
     since = now - RECENT_ESCALATION
-    automatic = ComplaintEvent.objects.filter(
-        complaint=OuterRef("pk"), kind=EventKind.AUTO_ESCALATED, created_at__gte=since, created_at__lte=now
-    )
-    complaints = Complaint.objects.annotate(
-        auto_recent=Exists(automatic),
-        auto_at=Subquery(automatic.order_by("-created_at").values("created_at")[:1]),
-    )
-    open_escalated = Q(escalated_at__isnull=False) & ~Q(stage=Stage.CLOSED)
-    recent = Q(escalated_at__gte=since, escalated_at__lte=now) | Q(auto_recent=True)
-    section = complaints.filter(open_escalated | recent)
-    counts = section.aggregate(
-        total=Count("pk"), open=Count("pk", filter=open_escalated), recent=Count("pk", filter=recent)
-    )
+    # When the current step went past the grace, if it has: managers were alerted then.
+    auto_at = Case(When(definitions.escalated_automatically(now), then=F("step_escalates_at")), default=None)
+    section = Complaint.objects.filter(definitions.escalated(now)).annotate(auto_at=auto_at)
+    recent = Q(escalated_at__gte=since, escalated_at__lte=now) | Q(auto_at__gte=since)
+    counts = section.aggregate(total=Count("pk"), recent=Count("pk", filter=recent))
     rows: list[DigestRow] = []
     if counts["total"]:
         latest = Greatest("escalated_at", "auto_at")  # PostgreSQL's GREATEST skips NULLs
@@ -170,18 +165,17 @@ def _escalations(now: datetime) -> tuple[DigestSection, int, int]:
             .order_by(F("latest").desc(nulls_last=True), "pk")
         )
         for c in found:
-            manual_recent = c.escalated_at is not None and since <= c.escalated_at <= now
-            auto_at: datetime | None = getattr(c, "auto_at", None)
-            if auto_at is not None and (c.escalated_at is None or auto_at > c.escalated_at):
-                detail = f"escalated automatically (overdue) {_when(auto_at)}"
-            elif c.escalated_at is not None:
-                detail = f"escalated to {_name(c.escalated_to)} {_when(c.escalated_at)}"
-            else:
-                detail = "escalated"
-            if c.stage == Stage.CLOSED:
-                detail += ", since closed"
-            rows.append(_row(c, detail, is_new=manual_recent or auto_at is not None))
-    return DigestSection(count=counts["total"], rows=rows), counts["open"], counts["recent"]
+            automatic: datetime | None = getattr(c, "auto_at", None)
+            by_hand = c.escalated_at
+            if automatic is not None and (by_hand is None or automatic > by_hand):
+                detail = f"escalated automatically (overdue) {_when(automatic)}"
+            elif by_hand is not None:
+                detail = f"escalated to {_name(c.escalated_to)} {_when(by_hand)}"
+            else:  # pragma: no cover - every complaint in the section is escalated one way or the other
+                continue
+            is_new = (by_hand is not None and since <= by_hand <= now) or (automatic is not None and automatic >= since)
+            rows.append(_row(c, detail, is_new=is_new))
+    return DigestSection(count=counts["total"], rows=rows), counts["total"], counts["recent"]
 
 
 def _follow_ups(day: date) -> DigestSection:

@@ -113,7 +113,10 @@ class ComplaintFilter(django_filters.FilterSet):
     )
     overdue = django_filters.BooleanFilter(label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput)
     escalated = django_filters.BooleanFilter(
-        label="Escalated only", method="filter_escalated", widget=forms.CheckboxInput
+        label="Escalated only",
+        method="filter_escalated",
+        widget=forms.CheckboxInput,
+        help_text="Open, and escalated to a manager or overdue past the grace before managers are alerted.",
     )
     sort = django_filters.ChoiceFilter(label="Sort by", choices=SORT_CHOICES, method="filter_sort", empty_label=None)
 
@@ -158,7 +161,7 @@ class ComplaintFilter(django_filters.FilterSet):
         return queryset.filter(overdue(timezone.now())) if value else queryset
 
     def filter_escalated(self, queryset: QuerySet[Complaint], name: str, value: bool) -> QuerySet[Complaint]:
-        return queryset.filter(escalated()) if value else queryset
+        return queryset.filter(escalated(timezone.now())) if value else queryset
 
     def filter_sort(self, queryset: QuerySet[Complaint], name: str, value: str) -> QuerySet[Complaint]:
         return queryset.order_by(*SORTS[value])

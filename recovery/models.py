@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from common.localtime import add_local_days
 from common.validators import no_control_characters
@@ -365,6 +366,17 @@ class Complaint(models.Model):
     def is_escalated(self) -> bool:
         """Return True while the complaint is with the manager it was escalated to (handing it on ends that)."""
         return self.escalated_at is not None
+
+    @property
+    def escalated_now(self) -> bool:
+        """Return True while the complaint counts and shows as escalated (`recovery.definitions.escalated`).
+
+        Escalated by a person (`is_escalated`) or overdue past the escalation grace, and open.
+        """
+        # Imported here: recovery.definitions builds its queries on this module.
+        from recovery.definitions import complaint_is_escalated
+
+        return complaint_is_escalated(self, timezone.now())
 
 
 def format_reference(pk: int | None) -> str:

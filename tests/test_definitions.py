@@ -12,11 +12,23 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from recovery import digest
 from recovery.dashboard import DashboardFilters, dashboard_compute
+from recovery.models import ComplaintEvent, EventKind, Stage
+from recovery.workflow import (
+    complaint_apologize,
+    complaint_atone,
+    complaint_close,
+    complaint_empathize,
+    complaint_escalate,
+    complaint_follow_up,
+    complaint_reinstate,
+)
 from tests.factories import CustomerFactory, log_complaint
 
 H = timedelta(hours=1)
@@ -94,3 +106,74 @@ def test_repeat_means_the_same_on_the_complaint_page_the_list_the_customer_pages
     assert board.values["repeats"] == 2
     assert board.figures["repeat_rate"].detail == "2 of 5"
     assert listed(client, board.figures["repeat_rate"].url) == repeats
+
+
+# --- escalated ------------------------------------------------------------------------------------
+
+
+def auto_escalation_sent(complaint: Any) -> None:
+    """The timeline event the escalation reminder writes when its email goes out (recovery/reminders.py)."""
+    assert complaint.step_escalates_at is not None
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=EventKind.AUTO_ESCALATED,
+        created_at=complaint.step_escalates_at,
+        stage_before=complaint.stage,
+        stage_after=complaint.stage,
+    )
+
+
+def test_escalated_means_the_same_on_the_badges_the_list_filter_the_dashboard_and_the_digest(
+    client: Any, alice: Any, maria: Any
+) -> None:
+    """Escalated: open, and either escalated to a manager by a person or overdue past the escalation grace."""
+    now = timezone.now()
+    # A medium complaint's apology is due 4 h after it is logged; managers are alerted 12 h after that.
+    with time_machine.travel(now - 30 * H, tick=False):
+        by_hand = log_complaint(user=alice, summary="Escalated by a person")
+        gone_on = log_complaint(user=alice, summary="Escalated automatically, apology done since")
+    by_hand = complaint_escalate(complaint=by_hand, user=alice, to=maria, reason="Customer asked for a manager")
+    with time_machine.travel(now - 20 * H, tick=False):
+        overdue_past_grace = log_complaint(user=alice, summary="Escalated automatically")
+    with time_machine.travel(now - 6 * H, tick=False):
+        overdue_in_grace = log_complaint(user=alice, summary="Overdue, within the grace")
+    with time_machine.travel(now - 2 * H, tick=False):
+        quiet = log_complaint(user=alice, summary="Nothing wrong")
+        closed_since = log_complaint(user=alice, summary="Escalated, closed since")
+    auto_escalation_sent(overdue_past_grace)
+    auto_escalation_sent(gone_on)
+    complaint_apologize(complaint=gone_on, user=alice, done_at=now - 3 * H)
+    with time_machine.travel(now - H, tick=False):
+        c = complaint_escalate(complaint=closed_since, user=alice, to=maria, reason="Needs a manager")
+        c = complaint_apologize(complaint=c, user=maria)
+        c = complaint_reinstate(complaint=c, user=maria, note="Replaced")
+        c = complaint_empathize(complaint=c, user=maria)
+    with time_machine.travel(now - H / 2, tick=False):
+        c = complaint_atone(complaint=c, user=maria, kind="voucher", value="10")
+        c = complaint_follow_up(complaint=c, user=maria, satisfaction=4, retained=True)
+        c = complaint_close(complaint=c, user=maria)
+    assert c.stage == Stage.CLOSED
+    escalated = {by_hand.reference, overdue_past_grace.reference}
+    everyone = (by_hand, gone_on, overdue_past_grace, overdue_in_grace, quiet, closed_since)
+    client.force_login(maria)
+
+    rows = list_rows(get(client, reverse("complaint_list")))
+    assert {ref for ref, row in rows.items() if ">Escalated</span>" in row} == escalated
+    badged = {
+        x.reference
+        for x in everyone
+        if re.search(r'class="badge text-bg-danger">Escalated', get(client, reverse("complaint_detail", args=[x.pk])))
+    }
+    assert badged == escalated
+
+    assert listed(client, reverse("complaint_list"), {"escalated": "on"}) == escalated
+
+    period = DashboardFilters(start=timezone.localdate(now - 2 * D), end=timezone.localdate(now))
+    figure = dashboard_compute(period, now=now).figures["escalated_now"]
+    assert figure.value == 2
+    assert listed(client, local_path(figure.url)) == escalated
+
+    content = digest.digest_content(day=timezone.localdate(now), now=now)
+    assert content.escalations.count == 2
+    assert {row.reference for row in content.escalations.rows} == escalated
+    assert listed(client, local_path(content.escalated_url)) == escalated

@@ -99,13 +99,6 @@ def escalate(c: Any, *, by: Any, to: Any, at: datetime) -> Any:
         return complaint_escalate(complaint=c, user=by, to=to, reason="Customer asked for a manager")
 
 
-def auto_escalated(c: Any, at: datetime) -> None:
-    """The event the escalation reminder writes when it is sent (see recovery/reminders.py)."""
-    ComplaintEvent.objects.create(
-        complaint=c, kind=EventKind.AUTO_ESCALATED, created_at=at, stage_before=c.stage, stage_after=c.stage
-    )
-
-
 def refs(section: digest.DigestSection) -> list[str]:
     return [row.reference for row in section.rows]
 
@@ -154,31 +147,40 @@ def test_the_overdue_link_opens_the_lists_overdue_filter(alice: Any, maria: Any,
     assert fresh.reference not in page
 
 
-def test_escalations_open_and_recent_manual_or_automatic(alice: Any, maria: Any) -> None:
-    with time_machine.travel(T0 - timedelta(days=6), tick=False):
-        recent = quiet(alice, received_at=T0 - timedelta(days=6))
-        old_open = quiet(alice, received_at=T0 - timedelta(days=6))
-        auto = quiet(alice, received_at=T0 - timedelta(days=6))
-        auto_old = quiet(alice, received_at=T0 - timedelta(days=6))
-        quiet(alice, received_at=T0 - timedelta(days=6))  # never escalated
+def test_escalations_are_the_escalated_complaints_newest_first_those_of_the_last_24_hours_new(
+    alice: Any, maria: Any
+) -> None:
+    # A medium complaint's apology is due 4 h after it is logged; managers are alerted 12 h after that.
+    with time_machine.travel(T0 - timedelta(hours=10), tick=False):
+        recent = quiet(alice)  # alerted at T0 + 6 h: escalated by a person only
     escalate(recent, by=alice, to=maria, at=T0 - timedelta(hours=5))
+    with time_machine.travel(T0 - timedelta(days=4), tick=False):
+        old_open = atoned(alice, T0 - timedelta(days=4))  # the follow-up is due in three days
     escalate(old_open, by=alice, to=maria, at=T0 - timedelta(days=3))
-    auto_escalated(auto, T0 - timedelta(hours=2))
-    auto_escalated(auto_old, T0 - timedelta(hours=30))
-    # Escalated days ago and closed since: neither open nor recent.
+    with time_machine.travel(T0 - timedelta(hours=18), tick=False):
+        auto = quiet(alice)  # overdue past the grace since T0 - 2 h
+    with time_machine.travel(T0 - timedelta(hours=46), tick=False):
+        auto_old = quiet(alice)  # since T0 - 30 h
+    with time_machine.travel(T0 - timedelta(hours=20), tick=False):
+        done_since = quiet(alice)  # past the grace at T0 - 4 h, apology done since: no longer escalated
+    with time_machine.travel(T0 - timedelta(hours=1), tick=False):
+        complaint_apologize(complaint=done_since, user=alice)
+    with time_machine.travel(T0 - timedelta(hours=2), tick=False):
+        quiet(alice)  # never escalated
+    # Escalated by a person this morning and closed since: not escalated any more.
     with time_machine.travel(T0 - timedelta(days=2), tick=False):
         old_closed = atoned(alice, T0 - timedelta(days=5))
-    old_closed = escalate(old_closed, by=alice, to=maria, at=T0 - timedelta(days=2) + timedelta(hours=1))
-    with time_machine.travel(T0 - timedelta(days=2) + timedelta(hours=2), tick=False):
+    old_closed = escalate(old_closed, by=alice, to=maria, at=T0 - timedelta(hours=3))
+    with time_machine.travel(T0 - timedelta(hours=2), tick=False):
         c = complaint_follow_up(complaint=old_closed, user=maria, satisfaction=3, retained=False)
         complaint_close(complaint=c, user=maria)
 
     content = digest.digest_content(day=DAY, now=T0)
 
-    assert (content.escalations.count, content.escalated_open, content.escalated_recently) == (3, 2, 2)
-    assert refs(content.escalations) == [auto.reference, recent.reference, old_open.reference]
-    assert [row.is_new for row in content.escalations.rows] == [True, True, False]
-    assert content.escalations.rows[0].detail.startswith("escalated automatically (overdue) Tue 24 Nov 06:00")
+    assert (content.escalations.count, content.escalated_open, content.escalated_recently) == (4, 4, 2)
+    assert refs(content.escalations) == [auto.reference, recent.reference, auto_old.reference, old_open.reference]
+    assert [row.is_new for row in content.escalations.rows] == [True, True, False, False]
+    assert content.escalations.rows[0].detail == "escalated automatically (overdue) Tue 24 Nov 06:00"
     assert content.escalations.rows[1].detail == "escalated to Maria Moreno Tue 24 Nov 03:00"
     assert content.escalations.rows[1].owner_name == "Maria Moreno"
 
@@ -251,7 +253,7 @@ def test_content_takes_a_fixed_number_of_queries(
         return Complaint(**values)
 
     n = per_section
-    made = Complaint.objects.bulk_create(
+    Complaint.objects.bulk_create(
         [make(step_due_at=T0 - timedelta(minutes=i + 1)) for i in range(n)]
         + [make(escalated_at=T0 - timedelta(hours=1), escalated_to=maria, owner=maria) for _ in range(n)]
         + [make(stage=Stage.FOLLOW_UP, step_due_at=local(0, 15)) for _ in range(n)]
@@ -264,21 +266,20 @@ def test_content_takes_a_fixed_number_of_queries(
             )
             for i in range(n)
         ]
-        + [make() for _ in range(n)]
+        # Overdue past the grace: escalated automatically (and overdue).
+        + [make(step_due_at=T0 - timedelta(hours=15), step_escalates_at=T0 - timedelta(hours=3)) for _ in range(n)]
     )
-    for c in made[-n:]:
-        auto_escalated(c, T0 - timedelta(hours=3))
 
     with django_assert_num_queries(8):
         content = digest.digest_content(day=DAY, now=T0)
 
     shown = min(n, digest.ROWS_SHOWN)
-    assert (content.overdue.count, len(content.overdue.rows)) == (n, shown)
+    assert (content.overdue.count, len(content.overdue.rows)) == (2 * n, min(2 * n, digest.ROWS_SHOWN))
     assert (content.escalations.count, len(content.escalations.rows)) == (2 * n, min(2 * n, digest.ROWS_SHOWN))
     assert (content.follow_ups.count, len(content.follow_ups.rows)) == (n, shown)
     assert (content.outcomes.count, len(content.outcomes.rows)) == (n, shown)
     assert content.retained + content.lost == n
-    assert content.overdue.more == n - shown
+    assert content.overdue.more == 2 * n - min(2 * n, digest.ROWS_SHOWN)
 
 
 # --- the email ----------------------------------------------------------------------------------------
