@@ -17,8 +17,8 @@ from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
 
 from common.errors import DomainError
+from common.forms import PersonChoiceField
 from recovery import roles, workflow
-from recovery.forms.complaint import PersonChoiceField
 from recovery.models import OPEN_STAGES, Complaint
 
 User = get_user_model()

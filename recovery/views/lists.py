@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django_htmx.middleware import HtmxDetails
 
+from common.htmx import HtmxHttpRequest
 from common.localtime import local_day_bounds
 from common.paging import CappedCountPaginator
 from common.views import role_required
@@ -36,10 +36,6 @@ MORE_FILTERS = (
     "open_on",
 )
 DEFAULT_SORT = "-received"
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def _sort_state(current: str) -> dict[str, dict[str, str]]:
