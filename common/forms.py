@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 
+from common.people import display_name
 from common.validators import no_control_characters
 
 
@@ -53,4 +54,4 @@ class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A colleague, shown by name."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.get_full_name() or obj.get_username())
+        return display_name(obj)

@@ -85,8 +85,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "recovery.context_processors.navigation",
             ],
-            # {{ amount|money }} in every template, emails included, without a {% load %}.
-            "builtins": ["common.templatetags.money"],
+            # {{ amount|money }} and {{ user|person }} in every template, emails included, without a {% load %}.
+            "builtins": ["common.templatetags.money", "common.templatetags.people"],
         },
     },
 ]

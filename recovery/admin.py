@@ -26,6 +26,7 @@ from django.http import HttpRequest
 from common.admin import NeverDeleted, SuperusersOnly
 from common.errors import DomainError
 from common.money import format_money
+from common.people import display_name
 from recovery import reminders, roles, selectors, workflow
 from recovery import staff_admin as staff_admin  # registers the staff accounts' page
 from recovery.models import (
@@ -208,10 +209,6 @@ class RecoveryPolicyAdmin(NeverDeleted[RecoveryPolicy], RecoveryPolicyAdminBase)
 # --- complaints ------------------------------------------------------------------------------------
 
 
-def _full_name(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username())
-
-
 class ComplaintAdminForm(ComplaintFormBase):
     """Validate like any model form, then log or edit the complaint through the workflow.
 
@@ -235,7 +232,7 @@ class ComplaintAdminForm(ComplaintFormBase):
             self.fields["expected_version"].initial = self.instance.version
         owner = self.fields.get("owner")
         if isinstance(owner, ModelChoiceField):
-            owner.label_from_instance = _full_name  # type: ignore[assignment]
+            owner.label_from_instance = display_name  # type: ignore[assignment]
             if owner.queryset is not None and owner.queryset.filter(pk=self.acting_user.pk).exists():
                 owner.required = False
                 owner.help_text = "Who handles it; leave empty to handle it yourself."

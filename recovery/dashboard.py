@@ -49,6 +49,7 @@ from django.utils import timezone
 
 from common.localtime import local_midnight
 from common.money import format_money
+from common.people import display_name_from
 from customers.models import CustomerGroup
 from recovery.facts import ON_TIME_FIELDS
 from recovery.filters import is_repeat, normalised_cause, open_at
@@ -754,7 +755,9 @@ def _seconds(value: timedelta | None) -> float | None:
 
 
 def _handler_row(row: Mapping[str, Any], received_range: dict[str, str], closed_range: dict[str, str]) -> HandlerRow:
-    name = f"{row['owner__first_name']} {row['owner__last_name']}".strip() or row["owner__username"]
+    name = display_name_from(
+        username=row["owner__username"], first_name=row["owner__first_name"], last_name=row["owner__last_name"]
+    )
     owner = str(row["owner_id"])
     satisfaction = row.get("satisfaction_avg")
     return HandlerRow(

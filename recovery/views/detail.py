@@ -31,6 +31,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from common.errors import DomainError
 from common.forms import focus_first_error
 from common.money import format_money
+from common.people import display_name
 from common.views import role_required
 from customers.models import GROUP_HELP, CustomerGroup
 from recovery import roles, selectors, workflow
@@ -101,10 +102,9 @@ CHOICE_LABELS: dict[str, Mapping[str, str]] = {
 BACKDATED = timedelta(minutes=5)
 
 
-def _name(user: Any) -> str:
-    if user is None:
-        return "CareDesk"
-    return str(user.get_full_name() or user.get_username())
+def _actor_name(user: Any) -> str:
+    # An event without an actor was written by CareDesk itself (a reminder sent, an automatic escalation).
+    return display_name(user) if user is not None else "CareDesk"
 
 
 def _step_label(value: Any) -> str:
@@ -128,7 +128,7 @@ class TimelineEntry:
 
 def _describe(event: ComplaintEvent, actions: Mapping[int, RecoveryAction]) -> TimelineEntry:
     """Return the event as a sentence a person reads, with the text people typed kept apart."""
-    actor = _name(event.actor)
+    actor = _actor_name(event.actor)
     payload = event.payload if isinstance(event.payload, dict) else {}
     kind = event.kind
     if kind == EventKind.LOGGED:
@@ -345,7 +345,7 @@ def _build_form(
     if slot == "assign":
         form = AssignForm(data, initial=initial, auto_id=ids, people=_people_for_assign(complaint))
         if complaint.escalated_to is not None:
-            name = _name(complaint.escalated_to)
+            name = display_name(complaint.escalated_to)
             form.fields["to"].help_text = f"Reassigning it ends the escalation to {name} (the timeline keeps it)."
         return form
     if slot == "escalate":
@@ -525,7 +525,7 @@ def _assign(user: Any, complaint: Complaint, form: AssignForm) -> str:
     updated = workflow.complaint_assign(
         complaint=complaint, user=user, to=to, expected_version=form.cleaned_data["expected_version"]
     )
-    return f"{updated.reference} is now with {_name(to)}."
+    return f"{updated.reference} is now with {display_name(to)}."
 
 
 @role_required(roles.can_work)
@@ -543,7 +543,7 @@ def _escalate(user: Any, complaint: Complaint, form: EscalateForm) -> str:
         reason=form.cleaned_data["reason"],
         expected_version=form.cleaned_data["expected_version"],
     )
-    return f"{updated.reference} was escalated to {_name(to)}."
+    return f"{updated.reference} was escalated to {display_name(to)}."
 
 
 @role_required(roles.can_work)
