@@ -83,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "recovery.context_processors.navigation",
+                "common.navigation.navigation",
             ],
             # {{ amount|money }} and {{ user|person }} in every template, emails included, without a {% load %}.
             "builtins": ["common.templatetags.money", "common.templatetags.people"],
