@@ -27,13 +27,12 @@ from common.admin import NeverDeleted, SuperusersOnly
 from common.errors import DomainError
 from common.money import format_money
 from common.people import display_name
-from recovery import reminders, roles, selectors, workflow
+from recovery import reminders, roles, selectors, timeline, workflow
 from recovery import staff_admin as staff_admin  # registers the staff accounts' page
 from recovery.models import (
     AT_LEAST_ONE,
     POLICY_CHANGE_RULE,
     STEP_ORDER_RULE,
-    AtonementKind,
     Category,
     Complaint,
     ComplaintEvent,
@@ -43,7 +42,6 @@ from recovery.models import (
     Reminder,
     ReminderKind,
     ReminderStatus,
-    Stage,
     Survey,
     format_reference,
     parse_reference,
@@ -318,41 +316,8 @@ class ReadOnlyInline(ReadOnlyInlineBase):
         return False
 
 
-def describe_action(action: RecoveryAction) -> str:
-    """Return one line saying what was done in a step."""
-    if action.skipped:
-        return f"Not needed: {action.skip_reason}"
-    parts = []
-    if action.step == Stage.ATONE and action.atonement_kind:
-        offer = AtonementKind(action.atonement_kind).label
-        parts.append(f"{offer} worth {format_money(action.atonement_value)}" if action.atonement_value else offer)
-    if action.step == Stage.FOLLOW_UP:
-        stayed = "stayed" if action.retained else "left"
-        parts.append(f"Satisfaction {action.satisfaction}/5, {stayed}")
-        if action.customer_comment:
-            parts.append(f"“{action.customer_comment}”")
-    if action.note:
-        parts.append(action.note)
-    return ". ".join(parts)
-
-
-_HIDDEN_PAYLOAD_KEYS = {"step", "round", "done_at", "received_at"}
-
-
-def describe_event(event: ComplaintEvent) -> str:
-    """Return the event's details (who from and to, reason, changes …) as one line."""
-    payload = event.payload if isinstance(event.payload, dict) else {}
-    parts = []
-    for key, value in payload.items():
-        if key.endswith("_id") or key in _HIDDEN_PAYLOAD_KEYS:
-            continue
-        if key == "changes" and isinstance(value, dict):
-            for name, change in value.items():
-                old, new = change if isinstance(change, list) and len(change) == 2 else ("?", change)
-                parts.append(f"{name.replace('_', ' ')}: {old} → {new}")
-        else:
-            parts.append(f"{key.replace('_', ' ')}: {value}")
-    return "; ".join(parts)
+# Set on each event of a changelist page by ComplaintEventAdmin, so the page describes them in one query.
+_TIMELINE_LINE = "timeline_line"
 
 
 class RecoveryActionInline(ReadOnlyInline):
@@ -366,7 +331,7 @@ class RecoveryActionInline(ReadOnlyInline):
 
     @admin.display(description="what happened")
     def what_happened(self, action: RecoveryAction) -> str:
-        return describe_action(action)
+        return timeline.describe_action(action)
 
 
 class ComplaintEventInline(ReadOnlyInline):
@@ -376,12 +341,20 @@ class ComplaintEventInline(ReadOnlyInline):
     ordering = ("created_at", "pk")
     verbose_name = "timeline event"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Inlines are made for each request: the complaint's recorded steps are read once per page.
+        self._actions: dict[int, RecoveryAction] | None = None
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("actor")
 
     @admin.display(description="details")
     def details(self, event: ComplaintEvent) -> str:
-        return describe_event(event)
+        """Return the event as the complaint page's timeline tells it."""
+        if self._actions is None:
+            self._actions = RecoveryAction.objects.filter(complaint_id=event.complaint_id).in_bulk()
+        return timeline.describe(event, self._actions).as_line()
 
 
 @admin.register(Complaint)
@@ -603,9 +576,19 @@ class ComplaintEventAdmin(
     def complaint_reference(self, event: ComplaintEvent) -> str:
         return _complaint_reference(event)
 
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        changelist = super().get_changelist_instance(request)
+        events = list(changelist.result_list)  # evaluated once; the page shows these same objects
+        actions = timeline.actions_of(events)
+        for event in events:
+            setattr(event, _TIMELINE_LINE, timeline.describe(event, actions).as_line())
+        return changelist
+
     @admin.display(description="details")
     def details(self, event: ComplaintEvent) -> str:
-        return describe_event(event)
+        """Return the event as the complaint page's timeline tells it."""
+        line = getattr(event, _TIMELINE_LINE, None)
+        return line if isinstance(line, str) else timeline.describe(event, timeline.actions_of([event])).as_line()
 
 
 # --- the emails CareDesk owes: read-only, with one operator action -------------------------------------
