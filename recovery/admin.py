@@ -391,8 +391,7 @@ class ComplaintAdmin(SuperusersOnly[Complaint], NeverDeleted[Complaint], Complai
     autocomplete_fields = ("customer",)
     # Counting every match is slow on a big table; the admin then says "Show all" instead.
     show_full_result_count = False
-    # The complaint's URL is this admin page; a "View on site" link would point to itself.
-    view_on_site = False
+    # "View on site" opens the complaint page (Complaint.get_absolute_url), where staff work on it.
     inlines = (RecoveryActionInline, ComplaintEventInline)
     never_deleted_because = (
         "Complaints are not deleted: with their steps and timeline they are the record of how each "
