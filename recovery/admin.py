@@ -1,15 +1,16 @@
-"""Admin for complaints and their recovery: for administrators; managers keep categories and policies here.
+"""The admin for complaints and everything recorded about them: for the administrator, not for staff.
 
-Staff work on the screens. Everything but the reference data (categories, recovery policies) is
-`SuperusersOnly`: the admin is where an administrator looks into and corrects the record.
+Managers keep the reference data here (categories; recovery policies' targets). Everything else is
+`SuperusersOnly`: complaints, their recorded steps and timeline events, and what CareDesk sends
+(reminders and notices, surveys, managers' digests) are where an administrator looks into and
+corrects the record; staff work on the screens. The staff accounts' page is `recovery/staff_admin.py`.
 
-The admin never changes a complaint's workflow state itself. Adding a
-complaint calls `workflow.complaint_log`, changing one calls
-`workflow.complaint_edit` with only the editable details, and every workflow
-field (stage, due time, round, escalation, outcome …) is read-only. The
-workflow's refusals are shown next to the field they concern. Complaints,
-their recorded steps and their timeline are never deleted: they are the
-audit trail. Lists only show what `selectors.complaints_visible_to` allows.
+The admin never changes a complaint's workflow state itself. Adding a complaint calls
+`workflow.complaint_log`, changing one calls `workflow.complaint_edit` with only the editable
+details, and every workflow field (stage, due time, round, escalation, outcome …) is read-only; the
+workflow's refusals are shown next to the field they concern. Events and recorded steps are told in
+the complaint page's words (`recovery.timeline`). Failed reminders can be sent again (an action that
+re-queues them through `recovery.reminders`); nothing here is deleted: it is the audit trail.
 """
 
 from __future__ import annotations
