@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+
+from common.people import display_name
+from common.validators import no_control_characters
 
 
 def focus_first_error(form: forms.BaseForm) -> str | None:
@@ -16,3 +22,36 @@ def focus_first_error(form: forms.BaseForm) -> str | None:
             field.widget.attrs["autofocus"] = True
             return name
     return None
+
+
+class PlainTextField(forms.CharField):
+    """Text a person types: a length limit with a message that counts, and no control characters.
+
+    The limit is a validator rather than `max_length`, so the browser does not
+    silently cut a long paste short: the person is told instead, and keeps the text.
+    """
+
+    def __init__(self, *, limit: int, rows: int = 3, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(**kwargs)
+        # Django's own NUL check says the same as ours, less helpfully; keep one message.
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+        self.validators += [
+            MaxLengthValidator(
+                limit,
+                message=f"Keep this to {limit:,} characters (this is %(show_value)d).",
+            ),
+            no_control_characters,
+        ]
+
+    def to_python(self, value: Any) -> str:
+        # Browsers send line breaks as CR LF; store one kind, so text sent back unchanged compares equal.
+        return str(super().to_python(value)).replace("\r\n", "\n")
+
+
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A colleague, shown by name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return display_name(obj)

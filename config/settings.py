@@ -83,10 +83,10 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "recovery.context_processors.navigation",
+                "common.navigation.navigation",
             ],
-            # {{ amount|money }} in every template, emails included, without a {% load %}.
-            "builtins": ["common.templatetags.money"],
+            # {{ amount|money }} and {{ user|person }} in every template, emails included, without a {% load %}.
+            "builtins": ["common.templatetags.money", "common.templatetags.people"],
         },
     },
 ]
@@ -287,7 +287,8 @@ DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0)
 if DASHBOARD_CACHE_SECONDS > 300:
     raise ImproperlyConfigured(f"DASHBOARD_CACHE_SECONDS must be at most 300; got {DASHBOARD_CACHE_SECONDS}.")
 if DASHBOARD_CACHE_SECONDS:
-    # Recompute the default view a little before its cached figures expire (recovery.tasks.refresh_dashboard).
+    # Recompute the default view a little before its cached figures expire (recovery.tasks.refresh_dashboard);
+    # without CACHE_URL the task does nothing and logs why: the worker's in-memory cache reaches no web process.
     CELERY_BEAT_SCHEDULE["refresh-dashboard"] = {
         "task": "recovery.tasks.refresh_dashboard",
         "schedule": float(max(15, DASHBOARD_CACHE_SECONDS - 20)),

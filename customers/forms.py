@@ -13,10 +13,9 @@ from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
 
+from common.forms import PersonChoiceField, PlainTextField
 from customers.models import GROUP_HELP, Customer, CustomerGroup, Organization
 from customers.selectors import QUERY_MAX, clean_query
-from recovery.forms.complaint import PersonChoiceField
-from recovery.forms.steps import PlainTextField
 
 GROUP_FIELD_TEMPLATE = "customers/group_field.html"
 

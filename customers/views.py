@@ -18,10 +18,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
-from django_htmx.middleware import HtmxDetails
 
 from common.errors import DomainError
 from common.forms import focus_first_error
+from common.htmx import HtmxHttpRequest
 from common.phones import PHONE_SEPARATORS
 from common.views import role_required
 from customers import selectors
@@ -34,10 +34,6 @@ from recovery.definitions import REPEAT_WINDOW
 PAGE_SIZE = 25
 # The one place the quick add may send someone back to after adding a customer (no open redirects).
 BACK_TO_LOG = "log"
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,16 @@
-"""Admin for complaints and their recovery: for administrators; managers keep categories and policies here.
+"""The admin for complaints and everything recorded about them: for the administrator, not for staff.
 
-Staff work on the screens. Everything but the reference data (categories, recovery policies) is
-`SuperusersOnly`: the admin is where an administrator looks into and corrects the record.
+Managers keep the reference data here (categories; recovery policies' targets). Everything else is
+`SuperusersOnly`: complaints, their recorded steps and timeline events, and what CareDesk sends
+(reminders and notices, surveys, managers' digests) are where an administrator looks into and
+corrects the record; staff work on the screens. The staff accounts' page is `recovery/staff_admin.py`.
 
-The admin never changes a complaint's workflow state itself. Adding a
-complaint calls `workflow.complaint_log`, changing one calls
-`workflow.complaint_edit` with only the editable details, and every workflow
-field (stage, due time, round, escalation, outcome …) is read-only. The
-workflow's refusals are shown next to the field they concern. Complaints,
-their recorded steps and their timeline are never deleted: they are the
-audit trail. Lists only show what `selectors.complaints_visible_to` allows.
+The admin never changes a complaint's workflow state itself. Adding a complaint calls
+`workflow.complaint_log`, changing one calls `workflow.complaint_edit` with only the editable
+details, and every workflow field (stage, due time, round, escalation, outcome …) is read-only; the
+workflow's refusals are shown next to the field they concern. Events and recorded steps are told in
+the complaint page's words (`recovery.timeline`). Failed reminders can be sent again (an action that
+re-queues them through `recovery.reminders`); nothing here is deleted: it is the audit trail.
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ from django.http import HttpRequest
 from common.admin import NeverDeleted, SuperusersOnly
 from common.errors import DomainError
 from common.money import format_money
-from recovery import reminders, roles, selectors, workflow
+from common.people import display_name
+from recovery import reminders, roles, selectors, timeline, workflow
 from recovery import staff_admin as staff_admin  # registers the staff accounts' page
 from recovery.models import (
     AT_LEAST_ONE,
     POLICY_CHANGE_RULE,
     STEP_ORDER_RULE,
-    AtonementKind,
     Category,
     Complaint,
     ComplaintEvent,
@@ -42,7 +43,6 @@ from recovery.models import (
     Reminder,
     ReminderKind,
     ReminderStatus,
-    Stage,
     Survey,
     format_reference,
     parse_reference,
@@ -208,10 +208,6 @@ class RecoveryPolicyAdmin(NeverDeleted[RecoveryPolicy], RecoveryPolicyAdminBase)
 # --- complaints ------------------------------------------------------------------------------------
 
 
-def _full_name(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username())
-
-
 class ComplaintAdminForm(ComplaintFormBase):
     """Validate like any model form, then log or edit the complaint through the workflow.
 
@@ -235,7 +231,7 @@ class ComplaintAdminForm(ComplaintFormBase):
             self.fields["expected_version"].initial = self.instance.version
         owner = self.fields.get("owner")
         if isinstance(owner, ModelChoiceField):
-            owner.label_from_instance = _full_name  # type: ignore[assignment]
+            owner.label_from_instance = display_name  # type: ignore[assignment]
             if owner.queryset is not None and owner.queryset.filter(pk=self.acting_user.pk).exists():
                 owner.required = False
                 owner.help_text = "Who handles it; leave empty to handle it yourself."
@@ -321,41 +317,8 @@ class ReadOnlyInline(ReadOnlyInlineBase):
         return False
 
 
-def describe_action(action: RecoveryAction) -> str:
-    """Return one line saying what was done in a step."""
-    if action.skipped:
-        return f"Not needed: {action.skip_reason}"
-    parts = []
-    if action.step == Stage.ATONE and action.atonement_kind:
-        offer = AtonementKind(action.atonement_kind).label
-        parts.append(f"{offer} worth {format_money(action.atonement_value)}" if action.atonement_value else offer)
-    if action.step == Stage.FOLLOW_UP:
-        stayed = "stayed" if action.retained else "left"
-        parts.append(f"Satisfaction {action.satisfaction}/5, {stayed}")
-        if action.customer_comment:
-            parts.append(f"“{action.customer_comment}”")
-    if action.note:
-        parts.append(action.note)
-    return ". ".join(parts)
-
-
-_HIDDEN_PAYLOAD_KEYS = {"step", "round", "done_at", "received_at"}
-
-
-def describe_event(event: ComplaintEvent) -> str:
-    """Return the event's details (who from and to, reason, changes …) as one line."""
-    payload = event.payload if isinstance(event.payload, dict) else {}
-    parts = []
-    for key, value in payload.items():
-        if key.endswith("_id") or key in _HIDDEN_PAYLOAD_KEYS:
-            continue
-        if key == "changes" and isinstance(value, dict):
-            for name, change in value.items():
-                old, new = change if isinstance(change, list) and len(change) == 2 else ("?", change)
-                parts.append(f"{name.replace('_', ' ')}: {old} → {new}")
-        else:
-            parts.append(f"{key.replace('_', ' ')}: {value}")
-    return "; ".join(parts)
+# Set on each event of a changelist page by ComplaintEventAdmin, so the page describes them in one query.
+_TIMELINE_LINE = "timeline_line"
 
 
 class RecoveryActionInline(ReadOnlyInline):
@@ -369,7 +332,7 @@ class RecoveryActionInline(ReadOnlyInline):
 
     @admin.display(description="what happened")
     def what_happened(self, action: RecoveryAction) -> str:
-        return describe_action(action)
+        return timeline.describe_action(action)
 
 
 class ComplaintEventInline(ReadOnlyInline):
@@ -379,12 +342,20 @@ class ComplaintEventInline(ReadOnlyInline):
     ordering = ("created_at", "pk")
     verbose_name = "timeline event"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Inlines are made for each request: the complaint's recorded steps are read once per page.
+        self._actions: dict[int, RecoveryAction] | None = None
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("actor")
 
     @admin.display(description="details")
     def details(self, event: ComplaintEvent) -> str:
-        return describe_event(event)
+        """Return the event as the complaint page's timeline tells it."""
+        if self._actions is None:
+            self._actions = RecoveryAction.objects.filter(complaint_id=event.complaint_id).in_bulk()
+        return timeline.describe(event, self._actions).as_line()
 
 
 @admin.register(Complaint)
@@ -421,8 +392,7 @@ class ComplaintAdmin(SuperusersOnly[Complaint], NeverDeleted[Complaint], Complai
     autocomplete_fields = ("customer",)
     # Counting every match is slow on a big table; the admin then says "Show all" instead.
     show_full_result_count = False
-    # The complaint's URL is this admin page; a "View on site" link would point to itself.
-    view_on_site = False
+    # "View on site" opens the complaint page (Complaint.get_absolute_url), where staff work on it.
     inlines = (RecoveryActionInline, ComplaintEventInline)
     never_deleted_because = (
         "Complaints are not deleted: with their steps and timeline they are the record of how each "
@@ -606,9 +576,19 @@ class ComplaintEventAdmin(
     def complaint_reference(self, event: ComplaintEvent) -> str:
         return _complaint_reference(event)
 
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        changelist = super().get_changelist_instance(request)
+        events = list(changelist.result_list)  # evaluated once; the page shows these same objects
+        actions = timeline.actions_of(events)
+        for event in events:
+            setattr(event, _TIMELINE_LINE, timeline.describe(event, actions).as_line())
+        return changelist
+
     @admin.display(description="details")
     def details(self, event: ComplaintEvent) -> str:
-        return describe_event(event)
+        """Return the event as the complaint page's timeline tells it."""
+        line = getattr(event, _TIMELINE_LINE, None)
+        return line if isinstance(line, str) else timeline.describe(event, timeline.actions_of([event])).as_line()
 
 
 # --- the emails CareDesk owes: read-only, with one operator action -------------------------------------

@@ -18,6 +18,7 @@ the local demo) get the same numbers computed in Python from the durations, a fe
 
 from __future__ import annotations
 
+import logging
 import operator
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -30,7 +31,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
@@ -49,6 +52,7 @@ from django.utils import timezone
 
 from common.localtime import local_midnight
 from common.money import format_money
+from common.people import display_name_from
 from customers.models import CustomerGroup
 from recovery.definitions import REPEAT_WINDOW, escalated, is_repeat, normalised_cause, open_at, overdue
 from recovery.facts import ON_TIME_FIELDS
@@ -58,6 +62,9 @@ DEFAULT_DAYS = 90
 BACKLOG_WEEKS = 12
 PARETO_TOP = 10
 TREND_MONTHS = 12
+
+logger = logging.getLogger(__name__)
+
 # Figures older than this are never shown, whatever DASHBOARD_CACHE_SECONDS says.
 MAX_AGE = timedelta(minutes=5)
 CACHE_VERSION = 1
@@ -759,7 +766,9 @@ def _seconds(value: timedelta | None) -> float | None:
 
 
 def _handler_row(row: Mapping[str, Any], received_range: dict[str, str], closed_range: dict[str, str]) -> HandlerRow:
-    name = f"{row['owner__first_name']} {row['owner__last_name']}".strip() or row["owner__username"]
+    name = display_name_from(
+        username=row["owner__username"], first_name=row["owner__first_name"], last_name=row["owner__last_name"]
+    )
     owner = str(row["owner_id"])
     satisfaction = row.get("satisfaction_avg")
     return HandlerRow(
@@ -779,15 +788,25 @@ def cache_seconds() -> int:
     return min(int(settings.DASHBOARD_CACHE_SECONDS), int(MAX_AGE.total_seconds()))
 
 
+def cache_is_shared() -> bool:
+    """Return True when the cache is one every process reads (Redis via CACHE_URL), not each process's own."""
+    return not isinstance(caches[DEFAULT_CACHE_ALIAS], (LocMemCache, DummyCache))
+
+
 def dashboard_refresh(filters: DashboardFilters | None = None, *, now: datetime | None = None) -> Dashboard | None:
     """Compute the figures for `filters` (default: the default view) now and cache them.
 
     Beat runs this for the default view a little more often than the cache expires, so a manager
     opening the dashboard gets figures at most DASHBOARD_CACHE_SECONDS old without waiting for them.
+    Only a shared cache is warmed: without CACHE_URL the worker's cache is its own memory, which no
+    web process reads, so computing the figures there would only load the database.
     """
     now = now or timezone.now()
     seconds = cache_seconds()
     if seconds <= 0:
+        return None
+    if not cache_is_shared():
+        logger.info("Dashboard not warmed: the cache is this process's own memory; set CACHE_URL to share one.")
         return None
     filters = filters or default_filters(now)
     board = dashboard_compute(filters, now=now)

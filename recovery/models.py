@@ -351,7 +351,7 @@ class Complaint(models.Model):
         return f"{self.reference} {self.summary}"
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:recovery_complaint_change", args=[self.pk])
+        return reverse("complaint_detail", args=[self.pk])
 
     @property
     def reference(self) -> str:

@@ -56,11 +56,6 @@ def open_complaints_of(user: Any, owner: Any) -> QuerySet[Complaint]:
     )
 
 
-def overdue_steps(now: datetime) -> QuerySet[Complaint]:
-    """Return open complaints whose current step is past its due time (all users; for reminders)."""
-    return Complaint.objects.filter(stage__in=STEPS, step_due_at__lt=now).order_by("step_due_at")
-
-
 def complaint_timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
     """Return the complaint's events, oldest first, with who did them."""
     return complaint.events.select_related("actor").order_by("created_at", "pk")

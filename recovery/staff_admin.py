@@ -17,8 +17,9 @@ from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
 
 from common.errors import DomainError
+from common.forms import PersonChoiceField
+from common.people import display_name
 from recovery import roles, workflow
-from recovery.forms.complaint import PersonChoiceField
 from recovery.models import OPEN_STAGES, Complaint
 
 User = get_user_model()
@@ -49,17 +50,15 @@ class StaffChangeForm(UserChangeForm):  # type: ignore[type-arg]
         )
         successor = self.fields["successor"]
         successor.queryset = roles.handlers().exclude(pk=self.instance.pk)  # type: ignore[attr-defined]
+        name = display_name(self.instance)
         if self.open_count:
             successor.help_text = (
-                f"{self._name()} owns {self.open_count} open complaint{'s' if self.open_count != 1 else ''}. "
+                f"{name} owns {self.open_count} open complaint{'s' if self.open_count != 1 else ''}. "
                 "Before you switch Active off, choose who takes them over: saving hands them all to that "
                 "colleague (each with a line on its timeline and an email to them)."
             )
         else:
-            successor.help_text = f"{self._name()} owns no open complaints."
-
-    def _name(self) -> str:
-        return str(self.instance.get_full_name() or self.instance.get_username())
+            successor.help_text = f"{name} owns no open complaints."
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -73,7 +72,8 @@ class StaffChangeForm(UserChangeForm):  # type: ignore[type-arg]
             if not self.cleaned_data.get("is_active", True):
                 self.add_error(
                     "successor",
-                    f"{self._name()} owns open complaints: choose who takes them over before switching Active off.",
+                    f"{display_name(self.instance)} owns open complaints: "
+                    "choose who takes them over before switching Active off.",
                 )
             return
         try:

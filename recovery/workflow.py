@@ -23,6 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import DomainError
+
+# Aliased so the messages below keep their names; the rule itself is common.people.display_name.
+from common.people import display_name as _display_name
 from common.validators import no_control_characters
 from customers.models import Customer
 from recovery import facts, roles
@@ -221,10 +224,6 @@ def _save(complaint: Complaint, *fields: str) -> None:
 
 def _local_time(moment: datetime | None) -> str:
     return f"{timezone.localtime(moment):%a %d %b %Y, %H:%M}" if moment is not None else "—"
-
-
-def _display_name(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username())
 
 
 def _refuse_out_of_order(complaint: Complaint, step: Stage) -> None:

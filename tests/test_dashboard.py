@@ -6,6 +6,7 @@ part, storing each step's due time, is checked at the end.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -432,6 +433,20 @@ def test_beat_keeps_the_default_view_computed_so_opening_it_runs_no_figure_query
     assert board.computed_at == NOW
     assert len(ctx) == 0
     assert "refresh-dashboard" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_beat_does_not_warm_a_cache_only_its_own_process_reads(world, settings, caplog):
+    # Without CACHE_URL each process has its own in-memory cache: figures the worker computed there
+    # would never reach a web process, so the task computes nothing and says why.
+    settings.DASHBOARD_CACHE_SECONDS = 120
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with time_machine.travel(NOW, tick=False):
+        with CaptureQueriesContext(connection) as ctx, caplog.at_level(logging.INFO, logger="recovery.dashboard"):
+            tasks.refresh_dashboard()
+        assert cache.get(default_filters(NOW).cache_key()) is None
+    assert len(ctx) == 0  # no figures computed for nobody
+    assert "not warmed" in caplog.text
+    assert "CACHE_URL" in caplog.text
 
 
 def test_the_cache_setting_is_refused_above_five_minutes():

@@ -26,7 +26,7 @@ from recovery.models import (
     ReminderStatus,
     Stage,
 )
-from recovery.views.detail import _describe
+from recovery.timeline import describe
 from recovery.workflow import WorkflowError, complaint_escalate, complaints_hand_over
 from tests.celery_services import wait_until
 from tests.factories import CustomerFactory, UserFactory, front_line_user, log_complaint, log_complaint_at, manager_user
@@ -75,7 +75,7 @@ def test_a_manager_hands_over_every_open_complaint_one_event_each(alices_work, a
         [event] = ComplaintEvent.objects.filter(complaint=c, kind=EventKind.ASSIGNED)
         assert (event.actor, event.payload["from"], event.payload["to"]) == (maria, "Alice Archer", "Bob Baker")
         assert event.payload["handover"] is True
-        assert _describe(event, {}).text == (
+        assert describe(event, {}).text == (
             "Maria Moreno reassigned the complaint from Alice Archer to Bob Baker, "
             "with all of Alice Archer’s open complaints"
         )

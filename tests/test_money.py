@@ -17,9 +17,9 @@ from django.template import engines
 from django.urls import reverse
 
 from common.money import CURRENCY_CODES, NO_BREAK_SPACE, currency_symbol, format_money
-from recovery.admin import describe_action
 from recovery.dashboard import DashboardFilters, dashboard_compute
 from recovery.models import AtonementKind, RecoveryAction, Stage
+from recovery.timeline import describe_action
 from recovery.views.exports import export_header
 from tests.factories import UserFactory, log_complaint
 from tests.test_dashboard import NOW, PERIOD, world  # noqa: F401  (world is a fixture)
@@ -129,7 +129,7 @@ def test_the_customer_page_totals_the_atonements_with_the_currency(client, alice
 def test_the_admin_describes_the_atonement_in_the_setting_currency(alice):
     complaint = atoned(alice, "40")
     action = RecoveryAction.objects.get(complaint=complaint, step=Stage.ATONE)
-    assert describe_action(action).startswith("Voucher worth €40.00")
+    assert describe_action(action).startswith("Voucher, worth €40.00")  # the timeline's words
 
 
 def test_the_dashboard_and_the_review_show_costs_with_the_currency(client, maria, world):  # noqa: F811

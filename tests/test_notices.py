@@ -30,7 +30,7 @@ from recovery.models import (
     ReminderStatus,
     Stage,
 )
-from recovery.views.detail import _describe
+from recovery.timeline import describe
 from recovery.workflow import complaint_assign, complaint_close, complaint_escalate
 from tests.celery_services import wait_until
 from tests.factories import CustomerFactory, log_complaint, manager_user
@@ -134,7 +134,7 @@ def test_the_escalation_email_names_who_escalated_and_why(alice: Any, maria: Any
     assert "Wants a &lt;b&gt;manager&lt;/b&gt;" in str(cast(mail.EmailMultiAlternatives, message).alternatives[0][0])
     assert f"You get this because complaint {c.reference} was escalated to you." in message.body
     event = ComplaintEvent.objects.get(complaint=c, kind=EventKind.REMINDER_SENT)
-    assert _describe(event, {}).text == "CareDesk told maria@example.com that the complaint was escalated to them"
+    assert describe(event, {}).text == "CareDesk told maria@example.com that the complaint was escalated to them"
 
 
 @pytest.mark.django_db
@@ -208,7 +208,7 @@ def test_handing_an_escalated_complaint_back_ends_the_escalation(alice: Any, mar
     kinds = list(ComplaintEvent.objects.filter(complaint=c).values_list("kind", flat=True))
     assert kinds[-2:] == [EventKind.ESCALATED, EventKind.ASSIGNED]
     event = ComplaintEvent.objects.get(complaint=c, kind=EventKind.ASSIGNED)
-    assert _describe(event, {}).text == (
+    assert describe(event, {}).text == (
         "Maria Moreno handed the complaint to Alice Archer, which ended its escalation to Maria Moreno"
     )
     # And it no longer counts as escalated: the list's filter and the front line may close it.

@@ -11,7 +11,7 @@ from common.errors import DomainError
 from customers.models import Customer
 from recovery import reminders, tasks
 from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus
-from recovery.views.detail import _describe
+from recovery.timeline import describe
 from recovery.workflow import complaint_set_customer_emails
 from tests.celery_services import wait_until
 from tests.factories import CustomerFactory, log_complaint
@@ -66,7 +66,7 @@ def test_switching_customer_emails_off_cancels_and_is_on_the_timeline(alice: Any
     assert [r.status for r in acks(c)] == [ReminderStatus.CANCELLED]
     [edited] = ComplaintEvent.objects.filter(complaint=c, kind=EventKind.EDITED)
     assert edited.actor == alice
-    assert _describe(edited, {}).changes == [("Email the customer", "On", "Off")]
+    assert describe(edited, {}).changes == [("Email the customer", "On", "Off")]
 
     # Unchanged: no event. A manager may switch them on again; the acknowledgement is not revived.
     complaint_set_customer_emails(complaint=c, user=alice, enabled=False)
@@ -112,7 +112,7 @@ def test_consenting_customer_gets_one_acknowledgement_with_the_reference(
     assert "injected" not in text
     [event] = ComplaintEvent.objects.filter(complaint=c, kind=EventKind.REMINDER_SENT)
     assert (event.actor, event.payload["to"], event.payload["reminder"]) == (None, "dana@example.org", ACK)
-    assert "emailed the customer the acknowledgement" in _describe(event, {}).text
+    assert "emailed the customer the acknowledgement" in describe(event, {}).text
     for other in silent:
         assert not Reminder.objects.filter(complaint=other, kind=ACK).exclude(status=ReminderStatus.CANCELLED).exists()
         assert not ComplaintEvent.objects.filter(complaint=other, kind=EventKind.REMINDER_SENT).exists()

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from recovery import reminders, tasks
 from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus, Severity, Stage
-from recovery.views.detail import _describe
+from recovery.timeline import describe
 from recovery.workflow import (
     complaint_apologize,
     complaint_atone,
@@ -107,10 +107,10 @@ def test_overdue_past_grace_emails_each_manager_once_and_marks_the_timeline_once
     [mark] = ComplaintEvent.objects.filter(complaint=c, kind=EventKind.AUTO_ESCALATED)
     assert mark.actor is None
     assert mark.payload["step"] == Stage.APOLOGIZE
-    assert _describe(mark, {}).text == "CareDesk: Escalated to managers (overdue)"
+    assert describe(mark, {}).text == "CareDesk: Escalated to managers (overdue)"
     [log] = ComplaintEvent.objects.filter(complaint=c, kind=EventKind.REMINDER_SENT, payload__reminder=ESCALATION)
     assert log.payload["to"] == "maria@example.com, mike@example.com"
-    assert "escalated" in _describe(log, {}).text
+    assert "escalated" in describe(log, {}).text
     c.refresh_from_db()
     assert (c.owner, c.escalated_to, c.escalated_at) == (alice, None, None)  # the owner keeps it
     assert maria.pk != c.owner_id
@@ -143,6 +143,6 @@ def test_no_manager_with_an_address_fails_on_the_timeline_without_marking(alice:
     row.refresh_from_db()
     assert (row.status, row.last_error) == (ReminderStatus.FAILED, "No manager has an email address.")
     [failed] = ComplaintEvent.objects.filter(complaint=c, kind=EventKind.REMINDER_FAILED)
-    assert _describe(failed, {}).text.endswith("to the managers:")
+    assert describe(failed, {}).text.endswith("to the managers:")
     assert not ComplaintEvent.objects.filter(complaint=c, kind=EventKind.AUTO_ESCALATED).exists()
     assert not [m for m in smtp.messages if "escalated" in m.subject]

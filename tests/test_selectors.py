@@ -11,6 +11,7 @@ from django.http import Http404
 
 from customers.models import CustomerGroup
 from recovery import roles
+from recovery.filters import ComplaintFilter
 from recovery.models import Complaint, Severity, Stage
 from recovery.selectors import (
     complaint_actions,
@@ -18,7 +19,6 @@ from recovery.selectors import (
     complaints_visible_to,
     get_complaint_for,
     my_queue,
-    overdue_steps,
 )
 from recovery.workflow import complaint_add_note, complaint_assign, complaint_reopen
 from tests.factories import log_complaint, manager_user
@@ -163,12 +163,17 @@ def test_an_outsider_has_no_queue(olivia, alice, customer):
     assert not my_queue(olivia).exists()
 
 
+def overdue_list(user, **data):
+    """Return the complaint list's "Overdue only" results for `user`, as the list page filters them."""
+    return ComplaintFilter({"overdue": "on", **data}, queryset=complaints_visible_to(user)).qs
+
+
 @pytest.mark.parametrize(
     ("hours_later", "overdue"),
     [(3, set()), (4, set()), (5, {"alice", "bob employee"})],
     ids=["before-due", "exactly-due", "after-due"],
 )
-def test_overdue_steps_are_those_past_their_due_time_for_everyone(alice, bob, customer, hours_later, overdue):
+def test_overdue_steps_are_those_past_their_due_time_for_everyone(alice, bob, maria, customer, hours_later, overdue):
     with time_machine.travel(T0, tick=False):
         complaints = {
             "alice": log_complaint(user=alice, customer=customer),  # medium: apology due in 4 h
@@ -177,17 +182,19 @@ def test_overdue_steps_are_those_past_their_due_time_for_everyone(alice, bob, cu
             "closed": closed(log_complaint(user=alice, customer=customer), alice),
         }
 
-    due = set(overdue_steps(T0 + timedelta(hours=hours_later)).values_list("pk", flat=True))
+    with time_machine.travel(T0 + timedelta(hours=hours_later), tick=False):
+        due = set(overdue_list(maria).values_list("pk", flat=True))
 
     assert {name for name, c in complaints.items() if c.pk in due} == overdue
 
 
-def test_overdue_steps_come_most_overdue_first(alice, customer):
+def test_overdue_steps_come_most_overdue_first(alice, maria, customer):
     with time_machine.travel(T0, tick=False):
         low = log_complaint(user=alice, customer=customer, severity=Severity.LOW)
         critical = log_complaint(user=alice, customer=customer, severity=Severity.CRITICAL)
 
-    assert list(overdue_steps(T0 + timedelta(days=1))) == [critical, low]
+    with time_machine.travel(T0 + timedelta(days=1), tick=False):
+        assert list(overdue_list(maria, sort="due")) == [critical, low]
 
 
 # --- timeline and actions ------------------------------------------------------------------------------

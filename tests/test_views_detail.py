@@ -418,3 +418,7 @@ def test_reminders_appear_on_the_timeline_in_plain_words(client, alice, complain
     assert escape(expected) in html
     if extra:
         assert "Connection refused" in html
+
+
+def test_a_complaints_own_url_is_its_page_not_the_admin(complaint):
+    assert complaint.get_absolute_url() == reverse("complaint_detail", args=[complaint.pk])

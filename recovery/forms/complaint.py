@@ -13,7 +13,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from recovery.forms.steps import PlainTextField, VersionedForm
+from common.forms import PersonChoiceField, PlainTextField
+from recovery.forms.steps import VersionedForm
 from recovery.models import (
     DESCRIPTION_MAX,
     NOTE_MAX,
@@ -28,13 +29,6 @@ from recovery.models import (
     Severity,
 )
 from recovery.workflow import EDITABLE_FIELDS
-
-
-class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    """A colleague, shown by name."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.get_full_name() or obj.get_username())
 
 
 def _helper() -> FormHelper:

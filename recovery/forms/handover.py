@@ -8,7 +8,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.db.models import QuerySet
 
-from recovery.forms.complaint import PersonChoiceField
+from common.forms import PersonChoiceField
 
 
 class HandOverForm(forms.Form):

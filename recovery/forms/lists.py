@@ -11,6 +11,8 @@ from typing import Any
 
 from django import forms
 
+from common.people import display_name
+
 # Dates outside these years are typing mistakes, and would overflow time-zone arithmetic.
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2999, 12, 31)
@@ -20,7 +22,7 @@ CHOICE_ERROR = "Choose one of the options in the list."
 
 def owner_label(user: Any) -> str:
     """Return how an owner is offered as a filter: by name, marked when their account is switched off."""
-    name = str(user.get_full_name() or user.get_username())
+    name = display_name(user)
     return name if user.is_active else f"{name} (inactive)"
 
 

@@ -16,12 +16,11 @@ from crispy_forms.bootstrap import InlineRadios, PrependedText
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
-from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils import timezone
 
+from common.forms import PlainTextField
 from common.localtime import ClockChange, clock_change_at
 from common.money import currency_symbol
-from common.validators import no_control_characters
 from recovery.models import MINUTES_MAX, NOTE_MAX, REASON_MAX, SKIPPABLE_STEPS, AtonementKind, Stage
 from recovery.workflow import CLOCK_SKEW
 
@@ -29,32 +28,6 @@ from recovery.workflow import CLOCK_SKEW
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 STALE_FORM = "This form is out of date. Reload the page and try again."
-
-
-class PlainTextField(forms.CharField):
-    """Text a person types: a length limit with a message that counts, and no control characters.
-
-    The limit is a validator rather than `max_length`, so the browser does not
-    silently cut a long paste short: the person is told instead, and keeps the text.
-    """
-
-    def __init__(self, *, limit: int, rows: int = 3, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
-        super().__init__(**kwargs)
-        # Django's own NUL check says the same as ours, less helpfully; keep one message.
-        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
-        self.validators += [
-            MaxLengthValidator(
-                limit,
-                message=f"Keep this to {limit:,} characters (this is %(show_value)d).",
-            ),
-            no_control_characters,
-        ]
-
-    def to_python(self, value: Any) -> str:
-        # Browsers send line breaks as CR LF; store one kind, so text sent back unchanged compares equal.
-        return str(super().to_python(value)).replace("\r\n", "\n")
 
 
 class LocalDateTimeField(forms.DateTimeField):

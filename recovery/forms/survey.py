@@ -9,7 +9,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 
-from recovery.forms.steps import PlainTextField
+from common.forms import PlainTextField
 from recovery.models import SURVEY_COMMENT_MAX
 
 SCORES = [

@@ -16,8 +16,7 @@ it can be sent again if it still makes sense.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -30,10 +29,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from common.errors import DomainError
 from common.forms import focus_first_error
-from common.money import format_money
+from common.people import display_name
 from common.views import role_required
 from customers.models import GROUP_HELP, CustomerGroup
-from recovery import roles, selectors, workflow
+from recovery import roles, selectors, timeline, workflow
 from recovery.definitions import REPEAT_WINDOW
 from recovery.forms.complaint import (
     AssignForm,
@@ -48,14 +47,8 @@ from recovery.forms.steps import STEP_FORMS, FollowUpForm, SkipForm, StepForm
 from recovery.models import (
     SKIPPABLE_STEPS,
     STEPS,
-    AtonementKind,
-    Channel,
     Complaint,
-    ComplaintEvent,
-    EventKind,
     Outcome,
-    RecoveryAction,
-    Severity,
     Stage,
     Survey,
 )
@@ -71,197 +64,6 @@ STEP_ACTIONS: dict[str, Callable[..., Complaint]] = {
     Stage.ATONE: workflow.complaint_atone,
     Stage.FOLLOW_UP: workflow.complaint_follow_up,
 }
-
-STEP_DONE_WORDS = {
-    Stage.APOLOGIZE: "recorded the apology",
-    Stage.REINSTATE: "recorded what was fixed",
-    Stage.EMPATHIZE: "acknowledged the customer’s frustration",
-    Stage.ATONE: "recorded the atonement",
-    Stage.FOLLOW_UP: "recorded the follow-up",
-}
-
-EDIT_LABELS = {
-    "summary": "Summary",
-    "description": "Description",
-    "desired_remedy": "Remedy wanted",
-    "category": "Category",
-    "severity": "Severity",
-    "channel": "Channel",
-    "root_cause": "Root cause",
-    "corrective_action": "Corrective action",
-    "customer_emails_enabled": "Email the customer",
-    "step_due_at": "Current step due",
-}
-CHOICE_LABELS: dict[str, Mapping[str, str]] = {
-    "severity": dict(Severity.choices),
-    "channel": dict(Channel.choices),
-    "customer_emails_enabled": {"True": "On", "False": "Off"},
-}
-
-# A step recorded as having happened this much before or after it was entered says so on the timeline.
-BACKDATED = timedelta(minutes=5)
-
-
-def _name(user: Any) -> str:
-    if user is None:
-        return "CareDesk"
-    return str(user.get_full_name() or user.get_username())
-
-
-def _step_label(value: Any) -> str:
-    return Stage(value).label if value in Stage.values else str(value)
-
-
-# --- what the page shows ---------------------------------------------------------------------
-
-
-@dataclass
-class TimelineEntry:
-    """One event in plain words. Every string here is shown escaped; `detail` is text someone typed."""
-
-    event: ComplaintEvent
-    text: str
-    detail: str = ""
-    comment: str = ""
-    changes: list[tuple[str, str, str]] = field(default_factory=list)
-    happened_at: Any = None
-
-
-def _describe(event: ComplaintEvent, actions: Mapping[int, RecoveryAction]) -> TimelineEntry:
-    """Return the event as a sentence a person reads, with the text people typed kept apart."""
-    actor = _name(event.actor)
-    payload = event.payload if isinstance(event.payload, dict) else {}
-    kind = event.kind
-    if kind == EventKind.LOGGED:
-        owner = str(payload.get("owner", ""))
-        text = f"{actor} logged the complaint"
-        return TimelineEntry(event, f"{text} and gave it to {owner}" if owner and owner != actor else text)
-    if kind in (EventKind.STEP_DONE, EventKind.STEP_SKIPPED):
-        return _describe_step(event, actor, payload, actions)
-    if kind == EventKind.ASSIGNED:
-        before, after = str(payload.get("from", "")), str(payload.get("to", ""))
-        if before and before != actor:
-            text = f"{actor} reassigned the complaint from {before} to {after}"
-        else:
-            text = f"{actor} handed the complaint to {after}"
-        if payload.get("handover"):
-            text += f", with all of {before or 'their'}’s open complaints"
-        ended = payload.get("escalation_ended")
-        if isinstance(ended, dict):
-            text += f", which ended its escalation to {ended.get('to', 'a manager')}"
-        return TimelineEntry(event, text)
-    if kind == EventKind.ESCALATED:
-        return TimelineEntry(
-            event, f"{actor} escalated to {payload.get('to', 'a manager')}:", str(payload.get("reason", ""))
-        )
-    if kind == EventKind.NOTE:
-        return TimelineEntry(event, f"{actor} added a note:", str(payload.get("text", "")))
-    if kind == EventKind.EDITED:
-        changes = payload.get("changes", {})
-        rows: list[tuple[str, str, str]] = []
-        for name, values in changes.items() if isinstance(changes, dict) else ():
-            old, new = (str(v) for v in [*values, "", ""][:2]) if isinstance(values, list) else ("", str(values))
-            labels = CHOICE_LABELS.get(name, {})
-            rows.append((EDIT_LABELS.get(name, str(name)), labels.get(old, old), labels.get(new, new)))
-        return TimelineEntry(event, f"{actor} edited the details", changes=rows)
-    if kind == EventKind.CLOSED:
-        outcomes = {Outcome.RETAINED.value: "the customer stayed", Outcome.LOST.value: "the customer was lost"}
-        result = outcomes.get(str(payload.get("outcome", "")), "")
-        return TimelineEntry(event, f"{actor} closed the complaint" + (f": {result}" if result else ""))
-    if kind == EventKind.REOPENED:
-        step = _step_label(payload.get("to_step", ""))
-        return TimelineEntry(
-            event,
-            f"{actor} reopened the complaint at “{step}” (round {payload.get('round', '?')}):",
-            str(payload.get("reason", "")),
-        )
-    if kind in (EventKind.REMINDER_SENT, EventKind.REMINDER_FAILED):
-        return _describe_reminder(event, payload)
-    if kind == EventKind.SURVEY_ANSWERED:
-        come_back = "would come back" if payload.get("would_return") else "would not come back"
-        return TimelineEntry(
-            event,
-            f"The customer answered the follow-up survey: satisfaction {payload.get('satisfaction', '?')} of 5, "
-            f"{come_back}",
-            comment=str(payload.get("comment", "")),
-        )
-    return TimelineEntry(event, f"{actor}: {event.get_kind_display()}")
-
-
-REMINDER_WORDS = {
-    "step_due_soon": "“{step}” is due soon",
-    "step_overdue": "“{step}” is overdue",
-    "follow_up_due": "the follow-up is due",
-    "escalation": "“{step}” is still overdue and escalated it",
-    "acknowledgement": "we have their complaint and what happens next",
-}
-# Emails telling a new owner the complaint is now theirs.
-NOTICE_WORDS = {
-    "assigned": "the complaint is now theirs",
-    "escalated": "the complaint was escalated to them",
-}
-# Emails to the customer are not reminders to them: the timeline says what was sent.
-CUSTOMER_EMAIL_WORDS = {
-    "acknowledgement": "the acknowledgement (reference and what happens next)",
-    "customer_survey": "the follow-up survey",
-}
-
-
-def _describe_reminder(event: ComplaintEvent, payload: dict[str, Any]) -> TimelineEntry:
-    """Describe a reminder CareDesk emailed (or failed to), naming the address it went to."""
-    about = REMINDER_WORDS.get(str(payload.get("reminder", "")), "a reminder").format(
-        step=_step_label(payload.get("step", ""))
-    )
-    to = str(payload.get("to", "")) or "the owner"
-    email = CUSTOMER_EMAIL_WORDS.get(str(payload.get("reminder", "")))
-    if email is not None:
-        if event.kind == EventKind.REMINDER_SENT:
-            return TimelineEntry(event, f"CareDesk emailed the customer {email} at {to}")
-        return TimelineEntry(
-            event, f"CareDesk could not email the customer {email} at {to}:", str(payload.get("error", ""))
-        )
-    notice = NOTICE_WORDS.get(str(payload.get("reminder", "")))
-    if notice is not None:
-        if event.kind == EventKind.REMINDER_SENT:
-            return TimelineEntry(event, f"CareDesk told {to} that {notice}")
-        return TimelineEntry(event, f"CareDesk could not tell {to} that {notice}:", str(payload.get("error", "")))
-    if event.kind == EventKind.REMINDER_SENT:
-        return TimelineEntry(event, f"CareDesk reminded {to} that {about}")
-    return TimelineEntry(
-        event, f"CareDesk could not send the reminder that {about} to {to}:", str(payload.get("error", ""))
-    )
-
-
-def _describe_step(
-    event: ComplaintEvent, actor: str, payload: dict[str, Any], actions: Mapping[int, RecoveryAction]
-) -> TimelineEntry:
-    step = payload.get("step", "")
-    action_id = payload.get("action_id")
-    action = actions.get(action_id) if isinstance(action_id, int) else None
-    if event.kind == EventKind.STEP_SKIPPED:
-        return TimelineEntry(
-            event, f"{actor} marked “{_step_label(step)}” as not needed:", str(payload.get("reason", ""))
-        )
-    text = f"{actor} {STEP_DONE_WORDS.get(step, 'recorded ' + _step_label(step))}"
-    entry = TimelineEntry(event, text)
-    if action is None:
-        return entry
-    facts = []
-    if action.step == Stage.ATONE and action.atonement_kind:
-        kind = AtonementKind(action.atonement_kind).label
-        value = action.atonement_value
-        facts.append(f"{kind}, worth {format_money(value)}" if value is not None else kind)
-    if action.step == Stage.FOLLOW_UP and action.satisfaction is not None:
-        stayed = "stayed" if action.retained else "was lost"
-        facts.append(f"satisfaction {action.satisfaction} of 5, the customer {stayed}")
-    if action.minutes_spent:
-        facts.append(f"{action.minutes_spent} min")
-    entry.text = " · ".join([text, *facts])
-    entry.detail = action.note
-    entry.comment = action.customer_comment
-    if abs(action.done_at - event.created_at) > BACKDATED:
-        entry.happened_at = action.done_at
-    return entry
 
 
 @dataclass(frozen=True)
@@ -346,7 +148,7 @@ def _build_form(
     if slot == "assign":
         form = AssignForm(data, initial=initial, auto_id=ids, people=_people_for_assign(complaint))
         if complaint.escalated_to is not None:
-            name = _name(complaint.escalated_to)
+            name = display_name(complaint.escalated_to)
             form.fields["to"].help_text = f"Reassigning it ends the escalation to {name} (the timeline keeps it)."
         return form
     if slot == "escalate":
@@ -402,7 +204,7 @@ def _render(
         "history": selectors.customer_history(user, complaint),
         "repeat_window_days": REPEAT_WINDOW.days,
         "progress": progress,
-        "timeline": [_describe(e, progress.actions_by_id) for e in selectors.complaint_timeline(complaint)],
+        "timeline": [timeline.describe(e, progress.actions_by_id) for e in selectors.complaint_timeline(complaint)],
         "forms": page_forms,
         "allowed": allowed,
         "survey": survey,
@@ -501,7 +303,7 @@ def _skip(user: Any, complaint: Complaint, form: SkipForm) -> str:
         reason=form.cleaned_data["reason"],
         expected_version=form.cleaned_data["expected_version"],
     )
-    return f"“{_step_label(step)}” marked as not needed. Next: {updated.get_stage_display()}."
+    return f"“{timeline.step_label(step)}” marked as not needed. Next: {updated.get_stage_display()}."
 
 
 @role_required(roles.can_work)
@@ -526,7 +328,7 @@ def _assign(user: Any, complaint: Complaint, form: AssignForm) -> str:
     updated = workflow.complaint_assign(
         complaint=complaint, user=user, to=to, expected_version=form.cleaned_data["expected_version"]
     )
-    return f"{updated.reference} is now with {_name(to)}."
+    return f"{updated.reference} is now with {display_name(to)}."
 
 
 @role_required(roles.can_work)
@@ -544,7 +346,7 @@ def _escalate(user: Any, complaint: Complaint, form: EscalateForm) -> str:
         reason=form.cleaned_data["reason"],
         expected_version=form.cleaned_data["expected_version"],
     )
-    return f"{updated.reference} was escalated to {_name(to)}."
+    return f"{updated.reference} was escalated to {display_name(to)}."
 
 
 @role_required(roles.can_work)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from common.csv_export import stream_csv
 from common.money import currency_code
+from common.people import display_name_from
 from common.views import role_required
 from customers.models import CustomerGroup
 from recovery import roles, selectors
@@ -96,11 +97,6 @@ def complaint_export_rows(complaints: QuerySet[Complaint]) -> QuerySet[Any]:
     return complaints.values_list(*COLUMNS)
 
 
-def _owner_name(username: str, first_name: str, last_name: str) -> str:
-    # As User.get_full_name() or get_username(), which the list shows.
-    return f"{first_name} {last_name}".strip() or username
-
-
 def _rows(values: Iterable[tuple[Any, ...]]) -> Iterator[tuple[object, ...]]:
     for (
         pk,
@@ -137,7 +133,7 @@ def _rows(values: Iterable[tuple[Any, ...]]) -> Iterator[tuple[object, ...]]:
             _SEVERITIES.get(severity, severity),
             summary,
             _STAGES.get(stage, stage),
-            _owner_name(username, first_name, last_name),
+            display_name_from(username=username, first_name=first_name, last_name=last_name),
             step_due_at,
             escalated_at,
             _OUTCOMES.get(outcome, outcome),

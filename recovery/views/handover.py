@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
@@ -11,16 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from common.errors import DomainError
+from common.people import display_name
 from common.views import role_required
 from recovery import roles, selectors, workflow
 from recovery.forms.handover import HandOverForm
 
 # The screen lists this many of the complaints; the count says how many there are.
 LISTED = 25
-
-
-def _name(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username())
 
 
 @role_required(roles.is_manager)
@@ -38,13 +33,14 @@ def complaints_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
             count = len(handed)
             messages.success(
                 request,
-                f"Handed {count} open complaint{'s' if count != 1 else ''} from {_name(owner)} to {_name(to)}.",
+                f"Handed {count} open complaint{'s' if count != 1 else ''} "
+                f"from {display_name(owner)} to {display_name(to)}.",
             )
             return redirect(f"{reverse('complaint_list')}?owner={to.pk}&stage=open")
     complaints = selectors.open_complaints_of(request.user, owner)
     context = {
         "owner": owner,
-        "owner_name": _name(owner),
+        "owner_name": display_name(owner),
         "count": complaints.count(),
         "complaints": complaints[:LISTED],
         "list_url": f"{reverse('complaint_list')}?owner={owner.pk}&stage=open",

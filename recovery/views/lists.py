@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django_htmx.middleware import HtmxDetails
 
+from common.htmx import HtmxHttpRequest
 from common.localtime import local_day_bounds
 from common.paging import CappedCountPaginator
+from common.people import display_name
 from common.views import role_required
 from recovery import roles, selectors
 from recovery.filters import ComplaintFilter, active_filter_count
@@ -36,10 +37,6 @@ MORE_FILTERS = (
     "open_on",
 )
 DEFAULT_SORT = "-received"
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def _sort_state(current: str) -> dict[str, dict[str, str]]:
@@ -100,7 +97,7 @@ def complaint_list(request: HtmxHttpRequest) -> HttpResponse:
     if owner is not None and roles.is_manager(request.user):
         # One person's complaints: a manager may hand them all over from here (someone left, or is away).
         context["handover_owner"] = owner
-        context["handover_owner_name"] = owner.get_full_name() or owner.get_username()
+        context["handover_owner_name"] = display_name(owner)
         context["handover_open"] = selectors.open_complaints_of(request.user, owner).exists()
     # A history restore (back button after the cache was evicted) needs the whole page.
     partial = bool(request.htmx) and not request.htmx.history_restore_request

@@ -1,0 +1,71 @@
+"""The menu in the base layout: which entries each role sees, which one is current, and that an app adds its own."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from common import navigation
+
+
+def menu(client: Any, url: str) -> list[tuple[str, bool]]:
+    """Return the menu's entries on the page at `url`: (label, is it marked as the current page)."""
+    response = client.get(url)
+    html = response.content.decode()
+    found = re.search(r'<ul class="navbar-nav me-auto">(.*?)</ul>', html, re.S)
+    assert found is not None, response.status_code
+    return [
+        (label, 'aria-current="page"' in attrs)
+        for attrs, label in re.findall(r'<a class="nav-link[^"]*"([^>]*)>([^<]+)</a>', found.group(1))
+    ]
+
+
+def test_front_line_see_their_four_entries_with_the_page_they_are_on_marked(client, alice):
+    client.force_login(alice)
+    assert menu(client, reverse("my_queue")) == [
+        ("Log complaint", False),
+        ("My queue", True),
+        ("Complaints", False),
+        ("Customers", False),
+    ]
+
+
+def test_managers_also_see_the_dashboard_and_a_complaint_page_belongs_to_complaints(client, maria, complaint):
+    client.force_login(maria)
+    assert menu(client, reverse("complaint_detail", args=[complaint.pk])) == [
+        ("Log complaint", False),
+        ("My queue", False),
+        ("Complaints", True),
+        ("Customers", False),
+        ("Dashboard", False),
+    ]
+
+
+def test_a_customer_page_belongs_to_customers(client, alice, customer):
+    client.force_login(alice)
+    assert ("Customers", True) in menu(client, reverse("customer_detail", args=[customer.pk]))
+
+
+def test_someone_without_a_role_sees_no_entries(client, olivia):
+    client.force_login(olivia)
+    assert menu(client, reverse("my_queue")) == []  # the 403 page, in the base layout
+
+
+@pytest.fixture
+def registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let a test register entries without leaving them behind for the next test."""
+    for name in ("_flags", "_roles", "_links"):
+        monkeypatch.setattr(navigation, name, dict(getattr(navigation, name)))
+
+
+def test_an_app_adds_its_entry_without_editing_another_app(client, registry, alice, maria):
+    # What the training app's AppConfig.ready will do (here pointing at an existing page).
+    navigation.register_link("Training", url_name="complaint_list_csv", when="is_manager", order=60)
+
+    client.force_login(maria)
+    assert menu(client, reverse("my_queue"))[-1] == ("Training", False)
+    client.force_login(alice)
+    assert "Training" not in [label for label, _ in menu(client, reverse("my_queue"))]
