@@ -27,9 +27,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Greatest
 from django.utils import dateformat, timezone
 
+from common import leases
 from common.emails import email_message, email_subject
+from common.leases import ACTIVE
 from common.localtime import local_day_bounds, local_midnight
-from recovery import leases, roles
+from recovery import roles
 from recovery.models import (
     STEPS,
     Complaint,
@@ -47,7 +49,6 @@ logger = logging.getLogger(__name__)
 ROWS_SHOWN = 20
 # "Escalated recently" means within this long before the digest is built.
 RECENT_ESCALATION = timedelta(hours=24)
-ACTIVE = (ReminderStatus.PENDING, ReminderStatus.CLAIMED)
 
 
 # --- content ---------------------------------------------------------------------------------------

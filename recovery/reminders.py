@@ -15,7 +15,6 @@ Nothing here imports Celery: the tasks in `recovery.tasks` are thin wrappers.
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,8 +27,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from common import leases
 from common.emails import email_message
-from recovery import leases, roles, surveys
+from common.leases import ACTIVE
+from recovery import roles, surveys
 from recovery.models import (
     NOTICE_KINDS,
     STEPS,
@@ -45,7 +46,6 @@ from recovery.models import (
 
 logger = logging.getLogger(__name__)
 
-ACTIVE = (ReminderStatus.PENDING, ReminderStatus.CLAIMED)
 # Steps 1–4 get "due soon" and "overdue"; the follow-up gets one reminder on its day.
 TIMED_STEPS = (Stage.APOLOGIZE, Stage.REINSTATE, Stage.EMPATHIZE, Stage.ATONE)
 # "Due soon" comes this share of the step's window before it is due, capped by REMINDER_DUE_SOON_MAX_MINUTES.
@@ -599,10 +599,3 @@ def reminders_send_again(*, ids: list[int], now: datetime | None = None) -> int:
     return Reminder.objects.filter(pk__in=ids, status=ReminderStatus.FAILED).update(
         status=ReminderStatus.PENDING, due_at=now or timezone.now(), lease_expires_at=None
     )
-
-
-def retry_countdown(retries: int) -> float:
-    """Exponential backoff with jitter, capped well below the broker's visibility timeout."""
-    base = settings.REMINDER_RETRY_BASE_SECONDS
-    delay = min(settings.REMINDER_RETRY_MAX_SECONDS, base * 2**retries)
-    return float(delay + random.uniform(0, base))  # noqa: S311 - jitter, not security

@@ -1,14 +1,16 @@
-"""Claiming a row with a lease and a claim token: how reminders and digests are sent once.
+"""Claiming a row with a lease and a claim token, sending its email, and retrying with backoff.
 
-A row (a `Reminder`, a `ManagerDigest`) has `status`, `attempts` and `lease_expires_at`. A scan
-claims due rows with `select_for_update(skip_locked=True)`, sets a lease and bumps `attempts`; that
-number is the claim token handed to the send task. Every later change (sent, retry, failed,
+A leased row (`common.leases.models.LeasedEmail`) has `status`, `attempts` and `lease_expires_at`.
+A scan claims due rows with `select_for_update(skip_locked=True)`, sets a lease and bumps `attempts`;
+that number is the claim token handed to the send task. Every later change (sent, retry, failed,
 cancelled) is a conditional update on "still claimed with this token", so a stale task, whose
 lease was taken over by a later scan, changes nothing and stands down.
 """
 
 from __future__ import annotations
 
+import logging
+import random
 import smtplib
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -21,7 +23,9 @@ from django.db import transaction
 from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 
-from recovery.models import ReminderStatus
+from common.leases.status import LeaseStatus
+
+logger = logging.getLogger(__name__)
 
 ERROR_MAX = 1_000
 
@@ -32,7 +36,7 @@ class DeliveryError(Exception):
 
 def held(pk: int, attempt: int) -> Q:
     """The row as a task claimed it: still claimed, with the claim token it was given."""
-    return Q(pk=pk, status=ReminderStatus.CLAIMED, attempts=attempt)
+    return Q(pk=pk, status=LeaseStatus.CLAIMED, attempts=attempt)
 
 
 def claim(due: QuerySet[Any], *, now: datetime, enqueue: Callable[[int, int], object], limit: int) -> int:
@@ -46,7 +50,7 @@ def claim(due: QuerySet[Any], *, now: datetime, enqueue: Callable[[int, int], ob
         return 0
     rows = due.model.objects.filter(pk__in=ids)
     rows.update(
-        status=ReminderStatus.CLAIMED,
+        status=LeaseStatus.CLAIMED,
         lease_expires_at=now + timedelta(seconds=settings.REMINDER_LEASE_SECONDS),
         attempts=F("attempts") + 1,
     )
@@ -77,3 +81,38 @@ def send(message: EmailMessage) -> None:
         message.send(fail_silently=False)
     except (OSError, smtplib.SMTPException) as exc:
         raise DeliveryError(f"{type(exc).__name__}: {exc}"[:ERROR_MAX]) from exc
+
+
+def retry_countdown(retries: int) -> float:
+    """Exponential backoff with jitter, capped well below the broker's visibility timeout."""
+    base = settings.REMINDER_RETRY_BASE_SECONDS
+    delay = min(settings.REMINDER_RETRY_MAX_SECONDS, base * 2**retries)
+    return float(delay + random.uniform(0, base))  # noqa: S311 - jitter, not security
+
+
+def send_with_retries(
+    task: Any,
+    model: type[Model],
+    pk: int,
+    attempt: int,
+    *,
+    deliver: Callable[[], str],
+    mark_failed: Callable[[str], bool],
+) -> str:
+    """Run `deliver`; retry SMTP/network errors with backoff under a new claim token, then give up.
+
+    Called by every send task of a leased row, a bound Celery task (`task.request.retries`,
+    `task.retry`): the kinds differ only in how they are delivered and how a failure is recorded.
+    """
+    try:
+        return deliver()
+    except DeliveryError as exc:
+        error = str(exc)
+        if task.request.retries >= settings.REMINDER_MAX_RETRIES:
+            logger.warning("%s %s failed after %s retries: %s", model.__name__, pk, task.request.retries, error)
+            return "failed" if mark_failed(error) else "stale"
+        countdown = retry_countdown(task.request.retries)
+        if not keep_for_retry(model, pk, attempt, error=error, countdown=countdown):
+            return "stale"
+        # The retry carries the new claim token (attempts was bumped with the lease).
+        raise task.retry(args=(pk, attempt + 1), countdown=countdown, exc=exc) from exc
