@@ -323,12 +323,18 @@ def digests_schedule(*, now: datetime | None = None) -> int:
 def digests_claim_due(*, enqueue: Callable[[int, int], object], now: datetime | None = None) -> int:
     """Claim today's pending digests (and claims whose lease ran out); enqueue each after commit.
 
+    A digest whose lease ran out REMINDER_MAX_ATTEMPTS times is failed instead (`leases.give_up_stuck`).
     Rows another scanner holds are skipped, never waited for. Returns how many were claimed.
     """
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     due = Q(status=ReminderStatus.PENDING) | Q(status=ReminderStatus.CLAIMED, lease_expires_at__lte=now)
     digests = ManagerDigest.objects.filter(due, day=today).order_by("pk")
+    leases.give_up_stuck(
+        ManagerDigest,
+        now=now,
+        mark_failed=lambda pk, attempt, error: digest_mark_failed(digest_id=pk, attempt=attempt, error=error),
+    )
     return leases.claim(digests, now=now, enqueue=enqueue, limit=settings.REMINDER_BATCH_SIZE)
 
 

@@ -294,31 +294,12 @@ def _claim_batch(*, enqueue: Callable[[int, int], object], now: datetime, batch_
     due = Q(status=ReminderStatus.PENDING, due_at__lte=now) | Q(
         status=ReminderStatus.CLAIMED, lease_expires_at__lte=now
     )
-    _give_up_on_dying_sends(now)
-    return leases.claim(Reminder.objects.filter(due).order_by("due_at"), now=now, enqueue=enqueue, limit=batch_size)
-
-
-def _give_up_on_dying_sends(now: datetime) -> None:
-    """Fail reminders whose lease ran out again after REMINDER_MAX_ATTEMPTS claims and retries.
-
-    A send that keeps killing its worker (or a message that keeps getting lost) would otherwise be
-    re-claimed every lease for ever; after the cap it is failed, with the reason on the timeline.
-    """
-    stuck = list(
-        Reminder.objects.select_for_update(skip_locked=True)
-        .filter(
-            status=ReminderStatus.CLAIMED,
-            lease_expires_at__lte=now,
-            attempts__gte=settings.REMINDER_MAX_ATTEMPTS,
-        )
-        .values_list("pk", "attempts")[:100]
+    leases.give_up_stuck(
+        Reminder,
+        now=now,
+        mark_failed=lambda pk, attempt, error: reminder_mark_failed(reminder_id=pk, attempt=attempt, error=error),
     )
-    for pk, attempts in stuck:
-        reminder_mark_failed(
-            reminder_id=pk,
-            attempt=attempts,
-            error=f"Gave up after {attempts} attempts: the send never finished (its worker kept stopping).",
-        )
+    return leases.claim(Reminder.objects.filter(due).order_by("due_at"), now=now, enqueue=enqueue, limit=batch_size)
 
 
 # --- delivering ---------------------------------------------------------------------------------

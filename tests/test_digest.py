@@ -400,6 +400,32 @@ def test_a_stale_claim_stands_down_and_an_expired_lease_is_claimed_again(
     assert len(mailoutbox) == 1
 
 
+def test_a_digest_whose_lease_keeps_running_out_is_given_up_after_the_attempt_cap(
+    maria: Any, settings: Any, mailoutbox: list[Any]
+) -> None:
+    settings.REMINDER_MAX_ATTEMPTS = 3
+    with time_machine.travel(T0, tick=False) as clock:
+        digest.digests_schedule()
+        lease = timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
+        # Each send dies with its worker (nothing is delivered); the scan after the lease claims it again.
+        [(pk, _)] = claim_all()
+        for _ in range(2):
+            clock.shift(lease)
+            assert [p for p, _ in claim_all()] == [pk]
+        assert ManagerDigest.objects.get(pk=pk).attempts == 3
+
+        # The third lease runs out too: the cap is reached, so the scan fails it instead of a fourth claim.
+        clock.shift(lease)
+        assert claim_all() == []
+        row = ManagerDigest.objects.get(pk=pk)
+        assert row.status == ReminderStatus.FAILED
+        assert row.lease_expires_at is None
+        assert row.last_error == "Gave up after 3 attempts: the send never finished (its worker kept stopping)."
+        clock.shift(lease)
+        assert claim_all() == []
+    assert mailoutbox == []
+
+
 def test_a_manager_who_lost_the_role_or_address_gets_none(maria: Any, mailoutbox: list[Any]) -> None:
     mike = manager_user(username="mike")
     with time_machine.travel(T0, tick=False):

@@ -228,6 +228,29 @@ def test_a_stale_claim_stands_down_and_an_expired_lease_is_claimed_again(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_reminder_whose_lease_keeps_running_out_is_given_up_after_the_attempt_cap(
+    alice: Any, smtp: SmtpServer, settings: Any
+) -> None:
+    settings.REMINDER_MAX_ATTEMPTS = 3
+    c = at_follow_up_day(alice)
+    lease = timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
+    # Each send dies with its worker (nothing is delivered); the scan after the lease claims it again.
+    [(pk, _)] = claim_all()
+    for k in range(1, 3):
+        assert [p for p, _ in claim_all(now=timezone.now() + k * lease)] == [pk]
+
+    assert claim_all(now=timezone.now() + 3 * lease) == []  # failed at the cap, not claimed a fourth time
+    reminder = Reminder.objects.get(pk=pk)
+    assert reminder.status == ReminderStatus.FAILED
+    assert reminder.attempts == 3
+    assert reminder.last_error == "Gave up after 3 attempts: the send never finished (its worker kept stopping)."
+    event = ComplaintEvent.objects.get(complaint=c, kind=EventKind.REMINDER_FAILED)
+    assert event.payload["error"] == reminder.last_error
+    assert claim_all(now=timezone.now() + 4 * lease) == []
+    assert smtp.messages == []
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_cancelled_claim_is_not_sent(alice: Any, smtp: SmtpServer) -> None:
     c = quiet_logged(alice, timedelta(hours=3, minutes=30))  # medium: due soon 30 min ago, overdue in 30 min
     [(pk, attempt)] = claim_all()

@@ -75,6 +75,28 @@ def keep_for_retry(model: type[Model], pk: int, attempt: int, *, error: str, cou
     return updated == 1
 
 
+def give_up_stuck(
+    model: type[Model], *, now: datetime, mark_failed: Callable[[int, int, str], bool], limit: int = 100
+) -> int:
+    """Fail rows whose lease ran out again after REMINDER_MAX_ATTEMPTS claims and retries; return how many.
+
+    A send that keeps killing its worker (or a message that keeps getting lost) would otherwise be
+    re-claimed every lease for ever; after the cap `mark_failed(pk, attempts, reason)` gives it up
+    (the app records the reason where its readers look). Call it inside the scan's transaction,
+    before claiming.
+    """
+    stuck = list(
+        model._default_manager.select_for_update(skip_locked=True)
+        .filter(status=LeaseStatus.CLAIMED, lease_expires_at__lte=now, attempts__gte=settings.REMINDER_MAX_ATTEMPTS)
+        .values_list("pk", "attempts")[:limit]
+    )
+    given_up = 0
+    for pk, attempts in stuck:
+        reason = f"Gave up after {attempts} attempts: the send never finished (its worker kept stopping)."
+        given_up += bool(mark_failed(pk, attempts, reason))
+    return given_up
+
+
 def send(message: EmailMessage) -> None:
     """Send, never silently; SMTP and network errors become DeliveryError, for the task to retry."""
     try:
