@@ -596,12 +596,16 @@ class Survey(models.Model):
     """The customer's follow-up survey for one round of a complaint: one invitation, answered at most once.
 
     Created when the survey email is first rendered (`recovery.surveys`); the link carries a signed,
-    expiring token naming this row. The answer pre-fills the owner's follow-up step.
+    expiring token naming this row. It counts as sent only once the mail server accepted that email
+    (`sent_at`): a row whose email failed was never sent. The answer pre-fills the owner's follow-up step.
     """
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="surveys")
     round = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mail server accepted the survey email; empty until then."
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
     satisfaction = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]

@@ -556,6 +556,8 @@ def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
             logger.warning("Reminder %s was sent but its claim was taken meanwhile (attempt %s).", reminder_id, attempt)
             return "stale"
         _event(reminder, EventKind.REMINDER_SENT, to=", ".join(to))
+        if reminder.kind == ReminderKind.CUSTOMER_SURVEY:
+            surveys.survey_mark_sent(complaint=reminder.complaint, at=now)
         if reminder.kind == ReminderKind.ESCALATION:
             _auto_escalated_event(reminder, to=", ".join(to))
     return "sent"
