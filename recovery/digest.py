@@ -31,6 +31,7 @@ from common import leases
 from common.emails import email_message, email_subject
 from common.leases import ACTIVE
 from common.localtime import local_day_bounds, local_midnight
+from common.urls import absolute_url
 from recovery import roles
 from recovery.models import (
     STEPS,
@@ -96,10 +97,6 @@ class DigestContent:
     lost: int
 
 
-def _site() -> str:
-    return str(settings.SITE_URL).rstrip("/")
-
-
 def _name(user: Any) -> str:
     return str(user.get_full_name() or user.get_username()) if user is not None else ""
 
@@ -123,7 +120,7 @@ def _duration(span: timedelta) -> str:
 def _row(complaint: Complaint, detail: str, *, is_new: bool = False) -> DigestRow:
     return DigestRow(
         reference=complaint.reference,
-        url=f"{_site()}/complaints/{complaint.pk}/",
+        url=absolute_url("complaint_detail", complaint.pk),
         # One line, whatever was typed: the plain-text part lists one complaint per line.
         customer_name=" ".join(complaint.customer.name.split()),
         step_label=complaint.get_stage_display(),
@@ -225,11 +222,11 @@ def digest_content(*, day: date, now: datetime | None = None) -> DigestContent:
         now=now,
         overdue=_overdue(now),
         # The complaint list's own filters, so the link shows exactly the complaints meant.
-        overdue_url=f"{_site()}/complaints/?overdue=on&sort=due",
+        overdue_url=absolute_url("complaint_list", query={"overdue": "on", "sort": "due"}),
         escalations=escalations,
         escalated_open=escalated_open,
         escalated_recently=escalated_recently,
-        escalated_url=f"{_site()}/complaints/?escalated=on&stage=open",
+        escalated_url=absolute_url("complaint_list", query={"escalated": "on", "stage": "open"}),
         follow_ups=_follow_ups(day),
         outcomes=outcomes,
         retained=retained,
@@ -268,7 +265,7 @@ def digest_message(content: DigestContent, *, digest: ManagerDigest) -> EmailMul
             "digest": content,
             "day": content.day,
             "recipient_name": _name(digest.recipient),
-            "site_url": _site(),
+            "home_url": absolute_url("home"),
         },
         about=about,
         what=what,

@@ -24,12 +24,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from common import leases
 from common.emails import email_message
 from common.leases import ACTIVE
+from common.urls import absolute_url
 from recovery import roles, surveys
 from recovery.models import (
     NOTICE_KINDS,
@@ -406,7 +406,6 @@ def _follow_up_was_due(reminder: Reminder, *, now: datetime) -> datetime | None:
 def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:
     complaint = reminder.complaint
     now = timezone.now()
-    base = settings.SITE_URL.rstrip("/")
     context: dict[str, Any] = {
         "reminder": reminder,
         "complaint": complaint,
@@ -418,7 +417,7 @@ def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:
         "recipient_name": "" if _owner_left(reminder) else _person(reminder.recipient),
         "owner_inactive": _owner_left(reminder),
         "owner_name": _person(complaint.owner),
-        "url": f"{base}/complaints/{complaint.pk}/",
+        "url": absolute_url("complaint_detail", complaint.pk),
     }
     if reminder.kind == ReminderKind.ESCALATION:
         context["step_due_at"] = timezone.localtime(complaint.step_due_at) if complaint.step_due_at else None
@@ -438,7 +437,7 @@ def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:
     if reminder.kind == ReminderKind.CUSTOMER_SURVEY:
         survey = surveys.survey_invite(complaint=complaint)
         context["customer_name"] = complaint.customer.name
-        context["survey_url"] = base + reverse("survey", args=[surveys.survey_token(survey)])
+        context["survey_url"] = absolute_url("survey", surveys.survey_token(survey))
         context["link_days"] = settings.SURVEY_LINK_DAYS
     about, what = _subject(reminder, now=now)
     return email_message(
