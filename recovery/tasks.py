@@ -1,4 +1,4 @@
-"""Celery tasks for reminders: thin wrappers over `recovery.reminders`.
+"""Celery tasks: thin wrappers over `recovery.notifications` (and the dashboard's refresh).
 
 Beat runs `dispatch_due_reminders` every minute (CELERY_BEAT_SCHEDULE). It
 claims due rows and enqueues one `send_reminder` per row after commit. A lost
@@ -15,14 +15,16 @@ from typing import Any
 from celery import shared_task
 
 from common import leases
-from recovery import dashboard, digest, reminders
+from recovery import dashboard, digest
 from recovery.models import ManagerDigest, Reminder
+from recovery.notifications import digest as digest_sending
+from recovery.notifications import sending
 
 
 @shared_task(ignore_result=True)
 def dispatch_due_reminders() -> int:
     """Claim due reminders and enqueue their sending; return how many were claimed."""
-    return reminders.reminders_claim_due(enqueue=_enqueue)
+    return sending.reminders_claim_due(enqueue=_enqueue)
 
 
 def _enqueue(reminder_id: int, attempt: int) -> None:
@@ -37,19 +39,19 @@ def send_reminder(self: Any, reminder_id: int, attempt: int) -> str:
         Reminder,
         reminder_id,
         attempt,
-        deliver=lambda: reminders.reminder_deliver(reminder_id=reminder_id, attempt=attempt),
-        mark_failed=lambda error: reminders.reminder_mark_failed(reminder_id=reminder_id, attempt=attempt, error=error),
+        deliver=lambda: sending.reminder_deliver(reminder_id=reminder_id, attempt=attempt),
+        mark_failed=lambda error: sending.reminder_mark_failed(reminder_id=reminder_id, attempt=attempt, error=error),
     )
 
 
-# --- the managers' daily digest (recovery/digest.py) ---------------------------------------------
+# --- the managers' daily digest (content: recovery/digest.py; sending: recovery/notifications/digest.py) ---
 
 
 @shared_task(ignore_result=True)
 def dispatch_manager_digests() -> int:
     """Owe today's digests once the digest hour has come, claim the due ones, enqueue their sending."""
     digest.digests_schedule()
-    return digest.digests_claim_due(enqueue=_enqueue_digest)
+    return digest_sending.digests_claim_due(enqueue=_enqueue_digest)
 
 
 def _enqueue_digest(digest_id: int, attempt: int) -> None:
@@ -64,8 +66,8 @@ def send_manager_digest(self: Any, digest_id: int, attempt: int) -> str:
         ManagerDigest,
         digest_id,
         attempt,
-        deliver=lambda: digest.digest_deliver(digest_id=digest_id, attempt=attempt),
-        mark_failed=lambda error: digest.digest_mark_failed(digest_id=digest_id, attempt=attempt, error=error),
+        deliver=lambda: digest_sending.digest_deliver(digest_id=digest_id, attempt=attempt),
+        mark_failed=lambda error: digest_sending.digest_mark_failed(digest_id=digest_id, attempt=attempt, error=error),
     )
 
 

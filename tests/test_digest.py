@@ -32,6 +32,7 @@ from recovery.models import (
     Severity,
     Stage,
 )
+from recovery.notifications import digest as digest_sending
 from recovery.workflow import (
     complaint_apologize,
     complaint_atone,
@@ -114,7 +115,7 @@ def claim_all(**kwargs: Any) -> list[tuple[int, int]]:
     """Claim the due digests; return what would be enqueued (run now, also inside a test's transaction)."""
     claimed: list[tuple[int, int]] = []
     with TestCase.captureOnCommitCallbacks(execute=True):
-        digest.digests_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)), **kwargs)
+        digest_sending.digests_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)), **kwargs)
     return claimed
 
 
@@ -295,7 +296,7 @@ def test_email_subject_has_counts_only_and_html_is_escaped(alice: Any, maria: An
         escalate(quiet(alice), by=alice, to=maria, at=T0)
         assert digest.digests_schedule() == 1
         [(pk, attempt)] = claim_all()
-        assert digest.digest_deliver(digest_id=pk, attempt=attempt) == "sent"
+        assert digest_sending.digest_deliver(digest_id=pk, attempt=attempt) == "sent"
 
     [message] = mailoutbox
     assert message.subject == "[CareDesk] Daily digest for Tue 24 Nov: 3 overdue, 1 escalation"
@@ -377,7 +378,7 @@ def test_earlier_days_unsent_digests_are_cancelled(maria: Any, settings: Any) ->
         pending.pk: ReminderStatus.CANCELLED,
         claimed.pk: ReminderStatus.CANCELLED,
     }
-    assert digest.digest_deliver(digest_id=claimed.pk, attempt=1) == "stale"
+    assert digest_sending.digest_deliver(digest_id=claimed.pk, attempt=1) == "stale"
 
 
 def test_a_stale_claim_stands_down_and_an_expired_lease_is_claimed_again(
@@ -392,10 +393,10 @@ def test_a_stale_claim_stands_down_and_an_expired_lease_is_claimed_again(
         clock.shift(timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1))
         [(again, second)] = claim_all()
         assert (again, second) == (pk, first + 1)
-        assert digest.digest_deliver(digest_id=pk, attempt=first) == "stale"
+        assert digest_sending.digest_deliver(digest_id=pk, attempt=first) == "stale"
         assert mailoutbox == []
-        assert digest.digest_deliver(digest_id=pk, attempt=second) == "sent"
-        assert digest.digest_deliver(digest_id=pk, attempt=second) == "stale"
+        assert digest_sending.digest_deliver(digest_id=pk, attempt=second) == "sent"
+        assert digest_sending.digest_deliver(digest_id=pk, attempt=second) == "stale"
         assert claim_all() == []
     assert len(mailoutbox) == 1
 
@@ -436,7 +437,7 @@ def test_a_manager_who_lost_the_role_or_address_gets_none(maria: Any, mailoutbox
         mike.email = ""
         mike.save(update_fields=["email"])
         for pk, attempt in claimed:
-            assert digest.digest_deliver(digest_id=pk, attempt=attempt) == "cancelled"
+            assert digest_sending.digest_deliver(digest_id=pk, attempt=attempt) == "cancelled"
     assert set(ManagerDigest.objects.values_list("status", flat=True)) == {ReminderStatus.CANCELLED}
     assert mailoutbox == []
 
@@ -519,7 +520,7 @@ def test_retries_exhausted_marks_failed_with_the_reason(
     settings.REMINDER_MAX_RETRIES = 2
     # Recorded directly: a Celery worker started by an earlier test reconfigures logging, hiding caplog's.
     warnings: list[str] = []
-    monkeypatch.setattr(digest.logger, "warning", lambda msg, *args: warnings.append(msg % args))
+    monkeypatch.setattr(digest_sending.logger, "warning", lambda msg, *args: warnings.append(msg % args))
     smtp.stop()
     digest.digests_schedule()
     [(pk, attempt)] = claim_all()

@@ -16,8 +16,9 @@ import time_machine
 from django.utils import timezone
 
 from customers.models import Customer
-from recovery import reminders, tasks
+from recovery import tasks
 from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus, Stage, Survey
+from recovery.notifications import sending
 from recovery.workflow import (
     complaint_apologize,
     complaint_atone,
@@ -129,7 +130,7 @@ def test_a_step_done_before_its_reminders_are_due_sends_nothing(alice: Any, work
     forgotten = quiet(alice, summary="Forgotten")
 
     # A scan five hours from now: both apology reminders (due soon, overdue) have come due.
-    claimed = reminders.reminders_claim_due(enqueue=tasks._enqueue, now=timezone.now() + timedelta(hours=5))
+    claimed = sending.reminders_claim_due(enqueue=tasks._enqueue, now=timezone.now() + timedelta(hours=5))
 
     assert claimed == 2
     messages = smtp.wait_for(2)
@@ -183,7 +184,7 @@ def test_smtp_down_then_up_is_retried_and_delivered_once(
 
 def claim_all(**kwargs: Any) -> list[tuple[int, int]]:
     claimed: list[tuple[int, int]] = []
-    reminders.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)), **kwargs)
+    sending.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)), **kwargs)
     return claimed
 
 
@@ -220,10 +221,10 @@ def test_a_stale_claim_stands_down_and_an_expired_lease_is_claimed_again(
     # The worker holding the claim died; after the lease the next scan claims it again.
     [(again, second)] = claim_all(now=timezone.now() + timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1))
     assert (again, second) == (pk, first + 1)
-    assert reminders.reminder_deliver(reminder_id=pk, attempt=first) == "stale"
+    assert sending.reminder_deliver(reminder_id=pk, attempt=first) == "stale"
     assert smtp.messages == []
-    assert reminders.reminder_deliver(reminder_id=pk, attempt=second) == "sent"
-    assert reminders.reminder_deliver(reminder_id=pk, attempt=second) == "stale"
+    assert sending.reminder_deliver(reminder_id=pk, attempt=second) == "sent"
+    assert sending.reminder_deliver(reminder_id=pk, attempt=second) == "stale"
     assert len(smtp.wait_for(1)) == 1
 
 
@@ -255,7 +256,7 @@ def test_a_cancelled_claim_is_not_sent(alice: Any, smtp: SmtpServer) -> None:
     c = quiet_logged(alice, timedelta(hours=3, minutes=30))  # medium: due soon 30 min ago, overdue in 30 min
     [(pk, attempt)] = claim_all()
     complaint_apologize(complaint=c, user=alice)  # done while the send was queued
-    assert reminders.reminder_deliver(reminder_id=pk, attempt=attempt) == "stale"
+    assert sending.reminder_deliver(reminder_id=pk, attempt=attempt) == "stale"
     assert Reminder.objects.get(pk=pk).status == ReminderStatus.CANCELLED
     assert smtp.messages == []
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from common.errors import DomainError
 from customers.models import Customer
-from recovery import dashboard, reminders, surveys, tasks
+from recovery import dashboard, surveys, tasks
 from recovery.dashboard import DashboardFilters
 from recovery.models import (
     ComplaintEvent,
@@ -29,6 +29,7 @@ from recovery.models import (
     Stage,
     Survey,
 )
+from recovery.notifications import sending
 from recovery.workflow import (
     complaint_edit,
     complaint_follow_up,
@@ -61,7 +62,7 @@ def survey_reminder(c: Any) -> Reminder:
 
 def claim(c: Any) -> int:
     """Claim the due reminders as the beat task would on the follow-up day; return the survey's claim token."""
-    reminders.reminders_claim_due(enqueue=lambda pk, attempt: None, now=survey_reminder(c).due_at)
+    sending.reminders_claim_due(enqueue=lambda pk, attempt: None, now=survey_reminder(c).due_at)
     reminder = survey_reminder(c)
     assert reminder.status == ReminderStatus.CLAIMED
     return reminder.attempts
@@ -71,7 +72,7 @@ def deliver_survey(c: Any) -> mail.EmailMultiAlternatives:
     """Claim and send the complaint's survey email here (the locmem backend keeps it); return it."""
     attempt = claim(c)
     mail.outbox.clear()
-    assert reminders.reminder_deliver(reminder_id=survey_reminder(c).pk, attempt=attempt) == "sent"
+    assert sending.reminder_deliver(reminder_id=survey_reminder(c).pk, attempt=attempt) == "sent"
     [message] = mail.outbox
     assert isinstance(message, mail.EmailMultiAlternatives)
     return message
@@ -163,7 +164,7 @@ def test_the_send_stands_down_when_the_customer_withdrew_consent_meanwhile(alice
     c.customer.consents_to_contact = False
     c.customer.save()
     mail.outbox.clear()
-    assert reminders.reminder_deliver(reminder_id=reminder.pk, attempt=attempt) == "cancelled"
+    assert sending.reminder_deliver(reminder_id=reminder.pk, attempt=attempt) == "cancelled"
     assert mail.outbox == []
     assert not Survey.objects.filter(complaint=c).exists()
 
