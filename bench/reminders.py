@@ -148,8 +148,9 @@ def main() -> int:
     django.setup()
     from django.db import close_old_connections
 
-    from recovery import reminders, tasks
+    from recovery import tasks
     from recovery.models import Reminder, ReminderStatus
+    from recovery.notifications import sending
 
     broker = redis.Redis.from_url(BROKER_URL)
     broker.flushdb()
@@ -165,7 +166,7 @@ def main() -> int:
         while len(smtp.messages) < COUNT and time.monotonic() < deadline:
             # What beat does; after the first runs it only picks up expired leases (there should be none).
             if Reminder.objects.filter(status=ReminderStatus.PENDING).exists():
-                reminders.reminders_claim_due(enqueue=tasks._enqueue)
+                sending.reminders_claim_due(enqueue=tasks._enqueue)
             close_old_connections()
             time.sleep(0.25)
         seconds = time.monotonic() - started

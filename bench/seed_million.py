@@ -566,8 +566,8 @@ FROM recovery_complaint AS c WHERE c.round = 2 AND c.stage = 'closed'
 ]
 
 SURVEYS_SQL = """
-INSERT INTO recovery_survey (complaint_id, round, created_at, answered_at, satisfaction, would_return, comment)
-SELECT a.complaint_id, a.round, a.done_at - interval '30 hours',
+INSERT INTO recovery_survey (complaint_id, round, created_at, sent_at, answered_at, satisfaction, would_return, comment)
+SELECT a.complaint_id, a.round, a.done_at - interval '30 hours', a.done_at - interval '30 hours',
        CASE WHEN ans THEN a.done_at - interval '6 hours' END,
        CASE WHEN ans THEN a.satisfaction END,
        CASE WHEN ans THEN a.retained END,

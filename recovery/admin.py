@@ -661,7 +661,7 @@ class ReminderAdmin(SuperusersOnly[Reminder], NeverDeleted[Reminder], ReadOnlyAd
         if reminder.kind == ReminderKind.ESCALATION:
             return "the managers, when it is sent"
         if reminder.kind in reminders.CUSTOMER_KINDS:
-            # Addressed when sent (reminders._addresses): the customer's address now.
+            # Addressed when sent (recovery.notifications): the customer's address now.
             return reminder.complaint.customer.email
         return reminder.recipient_email
 

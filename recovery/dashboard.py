@@ -539,10 +539,10 @@ def _compute(filters: DashboardFilters, *, now: datetime, vendor: str) -> Dashbo
         .aggregate(**{f"week_{k}": Count("pk", filter=open_at(end)) for k, end in enumerate(week_ends)})
     )
 
-    # 8. Surveys sent in the period, and how many were answered.
+    # 8. Surveys sent in the period (their email accepted by the mail server), and how many were answered.
     v.update(
         Survey.objects.order_by()
-        .filter(filters.complaint_q("complaint__"), _in_period(filters, "created_at"))
+        .filter(filters.complaint_q("complaint__"), _in_period(filters, "sent_at"))
         .aggregate(surveys_sent=Count("pk"), surveys_answered=Count("pk", filter=Q(answered_at__isnull=False)))
     )
 

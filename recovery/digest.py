@@ -1,20 +1,15 @@
-"""The managers' daily digest: what it says, when it is owed, claiming and delivering it.
+"""The managers' daily digest: what it says, and when it is owed.
 
-Same shape as `recovery.reminders`: the database is the source of truth, the broker only carries
-"send this now". From `DIGEST_HOUR` (local time) on day D, `digests_schedule` writes one
-`ManagerDigest(recipient, day=D)` per manager with an address; the unique (recipient, day) is the
-guard against a second digest, however often the beat task runs. `digests_claim_due` claims them
-with a lease and hands each to the send task after commit; `digest_deliver` renders the digest at
-send time, sends it, and marks it sent only while it still holds the claim (`attempts` is the claim
-token). A digest is about no single complaint, so it writes no timeline events.
-
-Nothing here imports Celery: the tasks in `recovery.tasks` are thin wrappers.
+From `DIGEST_HOUR` (local time) on day D, `digests_schedule` writes one `ManagerDigest(recipient,
+day=D)` per manager with an address; the unique (recipient, day) is the guard against a second
+digest, however often the beat task runs. `digest_content` and `digest_message` build it at send
+time. Claiming and delivering it is `recovery.notifications.digest`, over the lease loop every
+email shares (`common.leases`). A digest is about no single complaint, so it writes no timeline events.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -28,8 +23,11 @@ from django.db.models.functions import Greatest
 from django.utils import dateformat, timezone
 
 from common.emails import email_message, email_subject
+from common.leases import ACTIVE
 from common.localtime import local_day_bounds, local_midnight
-from recovery import definitions, leases, roles
+from common.people import display_name
+from common.urls import absolute_url
+from recovery import definitions, roles
 from recovery.models import (
     Complaint,
     ManagerDigest,
@@ -44,7 +42,6 @@ logger = logging.getLogger(__name__)
 ROWS_SHOWN = 20
 # "Escalated recently" means within this long before the digest is built.
 RECENT_ESCALATION = timedelta(hours=24)
-ACTIVE = (ReminderStatus.PENDING, ReminderStatus.CLAIMED)
 
 
 # --- content ---------------------------------------------------------------------------------------
@@ -92,14 +89,6 @@ class DigestContent:
     lost: int
 
 
-def _site() -> str:
-    return str(settings.SITE_URL).rstrip("/")
-
-
-def _name(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username()) if user is not None else ""
-
-
 def _when(moment: datetime) -> str:
     return dateformat.format(timezone.localtime(moment), "D j M H:i")
 
@@ -119,11 +108,11 @@ def _duration(span: timedelta) -> str:
 def _row(complaint: Complaint, detail: str, *, is_new: bool = False) -> DigestRow:
     return DigestRow(
         reference=complaint.reference,
-        url=f"{_site()}/complaints/{complaint.pk}/",
+        url=absolute_url("complaint_detail", complaint.pk),
         # One line, whatever was typed: the plain-text part lists one complaint per line.
         customer_name=" ".join(complaint.customer.name.split()),
         step_label=complaint.get_stage_display(),
-        owner_name=_name(complaint.owner),
+        owner_name=display_name(complaint.owner),
         detail=detail,
         is_new=is_new,
     )
@@ -170,7 +159,7 @@ def _escalations(now: datetime) -> tuple[DigestSection, int, int]:
             if automatic is not None and (by_hand is None or automatic > by_hand):
                 detail = f"escalated automatically (overdue) {_when(automatic)}"
             elif by_hand is not None:
-                detail = f"escalated to {_name(c.escalated_to)} {_when(by_hand)}"
+                detail = f"escalated to {display_name(c.escalated_to)} {_when(by_hand)}"
             else:  # pragma: no cover - every complaint in the section is escalated one way or the other
                 continue
             is_new = (by_hand is not None and since <= by_hand <= now) or (automatic is not None and automatic >= since)
@@ -217,11 +206,11 @@ def digest_content(*, day: date, now: datetime | None = None) -> DigestContent:
         now=now,
         overdue=_overdue(now),
         # The complaint list's own filters, so the link shows exactly the complaints meant.
-        overdue_url=f"{_site()}/complaints/?overdue=on&sort=due",
+        overdue_url=absolute_url("complaint_list", query={"overdue": "on", "sort": "due"}),
         escalations=escalations,
         escalated_open=escalated_open,
         escalated_recently=escalated_recently,
-        escalated_url=f"{_site()}/complaints/?escalated=on&stage=open",
+        escalated_url=absolute_url("complaint_list", query={"escalated": "on", "stage": "open"}),
         follow_ups=_follow_ups(day),
         outcomes=outcomes,
         retained=retained,
@@ -259,8 +248,8 @@ def digest_message(content: DigestContent, *, digest: ManagerDigest) -> EmailMul
         context={
             "digest": content,
             "day": content.day,
-            "recipient_name": _name(digest.recipient),
-            "site_url": _site(),
+            "recipient_name": display_name(digest.recipient),
+            "home_url": absolute_url("home"),
         },
         about=about,
         what=what,
@@ -281,7 +270,7 @@ def _digest_hour() -> int:
     return hour
 
 
-def _recipients() -> QuerySet[Any]:
+def digest_recipients() -> QuerySet[Any]:
     """The managers a digest goes to: active, with the role, with an address."""
     return roles.managers().exclude(email="")
 
@@ -301,67 +290,8 @@ def digests_schedule(*, now: datetime | None = None) -> int:
     )
     if local.hour < _digest_hour():
         return 0
-    recipients = list(_recipients().values_list("pk", flat=True))
+    recipients = list(digest_recipients().values_list("pk", flat=True))
     ManagerDigest.objects.bulk_create(
         [ManagerDigest(recipient_id=pk, day=today) for pk in recipients], ignore_conflicts=True
     )
     return len(recipients)
-
-
-# --- claiming -----------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def digests_claim_due(*, enqueue: Callable[[int, int], object], now: datetime | None = None) -> int:
-    """Claim today's pending digests (and claims whose lease ran out); enqueue each after commit.
-
-    Rows another scanner holds are skipped, never waited for. Returns how many were claimed.
-    """
-    now = now or timezone.now()
-    today = timezone.localtime(now).date()
-    due = Q(status=ReminderStatus.PENDING) | Q(status=ReminderStatus.CLAIMED, lease_expires_at__lte=now)
-    digests = ManagerDigest.objects.filter(due, day=today).order_by("pk")
-    return leases.claim(digests, now=now, enqueue=enqueue, limit=settings.REMINDER_BATCH_SIZE)
-
-
-# --- delivering ----------------------------------------------------------------------------------------
-
-
-def _cancel(digest_id: int, attempt: int) -> str:
-    return "cancelled" if leases.finish(ManagerDigest, digest_id, attempt, ReminderStatus.CANCELLED) else "stale"
-
-
-def digest_deliver(*, digest_id: int, attempt: int) -> str:
-    """Send one claimed digest and mark it sent; return what happened.
-
-    'stale' when the claim is no longer ours (cancelled, re-claimed, already sent, or the lease ran out);
-    'cancelled' when it is moot (an earlier day, or the recipient no longer manages or has no address);
-    'sent' when delivered and recorded. Raises leases.DeliveryError on SMTP or network trouble, to retry.
-    """
-    now = timezone.now()
-    digest = (
-        ManagerDigest.objects.select_related("recipient")
-        .filter(leases.held(digest_id, attempt), lease_expires_at__gt=now)
-        .first()
-    )
-    if digest is None:
-        return "stale"
-    if digest.day != timezone.localtime(now).date():
-        return _cancel(digest_id, attempt)
-    if not _recipients().filter(pk=digest.recipient_id).exists():
-        # Lost the role, was deactivated or removed their address since the digest was owed.
-        return _cancel(digest_id, attempt)
-    leases.send(digest_message(digest_content(day=digest.day, now=now), digest=digest))
-    # Nothing between the server's acceptance and this UPDATE: the window for a duplicate stays tiny.
-    if not leases.finish(ManagerDigest, digest_id, attempt, ReminderStatus.SENT, sent_at=timezone.now(), last_error=""):
-        logger.warning("Digest %s was sent but its claim was taken meanwhile (attempt %s).", digest_id, attempt)
-        return "stale"
-    return "sent"
-
-
-def digest_mark_failed(*, digest_id: int, attempt: int, error: str) -> bool:
-    """Give up on a digest, with the reason on the row and in the log."""
-    failed = leases.finish(ManagerDigest, digest_id, attempt, ReminderStatus.FAILED, last_error=error)
-    if failed:
-        logger.warning("Digest %s failed (attempt %s): %s", digest_id, attempt, error[: leases.ERROR_MAX])
-    return failed

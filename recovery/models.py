@@ -17,6 +17,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from common.leases.models import LeasedEmail, lease_constraints
+from common.leases.status import LeaseStatus
 from common.localtime import add_local_days
 from common.validators import no_control_characters
 from customers.models import Customer
@@ -520,41 +522,8 @@ class ReminderKind(models.TextChoices):
 NOTICE_KINDS: tuple[ReminderKind, ...] = (ReminderKind.ASSIGNED, ReminderKind.ESCALATED)
 
 
-class ReminderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    CLAIMED = "claimed", "Claimed"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-class LeasedEmail(models.Model):
-    """An email owed once: claimed with a lease, `attempts` as the claim token (see recovery/leases.py)."""
-
-    status = models.CharField(max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
-    attempts = models.PositiveIntegerField(default=0, help_text="Claims plus retries; also the claim token.")
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        abstract = True
-
-
-def lease_constraints(prefix: str) -> list[models.BaseConstraint]:
-    """The rules of a leased row: a claim has a lease, and it is sent exactly when it has a send time."""
-    return [
-        models.CheckConstraint(
-            condition=~models.Q(status="claimed") | models.Q(lease_expires_at__isnull=False),
-            name=f"{prefix}_claim_has_lease",
-        ),
-        models.CheckConstraint(
-            condition=(models.Q(status="sent") & models.Q(sent_at__isnull=False))
-            | (~models.Q(status="sent") & models.Q(sent_at__isnull=True)),
-            name=f"{prefix}_sent_iff_sent_at",
-        ),
-    ]
+# The statuses every leased row stores (common.leases); the name the reminder code and its tests know.
+ReminderStatus = LeaseStatus
 
 
 class Reminder(LeasedEmail):
@@ -639,12 +608,16 @@ class Survey(models.Model):
     """The customer's follow-up survey for one round of a complaint: one invitation, answered at most once.
 
     Created when the survey email is first rendered (`recovery.surveys`); the link carries a signed,
-    expiring token naming this row. The answer pre-fills the owner's follow-up step.
+    expiring token naming this row. It counts as sent only once the mail server accepted that email
+    (`sent_at`): a row whose email failed was never sent. The answer pre-fills the owner's follow-up step.
     """
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="surveys")
     round = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mail server accepted the survey email; empty until then."
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
     satisfaction = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]

@@ -1,51 +1,34 @@
-"""Reminders: which emails a complaint owes, claiming the due ones, and delivering them.
+"""Reminders: which emails a complaint owes, and when.
 
-The database is the source of truth. `reminders_reschedule` runs at the end of
-every workflow change, in its transaction, and leaves exactly the reminders the
-complaint's current state needs. The beat task calls `reminders_claim_due`,
-which claims due rows with a lease and hands each to the send task after
-commit; the send task calls `reminder_deliver`, which sends and marks the row
-sent only while it still holds the claim. `attempts` is the claim token: every
-claim and every retry bumps it, so a stale task (its lease taken over by a
-later scan) finds a different number and stands down.
-
-Nothing here imports Celery: the tasks in `recovery.tasks` are thin wrappers.
+The database is the source of truth. `reminders_reschedule` runs at the end of every workflow
+change, in its transaction, and leaves exactly the reminders the complaint's current state needs;
+`reminders_acknowledge` and `reminders_notify` owe the customer's acknowledgement and a new owner's
+notice. Claiming and sending the due rows is `recovery.notifications` (one module per kind of email,
+one sending loop), over the lease machinery in `common.leases`.
 """
 
 from __future__ import annotations
 
-import logging
-import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
-from common.emails import email_message
-from recovery import leases, roles, surveys
+from common.leases import ACTIVE
 from recovery.models import (
     NOTICE_KINDS,
     STEPS,
     Complaint,
     ComplaintEvent,
-    EventKind,
     Reminder,
     ReminderKind,
     ReminderStatus,
     Stage,
-    format_reference,
 )
 
-logger = logging.getLogger(__name__)
-
-ACTIVE = (ReminderStatus.PENDING, ReminderStatus.CLAIMED)
 # Steps 1–4 get "due soon" and "overdue"; the follow-up gets one reminder on its day.
 TIMED_STEPS = (Stage.APOLOGIZE, Stage.REINSTATE, Stage.EMPATHIZE, Stage.ATONE)
 # "Due soon" comes this share of the step's window before it is due, capped by REMINDER_DUE_SOON_MAX_MINUTES.
@@ -262,335 +245,6 @@ def reminders_reschedule(*, complaint: Complaint, now: datetime | None = None) -
         Reminder.objects.bulk_create(to_create, ignore_conflicts=True)
 
 
-# --- claiming --------------------------------------------------------------------------------
-
-
-def reminders_claim_due(
-    *,
-    enqueue: Callable[[int, int], object],
-    now: datetime | None = None,
-    batch_size: int | None = None,
-    max_batches: int | None = None,
-) -> int:
-    """Claim due reminders in batches and enqueue `enqueue(reminder_id, attempts)` after each batch commits.
-
-    Due means pending with due_at <= now, or claimed with an expired lease (its worker died or the
-    broker lost the message). Rows another scanner holds are skipped, never waited for.
-    Returns how many were claimed.
-    """
-    batch_size = batch_size or settings.REMINDER_BATCH_SIZE
-    max_batches = max_batches or settings.REMINDER_MAX_BATCHES_PER_RUN
-    claimed = 0
-    for _ in range(max_batches):
-        count = _claim_batch(enqueue=enqueue, now=now or timezone.now(), batch_size=batch_size)
-        claimed += count
-        if count < batch_size:
-            break
-    return claimed
-
-
-@transaction.atomic
-def _claim_batch(*, enqueue: Callable[[int, int], object], now: datetime, batch_size: int) -> int:
-    due = Q(status=ReminderStatus.PENDING, due_at__lte=now) | Q(
-        status=ReminderStatus.CLAIMED, lease_expires_at__lte=now
-    )
-    _give_up_on_dying_sends(now)
-    return leases.claim(Reminder.objects.filter(due).order_by("due_at"), now=now, enqueue=enqueue, limit=batch_size)
-
-
-def _give_up_on_dying_sends(now: datetime) -> None:
-    """Fail reminders whose lease ran out again after REMINDER_MAX_ATTEMPTS claims and retries.
-
-    A send that keeps killing its worker (or a message that keeps getting lost) would otherwise be
-    re-claimed every lease for ever; after the cap it is failed, with the reason on the timeline.
-    """
-    stuck = list(
-        Reminder.objects.select_for_update(skip_locked=True)
-        .filter(
-            status=ReminderStatus.CLAIMED,
-            lease_expires_at__lte=now,
-            attempts__gte=settings.REMINDER_MAX_ATTEMPTS,
-        )
-        .values_list("pk", "attempts")[:100]
-    )
-    for pk, attempts in stuck:
-        reminder_mark_failed(
-            reminder_id=pk,
-            attempt=attempts,
-            error=f"Gave up after {attempts} attempts: the send never finished (its worker kept stopping).",
-        )
-
-
-# --- delivering ---------------------------------------------------------------------------------
-
-
-# What each kind's subject says after "Complaint C-000123: " (common.emails.email_subject), from safe
-# fields only: the step's label, never text a person typed.
-SUBJECTS = {
-    ReminderKind.STEP_DUE_SOON: "{step} is due soon",
-    ReminderKind.STEP_OVERDUE: "{step} is overdue",
-    ReminderKind.FOLLOW_UP_DUE: "the follow-up is due today",
-    ReminderKind.ESCALATION: "{step} is still overdue, escalated to managers",
-    ReminderKind.ACKNOWLEDGEMENT: "we have your complaint",
-    ReminderKind.CUSTOMER_SURVEY: "how did we do?",
-    ReminderKind.ASSIGNED: "handed to you",
-    ReminderKind.ESCALATED: "escalated to you",
-}
-# Reminders owed to a complaint's owner; if the owner's account was switched off, the managers get them.
-OWNER_KINDS = (ReminderKind.STEP_DUE_SOON, ReminderKind.STEP_OVERDUE, ReminderKind.FOLLOW_UP_DUE)
-# The one line each email has saying why its reader gets it.
-WHY_OWNER = "You get this because you own complaint {reference}."
-WHY_MANAGERS = "You get this because you are a manager and complaint {reference} is still overdue."
-WHY_CUSTOMER = "You get this because you agreed that we may contact you about your complaint {reference}."
-WHY_OWNER_INACTIVE = (
-    "You get this because you are a manager and {owner}, who owns complaint {reference}, is no longer active."
-)
-WHY_NOTICE = {
-    ReminderKind.ASSIGNED: "You get this because complaint {reference} was handed to you.",
-    ReminderKind.ESCALATED: "You get this because complaint {reference} was escalated to you.",
-}
-
-
-def _subject(reminder: Reminder, *, now: datetime) -> tuple[str, str]:
-    """Return what the subject is about (the complaint) and what it says."""
-    what = SUBJECTS[ReminderKind(reminder.kind)].format(step=Stage(reminder.step).label)
-    was_due = _follow_up_was_due(reminder, now=now)
-    if was_due is not None:
-        what = f"the follow-up was due on {dateformat.format(was_due, 'D j M')}"
-    if _owner_left(reminder):
-        what += " (its owner is inactive)"
-    return f"Complaint {format_reference(reminder.complaint_id)}", what
-
-
-def _why(reminder: Reminder) -> str:
-    if reminder.kind in CUSTOMER_KINDS:
-        why = WHY_CUSTOMER
-    elif reminder.kind == ReminderKind.ESCALATION:
-        why = WHY_MANAGERS
-    elif reminder.kind in NOTICE_KINDS:
-        why = WHY_NOTICE[ReminderKind(reminder.kind)]
-    elif _owner_left(reminder):
-        why = WHY_OWNER_INACTIVE
-    else:
-        why = WHY_OWNER
-    return why.format(reference=format_reference(reminder.complaint_id), owner=_person(reminder.recipient))
-
-
-def _person(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username()) if user is not None else ""
-
-
-def _owner_left(reminder: Reminder) -> bool:
-    """Return True for an owner's reminder whose owner's account has been switched off since."""
-    return bool(reminder.kind in OWNER_KINDS and reminder.recipient is not None and not reminder.recipient.is_active)
-
-
-TEMPLATES = {
-    ReminderKind.ESCALATION: "emails/escalation",
-    ReminderKind.ACKNOWLEDGEMENT: "emails/acknowledgement",
-    ReminderKind.CUSTOMER_SURVEY: "emails/survey",
-    ReminderKind.ASSIGNED: "emails/new_owner",
-    ReminderKind.ESCALATED: "emails/new_owner",
-}
-
-
-def _next_contact(complaint: Complaint, *, now: datetime) -> str:
-    """Say when the customer hears from us next, never promising a time that has already passed.
-
-    The apology's due time is the promise while it is ahead; once it has passed (a letter logged days
-    after it arrived, or a worker that was down) the email says "as soon as possible" instead, and
-    once the apology was made it promises no time at all.
-    """
-    if complaint.apologized_at is not None:
-        return "the person looking after your complaint will stay in touch with you"
-    due = complaint.step_due_at if complaint.stage == Stage.APOLOGIZE else None
-    if due is None or due <= now:
-        return "the person looking after your complaint will be in touch as soon as possible"
-    local = timezone.localtime(due)
-    if local.date() == timezone.localdate(now):
-        when = f"by {dateformat.format(local, 'H:i')} today"
-    else:
-        when = f"by {dateformat.format(local, 'j F Y, H:i')}"
-    return f"the person looking after your complaint will be in touch {when}"
-
-
-def _follow_up_was_due(reminder: Reminder, *, now: datetime) -> datetime | None:
-    """Return the follow-up's due time when its day is already over (the reminder is late), else None."""
-    if reminder.kind != ReminderKind.FOLLOW_UP_DUE:
-        return None
-    due = timezone.localtime(reminder.due_at)
-    return due if due.date() < timezone.localdate(now) else None
-
-
-def _message(reminder: Reminder, to: list[str]) -> EmailMultiAlternatives:
-    complaint = reminder.complaint
-    now = timezone.now()
-    base = settings.SITE_URL.rstrip("/")
-    context: dict[str, Any] = {
-        "reminder": reminder,
-        "complaint": complaint,
-        "reference": complaint.reference,
-        "step_label": Stage(reminder.step).label,
-        "kind": reminder.kind,
-        "due_at": timezone.localtime(reminder.due_at),
-        # Managers standing in for an owner who left are greeted as a group.
-        "recipient_name": "" if _owner_left(reminder) else _person(reminder.recipient),
-        "owner_inactive": _owner_left(reminder),
-        "owner_name": _person(complaint.owner),
-        "url": f"{base}/complaints/{complaint.pk}/",
-    }
-    if reminder.kind == ReminderKind.ESCALATION:
-        context["step_due_at"] = timezone.localtime(complaint.step_due_at) if complaint.step_due_at else None
-        context["owner_inactive"] = not complaint.owner.is_active
-    if reminder.kind == ReminderKind.ACKNOWLEDGEMENT:
-        context["customer_name"] = complaint.customer.name
-        context["next_contact"] = _next_contact(complaint, now=now)
-    context["follow_up_was_due"] = _follow_up_was_due(reminder, now=now)
-    if reminder.kind in NOTICE_KINDS and reminder.event is not None:
-        payload = reminder.event.payload if isinstance(reminder.event.payload, dict) else {}
-        actor = reminder.event.actor
-        context["actor_name"] = (actor.get_full_name() or actor.get_username()) if actor else "CareDesk"
-        context["previous_owner"] = str(payload.get("from", ""))
-        context["reason"] = str(payload.get("reason", ""))
-        context["stage_label"] = complaint.get_stage_display()
-        context["step_due_at"] = timezone.localtime(complaint.step_due_at) if complaint.step_due_at else None
-    if reminder.kind == ReminderKind.CUSTOMER_SURVEY:
-        survey = surveys.survey_invite(complaint=complaint)
-        context["customer_name"] = complaint.customer.name
-        context["survey_url"] = base + reverse("survey", args=[surveys.survey_token(survey)])
-        context["link_days"] = settings.SURVEY_LINK_DAYS
-    about, what = _subject(reminder, now=now)
-    return email_message(
-        template=TEMPLATES.get(ReminderKind(reminder.kind), "emails/reminder"),
-        context=context,
-        about=about,
-        what=what,
-        why=_why(reminder),
-        to=to,
-        # Lets an operator (and the tests) tie a delivered email to its row, e.g. to spot a duplicate.
-        headers={"X-CareDesk-Reminder": str(reminder.pk)},
-    )
-
-
-def _event(reminder: Reminder, kind: EventKind, *, to: str | None = None, **extra: Any) -> None:
-    complaint = reminder.complaint
-    ComplaintEvent.objects.create(
-        complaint=complaint,
-        actor=None,
-        kind=kind,
-        created_at=timezone.now(),
-        stage_before=complaint.stage,
-        stage_after=complaint.stage,
-        payload={
-            "reminder_id": reminder.pk,
-            "reminder": reminder.kind,
-            "step": reminder.step,
-            "round": reminder.round,
-            "to": reminder.recipient_email if to is None else to,
-            "attempts": reminder.attempts,
-            **extra,
-        },
-    )
-
-
-def _auto_escalated_event(reminder: Reminder, *, to: str) -> None:
-    """Mark the complaint escalated on its timeline; written with the escalation's final state, so once."""
-    complaint = reminder.complaint
-    ComplaintEvent.objects.create(
-        complaint=complaint,
-        actor=None,
-        kind=EventKind.AUTO_ESCALATED,
-        created_at=timezone.now(),
-        stage_before=complaint.stage,
-        stage_after=complaint.stage,
-        payload={"reminder_id": reminder.pk, "step": reminder.step, "round": reminder.round, "to": to},
-    )
-
-
-def _still_theirs(reminder: Reminder) -> bool:
-    """Return True when the notice's recipient still owns the complaint and is still active."""
-    recipient = reminder.recipient
-    return bool(recipient is not None and recipient.is_active and reminder.complaint.owner_id == recipient.pk)
-
-
-def _addresses(reminder: Reminder) -> list[str]:
-    """Return where this reminder goes, read from the database now."""
-    if reminder.kind == ReminderKind.ESCALATION or _owner_left(reminder):
-        emails = roles.managers().exclude(email="").values_list("email", flat=True)
-        return sorted({str(e) for e in emails})
-    if reminder.kind in CUSTOMER_KINDS:
-        return [reminder.complaint.customer.email] if reminder.complaint.customer.email else []
-    return [reminder.recipient_email] if reminder.recipient_email else []
-
-
-def _overtaken(reminder: Reminder) -> bool:
-    """Return True when the step a "due soon" reminder is about has already fallen due."""
-    due = reminder.complaint.step_due_at
-    return due is not None and due <= timezone.now()
-
-
-def reminder_deliver(*, reminder_id: int, attempt: int) -> str:
-    """Send one claimed reminder and mark it sent; return what happened.
-
-    'stale' when the claim is no longer ours (cancelled, re-claimed, already sent, or the lease ran out);
-    'sent' when delivered and recorded; 'failed' when it cannot be sent at all (no address).
-    Raises leases.DeliveryError on SMTP or network trouble, for the task to retry.
-    """
-    reminder = (
-        Reminder.objects.select_related(
-            "complaint", "complaint__customer", "complaint__owner", "recipient", "event", "event__actor"
-        )
-        .filter(leases.held(reminder_id, attempt), lease_expires_at__gt=timezone.now())
-        .first()
-    )
-    if reminder is None:
-        return "stale"
-    if reminder.kind in CUSTOMER_KINDS and not customer_may_be_emailed(reminder.complaint):
-        # Consent withdrawn, address removed or emails switched off since it was scheduled.
-        cancelled = leases.finish(Reminder, reminder_id, attempt, ReminderStatus.CANCELLED)
-        return "cancelled" if cancelled else "stale"
-    if reminder.kind == ReminderKind.STEP_DUE_SOON and _overtaken(reminder):
-        # The worker was down past the due time: "due soon" would now be false; the overdue reminder says it.
-        cancelled = leases.finish(Reminder, reminder_id, attempt, ReminderStatus.CANCELLED)
-        return "cancelled" if cancelled else "stale"
-    if reminder.kind in NOTICE_KINDS and not _still_theirs(reminder):
-        # Handed on again (or its new owner left) before the email went out: the next notice says it.
-        cancelled = leases.finish(Reminder, reminder_id, attempt, ReminderStatus.CANCELLED)
-        return "cancelled" if cancelled else "stale"
-    to = _addresses(reminder)
-    if not to:
-        error = (
-            "No manager has an email address."
-            if reminder.kind == ReminderKind.ESCALATION or _owner_left(reminder)
-            else "The recipient has no email address."
-        )
-        return "failed" if reminder_mark_failed(reminder_id=reminder_id, attempt=attempt, error=error) else "stale"
-    leases.send(_message(reminder, to))
-    # Nothing between the server's acceptance and this UPDATE: the window for a duplicate stays tiny.
-    with transaction.atomic():
-        now = timezone.now()
-        if not leases.finish(
-            Reminder, reminder_id, attempt, ReminderStatus.SENT, sent_at=now, last_error="", sent_to=", ".join(to)
-        ):
-            logger.warning("Reminder %s was sent but its claim was taken meanwhile (attempt %s).", reminder_id, attempt)
-            return "stale"
-        _event(reminder, EventKind.REMINDER_SENT, to=", ".join(to))
-        if reminder.kind == ReminderKind.ESCALATION:
-            _auto_escalated_event(reminder, to=", ".join(to))
-    return "sent"
-
-
-@transaction.atomic
-def reminder_mark_failed(*, reminder_id: int, attempt: int, error: str) -> bool:
-    """Give up on a reminder, with the reason on the row and on the complaint's timeline."""
-    if not leases.finish(Reminder, reminder_id, attempt, ReminderStatus.FAILED, last_error=error):
-        return False
-    reminder = Reminder.objects.select_related("complaint", "recipient").get(pk=reminder_id)
-    to = "the managers" if reminder.kind == ReminderKind.ESCALATION or _owner_left(reminder) else None
-    _event(reminder, EventKind.REMINDER_FAILED, to=to, error=error[: leases.ERROR_MAX])
-    return True
-
-
 def reminders_send_again(*, ids: list[int], now: datetime | None = None) -> int:
     """Put failed reminders back in the queue, due now (an operator's choice after fixing the cause).
 
@@ -599,10 +253,3 @@ def reminders_send_again(*, ids: list[int], now: datetime | None = None) -> int:
     return Reminder.objects.filter(pk__in=ids, status=ReminderStatus.FAILED).update(
         status=ReminderStatus.PENDING, due_at=now or timezone.now(), lease_expires_at=None
     )
-
-
-def retry_countdown(retries: int) -> float:
-    """Exponential backoff with jitter, capped well below the broker's visibility timeout."""
-    base = settings.REMINDER_RETRY_BASE_SECONDS
-    delay = min(settings.REMINDER_RETRY_MAX_SECONDS, base * 2**retries)
-    return float(delay + random.uniform(0, base))  # noqa: S311 - jitter, not security

@@ -9,12 +9,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from customers.models import CustomerGroup
 from recovery import roles
-from recovery.models import OPEN_STAGES, STEPS, Complaint, ComplaintEvent, RecoveryAction, Survey
+from recovery.models import (
+    OPEN_STAGES,
+    STEPS,
+    Complaint,
+    ComplaintEvent,
+    RecoveryAction,
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
+    Survey,
+)
 
 
 def complaints_visible_to(user: Any) -> QuerySet[Complaint]:
@@ -175,10 +185,18 @@ def categories_for(complaint: Complaint | None = None) -> QuerySet[Category]:
 
 
 def complaint_survey(complaint: Complaint) -> Survey | None:
-    """Return the follow-up survey of the complaint's current round (answered or not), if one was sent.
+    """Return the follow-up survey of the complaint's current round (answered or not), if its email was made.
 
     A round's survey is sent on its follow-up day, so before the follow-up there is none to look for.
+    `sent_at` says whether the mail server accepted the email; `email_failed` whether sending gave up.
     """
     if complaint.stage not in (Stage.FOLLOW_UP, Stage.CLOSE, Stage.CLOSED):
         return None
-    return Survey.objects.filter(complaint=complaint, round=complaint.round).first()
+    failed = Reminder.objects.filter(
+        complaint=OuterRef("complaint"),
+        round=OuterRef("round"),
+        kind=ReminderKind.CUSTOMER_SURVEY,
+        status=ReminderStatus.FAILED,
+    )
+    survey = Survey.objects.filter(complaint=complaint, round=complaint.round)
+    return survey.annotate(email_failed=Exists(failed)).first()

@@ -46,6 +46,15 @@ def survey_invite(*, complaint: Complaint) -> Survey:
     return survey
 
 
+def survey_mark_sent(*, complaint: Complaint, at: datetime) -> None:
+    """Record that the survey email of the complaint's current round was accepted by the mail server.
+
+    Call it in the transaction that marks the survey's reminder sent. Until then the survey is not
+    sent: a failed email leaves `sent_at` empty, so the dashboard does not count it.
+    """
+    Survey.objects.filter(complaint=complaint, round=complaint.round, sent_at__isnull=True).update(sent_at=at)
+
+
 def survey_token(survey: Survey) -> str:
     """Return the signed token for the survey's link; a new one (same survey) each time it is made."""
     return signing.dumps(survey.pk, salt=SALT)

@@ -1,4 +1,4 @@
-"""Celery tasks for reminders: thin wrappers over `recovery.reminders`.
+"""Celery tasks: thin wrappers over `recovery.notifications` (and the dashboard's refresh).
 
 Beat runs `dispatch_due_reminders` every minute (CELERY_BEAT_SCHEDULE). It
 claims due rows and enqueues one `send_reminder` per row after commit. A lost
@@ -10,79 +10,48 @@ timeout.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from typing import Any
 
 from celery import shared_task
-from django.conf import settings
-from django.db.models import Model
 
-from recovery import dashboard, digest, leases, reminders
+from common import leases
+from recovery import dashboard, digest
 from recovery.models import ManagerDigest, Reminder
-
-logger = logging.getLogger(__name__)
+from recovery.notifications import digest as digest_sending
+from recovery.notifications import sending
 
 
 @shared_task(ignore_result=True)
 def dispatch_due_reminders() -> int:
     """Claim due reminders and enqueue their sending; return how many were claimed."""
-    return reminders.reminders_claim_due(enqueue=_enqueue)
+    return sending.reminders_claim_due(enqueue=_enqueue)
 
 
 def _enqueue(reminder_id: int, attempt: int) -> None:
     send_reminder.delay(reminder_id, attempt)
 
 
-def _send_with_retries(
-    task: Any,
-    model: type[Model],
-    pk: int,
-    attempt: int,
-    *,
-    deliver: Callable[[], str],
-    mark_failed: Callable[[str], bool],
-) -> str:
-    """Run `deliver`; retry SMTP/network errors with backoff under a new claim token, then give up.
-
-    Shared by every send task of a leased row (recovery.leases): a reminder and a digest differ only
-    in how they are delivered and how a failure is recorded.
-    """
-    try:
-        return deliver()
-    except leases.DeliveryError as exc:
-        error = str(exc)
-        if task.request.retries >= settings.REMINDER_MAX_RETRIES:
-            logger.warning("%s %s failed after %s retries: %s", model.__name__, pk, task.request.retries, error)
-            return "failed" if mark_failed(error) else "stale"
-        countdown = reminders.retry_countdown(task.request.retries)
-        if not leases.keep_for_retry(model, pk, attempt, error=error, countdown=countdown):
-            return "stale"
-        # The retry carries the new claim token (attempts was bumped with the lease).
-        raise task.retry(args=(pk, attempt + 1), countdown=countdown, exc=exc) from exc
-
-
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, ignore_result=True)
 def send_reminder(self: Any, reminder_id: int, attempt: int) -> str:
     """Send one claimed reminder; retry SMTP/network errors with backoff, then give up and record why."""
-    return _send_with_retries(
+    return leases.send_with_retries(
         self,
         Reminder,
         reminder_id,
         attempt,
-        deliver=lambda: reminders.reminder_deliver(reminder_id=reminder_id, attempt=attempt),
-        mark_failed=lambda error: reminders.reminder_mark_failed(reminder_id=reminder_id, attempt=attempt, error=error),
+        deliver=lambda: sending.reminder_deliver(reminder_id=reminder_id, attempt=attempt),
+        mark_failed=lambda error: sending.reminder_mark_failed(reminder_id=reminder_id, attempt=attempt, error=error),
     )
 
 
-# --- the managers' daily digest (recovery/digest.py) ---------------------------------------------
+# --- the managers' daily digest (content: recovery/digest.py; sending: recovery/notifications/digest.py) ---
 
 
 @shared_task(ignore_result=True)
 def dispatch_manager_digests() -> int:
     """Owe today's digests once the digest hour has come, claim the due ones, enqueue their sending."""
     digest.digests_schedule()
-    return digest.digests_claim_due(enqueue=_enqueue_digest)
+    return digest_sending.digests_claim_due(enqueue=_enqueue_digest)
 
 
 def _enqueue_digest(digest_id: int, attempt: int) -> None:
@@ -92,13 +61,13 @@ def _enqueue_digest(digest_id: int, attempt: int) -> None:
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, ignore_result=True)
 def send_manager_digest(self: Any, digest_id: int, attempt: int) -> str:
     """Send one claimed digest; retry SMTP/network errors with backoff, then give up and record why."""
-    return _send_with_retries(
+    return leases.send_with_retries(
         self,
         ManagerDigest,
         digest_id,
         attempt,
-        deliver=lambda: digest.digest_deliver(digest_id=digest_id, attempt=attempt),
-        mark_failed=lambda error: digest.digest_mark_failed(digest_id=digest_id, attempt=attempt, error=error),
+        deliver=lambda: digest_sending.digest_deliver(digest_id=digest_id, attempt=attempt),
+        mark_failed=lambda error: digest_sending.digest_mark_failed(digest_id=digest_id, attempt=attempt, error=error),
     )
 
 

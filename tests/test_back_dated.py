@@ -16,9 +16,9 @@ from django.test import TestCase
 from django.utils import timezone
 
 from customers.models import Customer
-from recovery import reminders
 from recovery.dashboard import DashboardFilters, dashboard_compute
 from recovery.models import Reminder, ReminderKind
+from recovery.notifications import sending
 from tests.factories import CustomerFactory, log_complaint
 from tests.test_workflow_steps import do_step
 
@@ -29,7 +29,7 @@ WEEK = timedelta(days=7)
 def claim_due() -> list[Reminder]:
     claimed: list[int] = []
     with TestCase.captureOnCommitCallbacks(execute=True):
-        reminders.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append(pk))
+        sending.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append(pk))
     return list(Reminder.objects.filter(pk__in=claimed))
 
 
@@ -50,7 +50,7 @@ def test_in_its_first_minutes_only_the_acknowledgement_goes_out(letter: Any) -> 
 def test_the_acknowledgement_names_the_apology_due_time_which_is_still_to_come(letter: Any, mailoutbox: Any) -> None:
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
         [ack] = claim_due()
-        assert reminders.reminder_deliver(reminder_id=ack.pk, attempt=ack.attempts) == "sent"
+        assert sending.reminder_deliver(reminder_id=ack.pk, attempt=ack.attempts) == "sent"
 
     [email] = mailoutbox
     due = timezone.localtime(letter.step_due_at)

@@ -168,10 +168,10 @@ def world(alice: Any, bob: Any, maria: Any) -> dict[str, Any]:
     # Surveys: two sent in the period (one answered), one before it.
     sent = [Survey.objects.create(complaint=x, round=1) for x in (a, b, d)]
     Survey.objects.filter(pk=sent[0].pk).update(
-        created_at=at(2, 9), answered_at=at(2, 9, 12), satisfaction=5, would_return=True
+        created_at=at(2, 9), sent_at=at(2, 9), answered_at=at(2, 9, 12), satisfaction=5, would_return=True
     )
-    Survey.objects.filter(pk=sent[1].pk).update(created_at=at(2, 14))
-    Survey.objects.filter(pk=sent[2].pk).update(created_at=at(1, 30))
+    Survey.objects.filter(pk=sent[1].pk).update(created_at=at(2, 14), sent_at=at(2, 14))
+    Survey.objects.filter(pk=sent[2].pk).update(created_at=at(1, 30), sent_at=at(1, 30))
     # The steps were stored directly, as a bulk load would: derive the complaints' facts from them.
     refresh_all()
     return {"a": a, "b": b, "c": c, "d": d, "e": e, "alice": alice, "bob": bob}  # fmt: skip

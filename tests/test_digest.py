@@ -32,6 +32,7 @@ from recovery.models import (
     Severity,
     Stage,
 )
+from recovery.notifications import digest as digest_sending
 from recovery.workflow import (
     complaint_apologize,
     complaint_atone,
@@ -107,7 +108,7 @@ def claim_all(**kwargs: Any) -> list[tuple[int, int]]:
     """Claim the due digests; return what would be enqueued (run now, also inside a test's transaction)."""
     claimed: list[tuple[int, int]] = []
     with TestCase.captureOnCommitCallbacks(execute=True):
-        digest.digests_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)), **kwargs)
+        digest_sending.digests_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)), **kwargs)
     return claimed
 
 
@@ -296,7 +297,7 @@ def test_email_subject_has_counts_only_and_html_is_escaped(alice: Any, maria: An
         escalate(quiet(alice), by=alice, to=maria, at=T0)
         assert digest.digests_schedule() == 1
         [(pk, attempt)] = claim_all()
-        assert digest.digest_deliver(digest_id=pk, attempt=attempt) == "sent"
+        assert digest_sending.digest_deliver(digest_id=pk, attempt=attempt) == "sent"
 
     [message] = mailoutbox
     assert message.subject == "[CareDesk] Daily digest for Tue 24 Nov: 3 overdue, 1 escalation"
@@ -378,7 +379,7 @@ def test_earlier_days_unsent_digests_are_cancelled(maria: Any, settings: Any) ->
         pending.pk: ReminderStatus.CANCELLED,
         claimed.pk: ReminderStatus.CANCELLED,
     }
-    assert digest.digest_deliver(digest_id=claimed.pk, attempt=1) == "stale"
+    assert digest_sending.digest_deliver(digest_id=claimed.pk, attempt=1) == "stale"
 
 
 def test_a_stale_claim_stands_down_and_an_expired_lease_is_claimed_again(
@@ -393,12 +394,38 @@ def test_a_stale_claim_stands_down_and_an_expired_lease_is_claimed_again(
         clock.shift(timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1))
         [(again, second)] = claim_all()
         assert (again, second) == (pk, first + 1)
-        assert digest.digest_deliver(digest_id=pk, attempt=first) == "stale"
+        assert digest_sending.digest_deliver(digest_id=pk, attempt=first) == "stale"
         assert mailoutbox == []
-        assert digest.digest_deliver(digest_id=pk, attempt=second) == "sent"
-        assert digest.digest_deliver(digest_id=pk, attempt=second) == "stale"
+        assert digest_sending.digest_deliver(digest_id=pk, attempt=second) == "sent"
+        assert digest_sending.digest_deliver(digest_id=pk, attempt=second) == "stale"
         assert claim_all() == []
     assert len(mailoutbox) == 1
+
+
+def test_a_digest_whose_lease_keeps_running_out_is_given_up_after_the_attempt_cap(
+    maria: Any, settings: Any, mailoutbox: list[Any]
+) -> None:
+    settings.REMINDER_MAX_ATTEMPTS = 3
+    with time_machine.travel(T0, tick=False) as clock:
+        digest.digests_schedule()
+        lease = timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
+        # Each send dies with its worker (nothing is delivered); the scan after the lease claims it again.
+        [(pk, _)] = claim_all()
+        for _ in range(2):
+            clock.shift(lease)
+            assert [p for p, _ in claim_all()] == [pk]
+        assert ManagerDigest.objects.get(pk=pk).attempts == 3
+
+        # The third lease runs out too: the cap is reached, so the scan fails it instead of a fourth claim.
+        clock.shift(lease)
+        assert claim_all() == []
+        row = ManagerDigest.objects.get(pk=pk)
+        assert row.status == ReminderStatus.FAILED
+        assert row.lease_expires_at is None
+        assert row.last_error == "Gave up after 3 attempts: the send never finished (its worker kept stopping)."
+        clock.shift(lease)
+        assert claim_all() == []
+    assert mailoutbox == []
 
 
 def test_a_manager_who_lost_the_role_or_address_gets_none(maria: Any, mailoutbox: list[Any]) -> None:
@@ -411,7 +438,7 @@ def test_a_manager_who_lost_the_role_or_address_gets_none(maria: Any, mailoutbox
         mike.email = ""
         mike.save(update_fields=["email"])
         for pk, attempt in claimed:
-            assert digest.digest_deliver(digest_id=pk, attempt=attempt) == "cancelled"
+            assert digest_sending.digest_deliver(digest_id=pk, attempt=attempt) == "cancelled"
     assert set(ManagerDigest.objects.values_list("status", flat=True)) == {ReminderStatus.CANCELLED}
     assert mailoutbox == []
 
@@ -494,7 +521,7 @@ def test_retries_exhausted_marks_failed_with_the_reason(
     settings.REMINDER_MAX_RETRIES = 2
     # Recorded directly: a Celery worker started by an earlier test reconfigures logging, hiding caplog's.
     warnings: list[str] = []
-    monkeypatch.setattr(digest.logger, "warning", lambda msg, *args: warnings.append(msg % args))
+    monkeypatch.setattr(digest_sending.logger, "warning", lambda msg, *args: warnings.append(msg % args))
     smtp.stop()
     digest.digests_schedule()
     [(pk, attempt)] = claim_all()

@@ -14,8 +14,9 @@ from django.core import mail
 from django.utils import timezone
 
 from customers.models import Customer
-from recovery import digest, reminders
+from recovery import digest
 from recovery.models import ManagerDigest, Reminder, ReminderKind, ReminderStatus
+from recovery.notifications import sending
 from recovery.workflow import (
     complaint_apologize,
     complaint_assign,
@@ -41,11 +42,11 @@ def organisation(settings: Any) -> None:
 def deliver(reminder: Reminder) -> mail.EmailMultiAlternatives:
     """Claim and send one reminder as the worker would; return the email the locmem backend kept."""
     now = max(timezone.now(), reminder.due_at + timedelta(seconds=1))
-    reminders.reminders_claim_due(enqueue=lambda pk, attempt: None, now=now)
+    sending.reminders_claim_due(enqueue=lambda pk, attempt: None, now=now)
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.CLAIMED
     mail.outbox.clear()
-    assert reminders.reminder_deliver(reminder_id=reminder.pk, attempt=reminder.attempts) == "sent"
+    assert sending.reminder_deliver(reminder_id=reminder.pk, attempt=reminder.attempts) == "sent"
     [message] = mail.outbox
     return cast(mail.EmailMultiAlternatives, message)
 
@@ -271,10 +272,10 @@ def test_a_due_soon_reminder_sent_after_the_step_fell_due_is_cancelled_not_sent(
     c = log_complaint(user=alice, customer=customer)
     due_soon = one(c, ReminderKind.STEP_DUE_SOON)
     with time_machine.travel(c.step_due_at + timedelta(minutes=5), tick=False):
-        reminders.reminders_claim_due(enqueue=lambda pk, attempt: None)
+        sending.reminders_claim_due(enqueue=lambda pk, attempt: None)
         due_soon.refresh_from_db()
         mail.outbox.clear()
-        assert reminders.reminder_deliver(reminder_id=due_soon.pk, attempt=due_soon.attempts) == "cancelled"
+        assert sending.reminder_deliver(reminder_id=due_soon.pk, attempt=due_soon.attempts) == "cancelled"
     assert mail.outbox == []
     due_soon.refresh_from_db()
     assert due_soon.status == ReminderStatus.CANCELLED

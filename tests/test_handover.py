@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer, CustomerGroup
-from recovery import reminders, roles, tasks
+from recovery import roles, tasks
 from recovery.dashboard import list_url
 from recovery.models import (
     Complaint,
@@ -26,6 +26,7 @@ from recovery.models import (
     ReminderStatus,
     Stage,
 )
+from recovery.notifications import sending
 from recovery.timeline import describe
 from recovery.workflow import WorkflowError, complaint_escalate, complaints_hand_over
 from tests.celery_services import wait_until
@@ -345,10 +346,10 @@ def test_switching_off_someone_with_nothing_open_needs_no_successor(client, admi
 
 def deliver(reminder: Reminder) -> mail.EmailMultiAlternatives:
     now = max(timezone.now(), reminder.due_at + timedelta(seconds=1))
-    reminders.reminders_claim_due(enqueue=lambda pk, attempt: None, now=now)
+    sending.reminders_claim_due(enqueue=lambda pk, attempt: None, now=now)
     reminder.refresh_from_db()
     mail.outbox.clear()
-    assert reminders.reminder_deliver(reminder_id=reminder.pk, attempt=reminder.attempts) == "sent"
+    assert sending.reminder_deliver(reminder_id=reminder.pk, attempt=reminder.attempts) == "sent"
     [message] = mail.outbox
     return cast(mail.EmailMultiAlternatives, message)
 

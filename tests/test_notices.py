@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer
-from recovery import reminders, tasks
+from recovery import tasks
 from recovery.models import (
     Complaint,
     ComplaintEvent,
@@ -30,6 +30,7 @@ from recovery.models import (
     ReminderStatus,
     Stage,
 )
+from recovery.notifications import sending
 from recovery.timeline import describe
 from recovery.workflow import complaint_assign, complaint_close, complaint_escalate
 from tests.celery_services import wait_until
@@ -53,9 +54,9 @@ def notices(complaint: Any, kind: str | None = None) -> list[Reminder]:
 
 def send_now(reminder: Reminder) -> str:
     """Claim due reminders as beat does and deliver this one here (locmem backend)."""
-    reminders.reminders_claim_due(enqueue=lambda pk, attempt: None)
+    sending.reminders_claim_due(enqueue=lambda pk, attempt: None)
     reminder.refresh_from_db()
-    return reminders.reminder_deliver(reminder_id=reminder.pk, attempt=reminder.attempts)
+    return sending.reminder_deliver(reminder_id=reminder.pk, attempt=reminder.attempts)
 
 
 # --- what is owed --------------------------------------------------------------------------------

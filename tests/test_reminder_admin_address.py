@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.services import customer_update
-from recovery import reminders, tasks
+from recovery import tasks
 from recovery.models import Reminder, ReminderKind, ReminderStatus
+from recovery.notifications import sending
 from tests.celery_services import wait_until
 from tests.factories import CustomerFactory, UserFactory, log_complaint, manager_user
 from tests.smtp import SmtpServer
@@ -91,10 +92,10 @@ def test_an_escalation_records_every_manager_it_went_to(alice: Any, maria: Any, 
     escalation = Reminder.objects.get(complaint=complaint, kind=ReminderKind.ESCALATION)
     Reminder.objects.filter(pk=escalation.pk).update(due_at=timezone.now() - timedelta(minutes=1))
     claimed: list[tuple[int, int]] = []
-    reminders.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)))
+    sending.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)))
     [attempt] = [attempt for pk, attempt in claimed if pk == escalation.pk]
 
-    assert reminders.reminder_deliver(reminder_id=escalation.pk, attempt=attempt) == "sent"
+    assert sending.reminder_deliver(reminder_id=escalation.pk, attempt=attempt) == "sent"
 
     [received] = smtp.wait_for(1)
     assert set(received.rcpt_tos) == {maria.email, mark.email}

@@ -9,8 +9,9 @@ import pytest
 
 from common.errors import DomainError
 from customers.models import Customer
-from recovery import reminders, tasks
+from recovery import tasks
 from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus
+from recovery.notifications import sending
 from recovery.timeline import describe
 from recovery.workflow import complaint_set_customer_emails
 from tests.celery_services import wait_until
@@ -30,7 +31,7 @@ def acks(complaint: Any) -> list[Reminder]:
 
 def claim_all() -> list[tuple[int, int]]:
     claimed: list[tuple[int, int]] = []
-    reminders.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)))
+    sending.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)))
     return claimed
 
 
@@ -126,6 +127,6 @@ def test_consent_withdrawn_after_logging_cancels_at_send_time(alice: Any, smtp: 
     [(pk, attempt)] = [(pk, attempt) for pk, attempt in claim_all() if pk == row.pk]
     customer.consents_to_contact = False
     customer.save()
-    assert reminders.reminder_deliver(reminder_id=pk, attempt=attempt) == "cancelled"
+    assert sending.reminder_deliver(reminder_id=pk, attempt=attempt) == "cancelled"
     assert Reminder.objects.get(pk=pk).status == ReminderStatus.CANCELLED
     assert smtp.messages == []

@@ -16,8 +16,9 @@ import time_machine
 from django.utils import timezone
 
 from customers.models import Customer
-from recovery import reminders, tasks
+from recovery import tasks
 from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus, Stage, Survey
+from recovery.notifications import sending
 from recovery.workflow import (
     complaint_apologize,
     complaint_atone,
@@ -129,7 +130,7 @@ def test_a_step_done_before_its_reminders_are_due_sends_nothing(alice: Any, work
     forgotten = quiet(alice, summary="Forgotten")
 
     # A scan five hours from now: both apology reminders (due soon, overdue) have come due.
-    claimed = reminders.reminders_claim_due(enqueue=tasks._enqueue, now=timezone.now() + timedelta(hours=5))
+    claimed = sending.reminders_claim_due(enqueue=tasks._enqueue, now=timezone.now() + timedelta(hours=5))
 
     assert claimed == 2
     messages = smtp.wait_for(2)
@@ -183,7 +184,7 @@ def test_smtp_down_then_up_is_retried_and_delivered_once(
 
 def claim_all(**kwargs: Any) -> list[tuple[int, int]]:
     claimed: list[tuple[int, int]] = []
-    reminders.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)), **kwargs)
+    sending.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)), **kwargs)
     return claimed
 
 
@@ -220,11 +221,34 @@ def test_a_stale_claim_stands_down_and_an_expired_lease_is_claimed_again(
     # The worker holding the claim died; after the lease the next scan claims it again.
     [(again, second)] = claim_all(now=timezone.now() + timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1))
     assert (again, second) == (pk, first + 1)
-    assert reminders.reminder_deliver(reminder_id=pk, attempt=first) == "stale"
+    assert sending.reminder_deliver(reminder_id=pk, attempt=first) == "stale"
     assert smtp.messages == []
-    assert reminders.reminder_deliver(reminder_id=pk, attempt=second) == "sent"
-    assert reminders.reminder_deliver(reminder_id=pk, attempt=second) == "stale"
+    assert sending.reminder_deliver(reminder_id=pk, attempt=second) == "sent"
+    assert sending.reminder_deliver(reminder_id=pk, attempt=second) == "stale"
     assert len(smtp.wait_for(1)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reminder_whose_lease_keeps_running_out_is_given_up_after_the_attempt_cap(
+    alice: Any, smtp: SmtpServer, settings: Any
+) -> None:
+    settings.REMINDER_MAX_ATTEMPTS = 3
+    c = at_follow_up_day(alice)
+    lease = timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
+    # Each send dies with its worker (nothing is delivered); the scan after the lease claims it again.
+    [(pk, _)] = claim_all()
+    for k in range(1, 3):
+        assert [p for p, _ in claim_all(now=timezone.now() + k * lease)] == [pk]
+
+    assert claim_all(now=timezone.now() + 3 * lease) == []  # failed at the cap, not claimed a fourth time
+    reminder = Reminder.objects.get(pk=pk)
+    assert reminder.status == ReminderStatus.FAILED
+    assert reminder.attempts == 3
+    assert reminder.last_error == "Gave up after 3 attempts: the send never finished (its worker kept stopping)."
+    event = ComplaintEvent.objects.get(complaint=c, kind=EventKind.REMINDER_FAILED)
+    assert event.payload["error"] == reminder.last_error
+    assert claim_all(now=timezone.now() + 4 * lease) == []
+    assert smtp.messages == []
 
 
 @pytest.mark.django_db(transaction=True)
@@ -232,7 +256,7 @@ def test_a_cancelled_claim_is_not_sent(alice: Any, smtp: SmtpServer) -> None:
     c = quiet_logged(alice, timedelta(hours=3, minutes=30))  # medium: due soon 30 min ago, overdue in 30 min
     [(pk, attempt)] = claim_all()
     complaint_apologize(complaint=c, user=alice)  # done while the send was queued
-    assert reminders.reminder_deliver(reminder_id=pk, attempt=attempt) == "stale"
+    assert sending.reminder_deliver(reminder_id=pk, attempt=attempt) == "stale"
     assert Reminder.objects.get(pk=pk).status == ReminderStatus.CANCELLED
     assert smtp.messages == []
 

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from recovery import reminders, tasks
+from recovery import tasks
 from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus, Severity, Stage
+from recovery.notifications import sending
 from recovery.timeline import describe
 from recovery.workflow import (
     complaint_apologize,
@@ -123,7 +124,7 @@ def test_a_step_done_in_time_is_never_escalated(alice: Any, smtp: SmtpServer) ->
     complaint_apologize(complaint=c, user=alice)
     claimed: list[tuple[int, int]] = []
     later = timezone.now() + timedelta(hours=17)  # past the apology's grace, before reinstate's
-    reminders.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)), now=later)
+    sending.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)), now=later)
     assert ESCALATION not in set(
         Reminder.objects.filter(pk__in=[pk for pk, _ in claimed]).values_list("kind", flat=True)
     )
@@ -136,10 +137,10 @@ def test_no_manager_with_an_address_fails_on_the_timeline_without_marking(alice:
     manager_user(username="nomail", email="")
     c = delivery.quiet_logged(alice, timedelta(hours=20))
     claimed: list[tuple[int, int]] = []
-    reminders.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)))
+    sending.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)))
     row = escalation(c)
     [(pk, attempt)] = [(pk, attempt) for pk, attempt in claimed if pk == row.pk]
-    assert reminders.reminder_deliver(reminder_id=pk, attempt=attempt) == "failed"
+    assert sending.reminder_deliver(reminder_id=pk, attempt=attempt) == "failed"
     row.refresh_from_db()
     assert (row.status, row.last_error) == (ReminderStatus.FAILED, "No manager has an email address.")
     [failed] = ComplaintEvent.objects.filter(complaint=c, kind=EventKind.REMINDER_FAILED)

@@ -25,8 +25,9 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app
-from recovery import reminders, tasks
+from recovery import tasks
 from recovery.models import Reminder, ReminderKind, ReminderStatus, Stage
+from recovery.notifications import sending
 from tests.factories import front_line_user, log_complaint
 from tests.smtp import SmtpServer
 
@@ -157,7 +158,7 @@ def dispatch_until_sent(ids: set[int], *, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while Reminder.objects.filter(pk__in=ids, status=ReminderStatus.SENT).count() < len(ids):
         assert time.monotonic() < deadline, "not every reminder was sent in time"
-        reminders.reminders_claim_due(enqueue=tasks._enqueue)
+        sending.reminders_claim_due(enqueue=tasks._enqueue)
         time.sleep(1)
 
 
@@ -196,7 +197,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(
     settings.REMINDER_LEASE_SECONDS = 5  # the claims made here, in this process, get a short lease
     ids = due_reminders(300)
     victim = workers.start("victim")
-    assert reminders.reminders_claim_due(enqueue=tasks._enqueue) == 300
+    assert sending.reminders_claim_due(enqueue=tasks._enqueue) == 300
 
     smtp.wait_for(20, timeout=20)
     victim.send_signal(signal.SIGKILL)
@@ -224,12 +225,12 @@ def test_redis_flushed_between_claim_and_send_is_still_delivered_once(
 ) -> None:
     settings.REMINDER_LEASE_SECONDS = 3
     ids = due_reminders(50)
-    assert reminders.reminders_claim_due(enqueue=tasks._enqueue) == 50
+    assert sending.reminders_claim_due(enqueue=tasks._enqueue) == 50
     assert broker.llen("celery") == 50
 
     broker.flushdb()  # every send message is gone; the rows stay claimed
     assert set(Reminder.objects.filter(pk__in=ids).values_list("status", flat=True)) == {ReminderStatus.CLAIMED}
-    assert reminders.reminders_claim_due(enqueue=tasks._enqueue) == 0  # the leases still hold
+    assert sending.reminders_claim_due(enqueue=tasks._enqueue) == 0  # the leases still hold
     workers.start("w1")
 
     dispatch_until_sent(ids, timeout=30)  # re-claimed once the leases run out

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from common.errors import DomainError
 from customers.models import Customer
-from recovery import reminders, surveys
+from recovery import dashboard, surveys, tasks
+from recovery.dashboard import DashboardFilters
 from recovery.models import (
     ComplaintEvent,
     EventKind,
@@ -28,6 +29,7 @@ from recovery.models import (
     Stage,
     Survey,
 )
+from recovery.notifications import sending
 from recovery.workflow import (
     complaint_edit,
     complaint_follow_up,
@@ -35,6 +37,7 @@ from recovery.workflow import (
     complaint_set_customer_emails,
 )
 from tests.factories import CustomerFactory, log_complaint
+from tests.smtp import SmtpServer
 from tests.test_workflow_steps import bring_to, closed
 from tests.xss import PAYLOADS, assert_shown_escaped
 
@@ -59,7 +62,7 @@ def survey_reminder(c: Any) -> Reminder:
 
 def claim(c: Any) -> int:
     """Claim the due reminders as the beat task would on the follow-up day; return the survey's claim token."""
-    reminders.reminders_claim_due(enqueue=lambda pk, attempt: None, now=survey_reminder(c).due_at)
+    sending.reminders_claim_due(enqueue=lambda pk, attempt: None, now=survey_reminder(c).due_at)
     reminder = survey_reminder(c)
     assert reminder.status == ReminderStatus.CLAIMED
     return reminder.attempts
@@ -69,7 +72,7 @@ def deliver_survey(c: Any) -> mail.EmailMultiAlternatives:
     """Claim and send the complaint's survey email here (the locmem backend keeps it); return it."""
     attempt = claim(c)
     mail.outbox.clear()
-    assert reminders.reminder_deliver(reminder_id=survey_reminder(c).pk, attempt=attempt) == "sent"
+    assert sending.reminder_deliver(reminder_id=survey_reminder(c).pk, attempt=attempt) == "sent"
     [message] = mail.outbox
     assert isinstance(message, mail.EmailMultiAlternatives)
     return message
@@ -161,7 +164,7 @@ def test_the_send_stands_down_when_the_customer_withdrew_consent_meanwhile(alice
     c.customer.consents_to_contact = False
     c.customer.save()
     mail.outbox.clear()
-    assert reminders.reminder_deliver(reminder_id=reminder.pk, attempt=attempt) == "cancelled"
+    assert sending.reminder_deliver(reminder_id=reminder.pk, attempt=attempt) == "cancelled"
     assert mail.outbox == []
     assert not Survey.objects.filter(complaint=c).exists()
 
@@ -365,6 +368,64 @@ def test_an_unanswered_survey_says_it_is_awaited(client, alice):
     html = client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
     assert "Survey emailed to the customer on" in html
     assert "no answer yet" in html
+
+
+# --- a survey counts as sent only once the mail server accepted its email -------------------------------
+
+
+def survey_figure(c: Any) -> str:
+    """Return the dashboard's survey response detail ("1 of 2 sent") for the complaint's day."""
+    day = timezone.localdate()
+    board = dashboard.dashboard_compute(DashboardFilters(start=day - timedelta(days=1), end=day), now=timezone.now())
+    return str(board.figures["survey_response"].detail)
+
+
+def send_survey_task(c: Any) -> str:
+    """Claim the survey and run its send task here, retries and all (none: REMINDER_MAX_RETRIES = 0)."""
+    attempt = claim(c)
+    return str(tasks.send_reminder.apply(args=(survey_reminder(c).pk, attempt)).get())
+
+
+def test_a_survey_whose_email_the_server_refused_is_not_sent_and_shows_as_failed(
+    client: Any, alice: Any, smtp: SmtpServer, settings: Any
+) -> None:
+    settings.REMINDER_MAX_RETRIES = 0
+    c = at_follow_up(alice)
+    smtp.stop()  # the real loopback server, down: the connection is refused
+
+    assert send_survey_task(c) == "failed"
+
+    assert survey_reminder(c).status == ReminderStatus.FAILED
+    assert survey_figure(c) == "0 of 0 sent"
+    client.force_login(alice)
+    html = client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
+    assert "Survey emailed" not in html
+    assert "no answer yet" not in html
+    assert "The survey email to the customer could not be sent" in html
+    # The email was rendered (its link names the survey row) but never accepted: not sent.
+    survey = Survey.objects.get(complaint=c, round=c.round)
+    assert survey.sent_at is None
+    assert smtp.messages == []
+
+
+def test_a_survey_the_server_accepted_is_sent_and_counted(
+    client: Any, alice: Any, smtp: SmtpServer, settings: Any
+) -> None:
+    settings.REMINDER_MAX_RETRIES = 0
+    c = at_follow_up(alice)
+
+    assert send_survey_task(c) == "sent"
+
+    [received] = smtp.wait_for(1)
+    assert received.rcpt_tos == ("dana@example.org",)
+    survey = Survey.objects.get(complaint=c, round=c.round)
+    assert survey.sent_at == survey_reminder(c).sent_at is not None
+    assert survey_figure(c) == "0 of 1 sent"
+    client.force_login(alice)
+    html = client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
+    assert "Survey emailed to the customer on" in html
+    assert "no answer yet" in html
+    assert "could not be sent" not in html
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

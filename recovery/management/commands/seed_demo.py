@@ -518,6 +518,7 @@ def seed_surveys(rng: random.Random, *, now: datetime) -> int:
             payload={"reminder": ReminderKind.CUSTOMER_SURVEY, "step": Stage.FOLLOW_UP, "to": reminder.recipient_email},
         )
         survey = surveys.survey_invite(complaint=complaint)
+        surveys.survey_mark_sent(complaint=complaint, at=reminder.due_at)
         if rng.random() < 0.25:
             continue  # not everyone answers
         score = rng.choice([5, 5, 4, 4, 4, 3, 2])

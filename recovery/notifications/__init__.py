@@ -1,0 +1,13 @@
+"""Everything CareDesk emails later, one small module per kind, over one lease loop (`common.leases`).
+
+- `step_reminders`: a step due soon or overdue, the follow-up due (to the owner, or the managers
+  if the owner left); `escalation`: a step still overdue past the grace (to every manager);
+  `acknowledgement` and `survey`: to the customer (`customer` holds what they share);
+  `handover`: "handed to you" / "escalated to you" (to the new owner). Each is a `base.Notice`.
+- `sending`: the one loop for `Reminder` rows (claim, deliver, give up) that asks the row's kind.
+- `digest`: the managers' daily digest's part of the loop (its content stays in `recovery.digest`).
+
+What is owed, and when, is decided elsewhere (`recovery.reminders`, `recovery.digest`); the tasks
+in `recovery.tasks` are thin wrappers. A new kind of email (a training reminder, say) is a new
+module here, plus its scheduling.
+"""
