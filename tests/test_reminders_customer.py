@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any, cast
 
 import pytest
@@ -13,7 +12,7 @@ from recovery import reminders, tasks
 from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus
 from recovery.views.detail import _describe
 from recovery.workflow import complaint_set_customer_emails
-from tests.celery_services import wait_until
+from tests.celery_services import wait_for_idle, wait_until
 from tests.factories import CustomerFactory, log_complaint
 from tests.smtp import SmtpServer
 
@@ -98,7 +97,7 @@ def test_consenting_customer_gets_one_acknowledgement_with_the_reference(
     [received] = smtp.wait_for(1)
     wait_until(lambda: Reminder.objects.get(pk=row.pk).status == ReminderStatus.SENT)
     assert tasks.dispatch_due_reminders() == 0
-    time.sleep(0.5)
+    wait_for_idle(smtp=smtp)  # every message taken and acknowledged: nothing more can come
 
     assert len(smtp.messages) == 1
     assert received.rcpt_tos == ("dana@example.org",)
