@@ -70,6 +70,7 @@ def test_follow_up_day_sends_exactly_one_email(alice: Any, worker: None, smtp: S
     assert "Parcel <b>late</b>" in received.part("text/plain")
     html = received.part("text/html")
     assert "Parcel &lt;b&gt;late&lt;/b&gt;" in html
+    assert "<b>late" not in html
     assert f"/complaints/{c.pk}/" in html
 
     reminder.refresh_from_db()
