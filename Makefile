@@ -5,8 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# pytest-xdist workers; CI machines have 2 cores.
-TEST_WORKERS ?= auto
+# pytest-xdist workers: one per core (CI machines have 2), at most eight, because each takes two of
+# Redis's sixteen DBs (config/settings_test.py refuses a ninth rather than let two share one).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 8 ? n : 8 )))
 
 .PHONY: run test lint services browser screenshots clean help bench-reminders bench
 

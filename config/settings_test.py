@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-for-checks")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -27,28 +29,49 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # The test broker is Redis DB 15, and each pytest-xdist process gets its own DB below it (gw0 → 15,
-# gw1 → 14, … for up to eight processes), because the reminder tests FLUSHDB and run a real worker:
-# a shared DB would let one process flush or consume another's messages. This is decided here,
-# not with os.environ.setdefault: xdist's processes inherit the controller's environment, and the
-# worker_id fixture comes too late for the Celery app's configuration.
-_XDIST_NUMBER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-_BROKER_BASE, _, _BROKER_DB = os.environ["CELERY_BROKER_URL"].rpartition("/")
-if _BROKER_BASE.startswith("redis://") and _XDIST_NUMBER.isdigit() and _BROKER_DB.isdigit():
-    CELERY_BROKER_URL = f"{_BROKER_BASE}/{(int(_BROKER_DB) - int(_XDIST_NUMBER) % 8) % 16}"
-    # Celery reads CELERY_BROKER_URL from the environment before the Django settings.
-    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
+# gw1 → 14, …), because the reminder tests FLUSHDB and run a real worker: a shared DB would let one
+# process flush or consume another's messages. The cache (rate limits, dashboard figures) is real Redis
+# too, on the broker's server, eight DBs below the process's broker DB (15 → 7, 14 → 6, …), so test runs
+# that use different brokers never share a cache. Redis has 16 DBs, so eight processes at most: a
+# ninth would share a DB with the first, and is refused instead (the Makefile caps -n at eight).
+# This is decided here, not with os.environ.setdefault: xdist's processes inherit the controller's
+# environment, and the worker_id fixture comes too late for the Celery app's configuration.
+REDIS_DATABASES = 16
+MAX_TEST_PROCESSES = REDIS_DATABASES // 2  # each takes a broker DB and a cache DB
 
-# The cache (rate limits, dashboard figures) is real Redis too, on the broker's server, eight DBs below
-# the process's broker DB (broker 15 → cache 7, 14 → 6, …), so test runs that use different brokers
-# never share a cache.
-_BROKER_SERVER, _, _BROKER_PROCESS_DB = os.environ["CELERY_BROKER_URL"].rpartition("/")
-if not _BROKER_SERVER.startswith("redis://"):
-    _BROKER_SERVER = "redis://127.0.0.1:6379"
-_CACHE_DB = (int(_BROKER_PROCESS_DB if _BROKER_PROCESS_DB.isdigit() else 15) - 8) % 16
+
+def redis_urls(broker_url: str, xdist_worker: str) -> tuple[str, str]:
+    """Return (broker URL, cache URL) for one pytest process, none shared with another process.
+
+    `xdist_worker` is PYTEST_XDIST_WORKER ("gw0", "gw1", …; "" without xdist). The i-th process takes
+    broker DB base - i and cache DB base - i - 8 (mod 16), the base being the broker URL's DB (15 if
+    it names none): for i below eight these sixteen numbers are all different.
+    """
+    number = xdist_worker.removeprefix("gw")
+    index = int(number) if number.isdigit() else 0
+    if index >= MAX_TEST_PROCESSES:
+        raise ImproperlyConfigured(
+            f"pytest-xdist process {xdist_worker} would share a Redis DB with another test process: "
+            f"Redis has {REDIS_DATABASES} DBs, a broker and a cache for each of at most "
+            f"{MAX_TEST_PROCESSES} processes. Run pytest with -n {MAX_TEST_PROCESSES} or fewer."
+        )
+    server, _, db = broker_url.rpartition("/")
+    is_redis = server.startswith("redis://") and db.isdigit()
+    base = int(db) if is_redis else 15
+    broker_db = (base - index) % REDIS_DATABASES
+    cache_db = (broker_db - MAX_TEST_PROCESSES) % REDIS_DATABASES
+    if not is_redis:
+        return broker_url, f"redis://127.0.0.1:6379/{cache_db}"
+    return f"{server}/{broker_db}", f"{server}/{cache_db}"
+
+
+CELERY_BROKER_URL, _CACHE_URL = redis_urls(os.environ["CELERY_BROKER_URL"], os.environ.get("PYTEST_XDIST_WORKER", ""))
+# Celery reads CELERY_BROKER_URL from the environment before the Django settings.
+os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": f"{_BROKER_SERVER}/{_CACHE_DB}",
+        "LOCATION": _CACHE_URL,
     }
 }
 

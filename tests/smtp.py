@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Received:
 class _Recorder:
     def __init__(self) -> None:
         self.messages: list[Received] = []
+        self.sessions = 0  # connections open now
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -44,6 +46,29 @@ class _Recorder:
         with self.lock:
             self.messages.append(Received(envelope.mail_from, tuple(envelope.rcpt_tos), parsed))
         return "250 Message accepted for delivery"
+
+
+class _CountingSMTP(SMTP):
+    """aiosmtpd's SMTP session, counting open connections on the recorder."""
+
+    def __init__(self, recorder: _Recorder, **kwargs: Any) -> None:
+        super().__init__(recorder, **kwargs)
+        self._recorder = recorder
+
+    def connection_made(self, transport: Any) -> None:
+        with self._recorder.lock:
+            self._recorder.sessions += 1
+        super().connection_made(transport)
+
+    def connection_lost(self, error: Exception | None) -> None:
+        super().connection_lost(error)
+        with self._recorder.lock:
+            self._recorder.sessions -= 1
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _CountingSMTP(self.handler, **self.SMTP_kwargs)
 
 
 def free_port() -> int:
@@ -68,13 +93,19 @@ class SmtpServer:
 
     def start(self) -> None:
         if self._controller is None:
-            self._controller = Controller(self._recorder, hostname=self.host, port=self.port)
+            self._controller = _Controller(self._recorder, hostname=self.host, port=self.port)
             self._controller.start()
 
     def stop(self) -> None:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+    @property
+    def sessions(self) -> int:
+        """How many SMTP connections are open now (a client sending, or one that died not yet noticed)."""
+        with self._recorder.lock:
+            return self._recorder.sessions
 
     def wait_for(self, count: int, *, timeout: float = 20.0) -> list[Received]:
         """Return the messages once at least `count` arrived, or fail after `timeout` seconds."""

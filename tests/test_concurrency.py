@@ -58,7 +58,8 @@ def run_at_once(*calls: Callable[[], Any]) -> list[Outcome]:
             connection.close()
 
     threads = [
-        threading.Thread(target=work, args=(call, outcome)) for call, outcome in zip(calls, outcomes, strict=True)
+        threading.Thread(target=work, args=(call, outcome), daemon=True)
+        for call, outcome in zip(calls, outcomes, strict=True)
     ]
     for thread in threads:
         thread.start()
@@ -203,8 +204,9 @@ def run_behind(
         finally:
             connection.close()
 
-    thread_a = threading.Thread(target=hold)
-    thread_b = threading.Thread(target=wait_and_act)
+    # Daemon threads: one that hangs fails its test (pytest-timeout) and never keeps the run from ending.
+    thread_a = threading.Thread(target=hold, daemon=True)
+    thread_b = threading.Thread(target=wait_and_act, daemon=True)
     try:
         thread_a.start()
         assert holding.wait(timeout=TIMEOUT)

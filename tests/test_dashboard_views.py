@@ -155,6 +155,7 @@ def test_the_page_takes_at_most_20_queries(client, maria, alice, django_assert_m
     client.force_login(maria)
     with django_assert_max_num_queries(20):
         response = client.get(DASHBOARD, {"period": "365"})
+    assert response.status_code == 200
     assert response.context["board"].figures["received"].value == size
 
 
@@ -164,6 +165,7 @@ def test_a_second_visit_within_the_cache_time_reads_no_figures(client, maria, wo
     # Only the session, the user, permissions and the form's choices.
     with time_machine.travel(NOW + timedelta(seconds=60), tick=False), django_assert_max_num_queries(8):
         response = client.get(DASHBOARD)
+    assert response.status_code == 200
     assert "Figures as of 12:00" in response.content.decode()
 
 

@@ -7,7 +7,6 @@ loopback, with the shared fixtures of tests/celery_services.py.
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -42,7 +41,7 @@ from recovery.workflow import (
     complaint_follow_up,
     complaint_reinstate,
 )
-from tests.celery_services import wait_until
+from tests.celery_services import wait_for_idle, wait_until
 from tests.factories import CustomerFactory, UserFactory, front_line_user, log_complaint, manager_user
 from tests.smtp import SmtpServer
 from tests.xss import assert_shown_escaped
@@ -481,7 +480,7 @@ def test_dispatch_sends_each_manager_exactly_one_digest(alice: Any, maria: Any, 
     # The next scans find nothing more to do: still exactly one email each.
     assert tasks.dispatch_manager_digests() == 0
     tasks.dispatch_manager_digests.delay()
-    time.sleep(1.0)
+    wait_for_idle(smtp=smtp)  # every message taken and acknowledged: nothing more can come
     assert len(smtp.messages) == 2
     assert ManagerDigest.objects.count() == 2
 
@@ -510,7 +509,7 @@ def test_smtp_down_then_up_is_retried_and_delivered_once(
     assert row.attempts >= 3
     assert row.last_error == ""
     assert tasks.dispatch_manager_digests() == 0
-    time.sleep(0.5)
+    wait_for_idle(smtp=smtp)  # every message taken and acknowledged: nothing more can come
     assert len(smtp.messages) == 1
 
 

@@ -365,6 +365,7 @@ def test_ten_thousand_rows_stream_with_the_same_queries_as_ten(client, alice, ma
     response, text, queries = run()
 
     assert isinstance(response, StreamingHttpResponse)
+    assert response.status_code == 200
     assert small.count("\r\n") == 11
     assert text.count("\r\n") == 10_001
     assert queries == small_queries

@@ -4,7 +4,6 @@ reminders owed to an inactive owner go to the managers instead."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any, cast
 
@@ -29,7 +28,7 @@ from recovery.models import (
 from recovery.notifications import sending
 from recovery.timeline import describe
 from recovery.workflow import WorkflowError, complaint_escalate, complaints_hand_over
-from tests.celery_services import wait_until
+from tests.celery_services import wait_for_idle, wait_until
 from tests.factories import CustomerFactory, UserFactory, front_line_user, log_complaint, log_complaint_at, manager_user
 from tests.smtp import SmtpServer
 from tests.test_workflow_steps import closed
@@ -396,7 +395,7 @@ def test_the_worker_sends_an_inactive_owners_reminder_to_the_managers(
     wait_until(lambda: Reminder.objects.get(pk=overdue.pk).status == ReminderStatus.SENT)
     received = [m for m in smtp.wait_for(1) if m.message["X-CareDesk-Reminder"] == str(overdue.pk)]
     assert [m.rcpt_tos for m in received] == [("maria@example.com",)]
-    time.sleep(0.5)
+    wait_for_idle(smtp=smtp)  # every message taken and acknowledged: nothing more can come
     assert not [m for m in smtp.messages if "alice@example.com" in m.rcpt_tos]
     assert Stage.APOLOGIZE.label in received[0].subject
 

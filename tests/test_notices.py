@@ -9,7 +9,6 @@ escalated to; handing it to anyone else ends the escalation (the timeline keeps 
 from __future__ import annotations
 
 import importlib
-import time
 from typing import Any, cast
 
 import pytest
@@ -33,7 +32,7 @@ from recovery.models import (
 from recovery.notifications import sending
 from recovery.timeline import describe
 from recovery.workflow import complaint_assign, complaint_close, complaint_escalate
-from tests.celery_services import wait_until
+from tests.celery_services import wait_for_idle, wait_until
 from tests.factories import CustomerFactory, log_complaint, manager_user
 from tests.smtp import SmtpServer
 from tests.test_workflow_steps import advance
@@ -177,7 +176,7 @@ def test_the_worker_emails_the_manager_once_when_a_complaint_is_escalated(
     assert received.subject == f"[CareDesk] Complaint {c.reference}: escalated to you"
     assert "Threatens to leave" in received.part("text/plain")
     assert tasks.dispatch_due_reminders() == 0
-    time.sleep(0.5)
+    wait_for_idle(smtp=smtp)  # every message taken and acknowledged: nothing more can come
     assert len(smtp.messages) == 1
 
 

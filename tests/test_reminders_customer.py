@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any, cast
 
 import pytest
@@ -14,7 +13,7 @@ from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, R
 from recovery.notifications import sending
 from recovery.timeline import describe
 from recovery.workflow import complaint_set_customer_emails
-from tests.celery_services import wait_until
+from tests.celery_services import wait_for_idle, wait_until
 from tests.factories import CustomerFactory, log_complaint
 from tests.smtp import SmtpServer
 
@@ -99,7 +98,7 @@ def test_consenting_customer_gets_one_acknowledgement_with_the_reference(
     [received] = smtp.wait_for(1)
     wait_until(lambda: Reminder.objects.get(pk=row.pk).status == ReminderStatus.SENT)
     assert tasks.dispatch_due_reminders() == 0
-    time.sleep(0.5)
+    wait_for_idle(smtp=smtp)  # every message taken and acknowledged: nothing more can come
 
     assert len(smtp.messages) == 1
     assert received.rcpt_tos == ("dana@example.org",)

@@ -7,7 +7,6 @@ flushed before and after every test here. The SMTP server is aiosmtpd on loopbac
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any, cast
 
@@ -25,7 +24,7 @@ from recovery.workflow import (
     complaint_empathize,
     complaint_reinstate,
 )
-from tests.celery_services import wait_until
+from tests.celery_services import wait_for_idle, wait_until
 from tests.factories import CustomerFactory, front_line_user, log_complaint
 from tests.smtp import SmtpServer
 
@@ -72,6 +71,7 @@ def test_follow_up_day_sends_exactly_one_email(alice: Any, worker: None, smtp: S
     assert "Parcel <b>late</b>" in received.part("text/plain")
     html = received.part("text/html")
     assert "Parcel &lt;b&gt;late&lt;/b&gt;" in html
+    assert "<b>late" not in html
     assert f"/complaints/{c.pk}/" in html
 
     reminder.refresh_from_db()
@@ -84,7 +84,7 @@ def test_follow_up_day_sends_exactly_one_email(alice: Any, worker: None, smtp: S
 
     # The next scans find nothing more to do: still exactly one email.
     assert tasks.dispatch_due_reminders() == 0
-    time.sleep(0.5)
+    wait_for_idle(smtp=smtp)  # every message taken and acknowledged: nothing more can come
     assert len(smtp.messages) == 1
 
 
@@ -119,7 +119,7 @@ def test_on_the_follow_up_day_the_customer_gets_one_survey_whose_link_works_once
     assert Survey.objects.get(complaint=c).satisfaction == 5
 
     assert tasks.dispatch_due_reminders() == 0
-    time.sleep(0.5)
+    wait_for_idle(smtp=smtp)  # every message taken and acknowledged: nothing more can come
     assert len(smtp.messages) == 2
 
 
@@ -134,7 +134,7 @@ def test_a_step_done_before_its_reminders_are_due_sends_nothing(alice: Any, work
 
     assert claimed == 2
     messages = smtp.wait_for(2)
-    time.sleep(0.5)
+    wait_for_idle(smtp=smtp)  # every message taken and acknowledged: nothing more can come
     assert {m.subject for m in smtp.messages} == {
         f"[CareDesk] Complaint {forgotten.reference}: Apologize is due soon",
         f"[CareDesk] Complaint {forgotten.reference}: Apologize is overdue",
@@ -175,7 +175,7 @@ def test_smtp_down_then_up_is_retried_and_delivered_once(
     event = ComplaintEvent.objects.get(complaint=c, kind=EventKind.REMINDER_SENT)
     assert event.payload["attempts"] == reminder.attempts
     assert not ComplaintEvent.objects.filter(complaint=c, kind=EventKind.REMINDER_FAILED).exists()
-    time.sleep(0.5)
+    wait_for_idle(smtp=smtp)  # every message taken and acknowledged: nothing more can come
     assert len(smtp.messages) == 1
 
 

@@ -9,7 +9,6 @@ the same transaction that marks the row sent, under the claim token, so it appea
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -30,7 +29,7 @@ from recovery.workflow import (
     complaint_reinstate,
 )
 from tests import test_reminders_delivery as delivery
-from tests.celery_services import wait_until
+from tests.celery_services import wait_for_idle, wait_until
 from tests.factories import manager_user
 from tests.smtp import SmtpServer
 
@@ -94,7 +93,7 @@ def test_overdue_past_grace_emails_each_manager_once_and_marks_the_timeline_once
     wait_until(lambda: Reminder.objects.get(pk=row.pk).status == ReminderStatus.SENT)
     assert tasks.dispatch_due_reminders() == 0
     smtp.wait_for(2)  # the escalation and the owner's overdue reminder ("due soon" came too late to be true)
-    time.sleep(0.5)
+    wait_for_idle(smtp=smtp)  # every message taken and acknowledged: nothing more can come
 
     [sent] = [m for m in smtp.messages if "escalated" in m.subject]
     assert sent.subject == f"[CareDesk] Complaint {c.reference}: Apologize is still overdue, escalated to managers"

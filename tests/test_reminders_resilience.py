@@ -15,12 +15,12 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from config.celery import app
 from recovery import tasks
 from recovery.models import Reminder, ReminderKind, ReminderStatus, Stage
 from recovery.notifications import sending
+from tests.celery_services import unacked_messages, wait_for_idle
 from tests.factories import front_line_user, log_complaint
 from tests.smtp import SmtpServer
 
@@ -153,13 +154,22 @@ def due_reminders(count: int, *, per_complaint: int = 100) -> set[int]:
     return ids
 
 
-def dispatch_until_sent(ids: set[int], *, timeout: float) -> None:
-    """Do what beat does, once a second, until every reminder is marked sent."""
-    deadline = time.monotonic() + timeout
-    while Reminder.objects.filter(pk__in=ids, status=ReminderStatus.SENT).count() < len(ids):
-        assert time.monotonic() < deadline, "not every reminder was sent in time"
-        sending.reminders_claim_due(enqueue=tasks._enqueue)
-        time.sleep(1)
+def lease_run_out() -> datetime:
+    """A scan's clock once every lease taken now has run out, as if the worker holding it died.
+
+    Claims in these tests keep the normal lease (minutes, REMINDER_LEASE_SECONDS), so a slow start
+    on a loaded machine never lets one run out by itself; a test re-claims by scanning at this time.
+    """
+    return timezone.now() + timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
+
+
+def marked_sent(ids: set[int]) -> set[int]:
+    return set(Reminder.objects.filter(pk__in=ids, status=ReminderStatus.SENT).values_list("pk", flat=True))
+
+
+def attempts(ids: set[int]) -> Counter[int]:
+    """How many reminders have each number of attempts (claims plus retries)."""
+    return Counter(Reminder.objects.filter(pk__in=ids).values_list("attempts", flat=True))
 
 
 def test_a_thousand_due_reminders_two_workers_each_sent_once(
@@ -171,22 +181,17 @@ def test_a_thousand_due_reminders_two_workers_each_sent_once(
 
     tasks.dispatch_due_reminders.delay()  # what beat does, through the broker
 
-    smtp.wait_for(1000, timeout=40)
-    wait_until(
-        lambda: Reminder.objects.filter(pk__in=ids, status=ReminderStatus.SENT).count() == 1000,
-        timeout=10,
-        what="all marked sent",
-    )
-    time.sleep(0.3)  # anything extra would arrive now
+    smtp.wait_for(1000, timeout=120)
+    wait_for_idle(smtp=smtp)  # every message taken and acknowledged: anything extra has arrived
     got = received_ids(smtp)
     assert set(got) == ids
     assert max(got.values()) == 1
     assert len(smtp.messages) == 1000
+    assert marked_sent(ids) == ids
+    assert attempts(ids) == {1: 1000}  # claimed once each, never re-claimed or retried
 
 
-def test_a_worker_killed_mid_batch_loses_nothing(
-    starter_data: None, workers: Workers, smtp: SmtpServer, settings: Any
-) -> None:
+def test_a_worker_killed_mid_batch_loses_nothing(starter_data: None, workers: Workers, smtp: SmtpServer) -> None:
     """SIGKILL a worker part-way through a batch; after the lease expires every reminder arrives.
 
     Delivery is at-least-once, not exactly-once (PITFALLS.md, Celery and Redis): if the worker
@@ -194,36 +199,46 @@ def test_a_worker_killed_mid_batch_loses_nothing(
     sends that one again. So this asserts that nothing is missing and that a duplicate, if any, is
     the one reminder in flight at the kill (emailed but not marked sent), never another.
     """
-    settings.REMINDER_LEASE_SECONDS = 5  # the claims made here, in this process, get a short lease
     ids = due_reminders(300)
     victim = workers.start("victim")
     assert sending.reminders_claim_due(enqueue=tasks._enqueue) == 300
 
-    smtp.wait_for(20, timeout=20)
+    smtp.wait_for(20, timeout=60)
     victim.send_signal(signal.SIGKILL)
-    victim.wait(timeout=5)
-    time.sleep(0.5)  # let the SMTP server finish recording a message the victim was sending
+    victim.wait(timeout=10)
+    # The victim's connection is closed once the server has recorded, or dropped, what it was sending.
+    wait_until(lambda: smtp.sessions == 0, timeout=10, what="the victim's SMTP connection closed")
     before = received_ids(smtp)
-    marked = set(Reminder.objects.filter(pk__in=ids, status=ReminderStatus.SENT).values_list("pk", flat=True))
+    marked = marked_sent(ids)
     in_flight = set(before) - marked
     assert 0 < len(before) < 300, "the kill must land in the middle of the batch"
+    assert marked <= set(before)
     assert len(in_flight) <= 1  # solo pool, prefetch 1: at most one send was under way
+    # The message the victim held stays unacknowledged in Redis for the visibility timeout (an hour).
+    client = redis.Redis.from_url(app.conf.broker_url)
+    orphans = unacked_messages(client)
+    client.close()
+    assert len(orphans) <= 1
 
-    workers.start("survivor")
-    dispatch_until_sent(ids, timeout=40)
-    time.sleep(0.3)
+    # The next scan after the leases ran out claims every unsent reminder again, once.
+    assert sending.reminders_claim_due(enqueue=tasks._enqueue, now=lease_run_out()) == 300 - len(marked)
+    workers.start("survivor")  # takes the victim's unsent messages (now stale) and the new claims
+    wait_until(lambda: marked_sent(ids) == ids, timeout=120, what="every reminder marked sent")
+    wait_for_idle(smtp=smtp, orphans=orphans)
 
     got = received_ids(smtp)
     assert set(got) == ids, f"missing: {sorted(ids - set(got))}"
     duplicates = {pk for pk, n in got.items() if n > 1}
     assert duplicates <= in_flight
     assert all(n <= 2 for n in got.values())
+    assert len(smtp.messages) == 300 + len(duplicates)
+    # Sent before the kill: claimed once. The rest: claimed, then claimed again after the lease.
+    assert attempts(ids) == Counter({1: len(marked), 2: 300 - len(marked)})
 
 
 def test_redis_flushed_between_claim_and_send_is_still_delivered_once(
-    starter_data: None, workers: Workers, smtp: SmtpServer, broker: redis.Redis, settings: Any
+    starter_data: None, workers: Workers, smtp: SmtpServer, broker: redis.Redis
 ) -> None:
-    settings.REMINDER_LEASE_SECONDS = 3
     ids = due_reminders(50)
     assert sending.reminders_claim_due(enqueue=tasks._enqueue) == 50
     assert broker.llen("celery") == 50
@@ -232,11 +247,15 @@ def test_redis_flushed_between_claim_and_send_is_still_delivered_once(
     assert set(Reminder.objects.filter(pk__in=ids).values_list("status", flat=True)) == {ReminderStatus.CLAIMED}
     assert sending.reminders_claim_due(enqueue=tasks._enqueue) == 0  # the leases still hold
     workers.start("w1")
+    wait_for_idle(smtp=smtp)
+    assert smtp.messages == []  # nothing to send until the leases run out
 
-    dispatch_until_sent(ids, timeout=30)  # re-claimed once the leases run out
-    time.sleep(0.3)
+    # The first scan after the leases ran out claims them all again.
+    assert sending.reminders_claim_due(enqueue=tasks._enqueue, now=lease_run_out()) == 50
+    wait_until(lambda: marked_sent(ids) == ids, timeout=60, what="every reminder marked sent")
+    wait_for_idle(smtp=smtp)
     got = received_ids(smtp)
     assert set(got) == ids
     assert max(got.values()) == 1
-    # Claimed again after the flush: every row has at least the first claim and a re-claim behind it.
-    assert min(Reminder.objects.filter(pk__in=ids).values_list("attempts", flat=True)) >= 2
+    assert len(smtp.messages) == 50
+    assert attempts(ids) == {2: 50}  # the first claim, lost with the flush, and the re-claim

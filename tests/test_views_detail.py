@@ -393,6 +393,7 @@ def test_recording_a_step_with_htmx_takes_the_same_number_of_queries_however_muc
     with django_assert_max_num_queries(HTMX_STEP_QUERY_BOUND):
         response = client.post(reverse("complaint_step", args=[complaint.pk]), data, headers={"HX-Request": "true"})
 
+    assert response.status_code == 200
     assert "Atonement recorded" in response.content.decode()
 
 

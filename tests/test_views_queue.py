@@ -147,4 +147,5 @@ def test_the_queue_takes_the_same_few_queries_for_one_row_or_fifty(
     with django_assert_max_num_queries(6):
         response = client.get(URL)
 
+    assert response.status_code == 200
     assert len(references_in(response.content.decode())) == min(rows, 25)

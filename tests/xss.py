@@ -29,9 +29,16 @@ DANGEROUS = [
 ]
 
 
-def assert_shown_escaped(html: str, payload: str) -> None:
-    """Assert the payload appears escaped and none of its markup is live."""
-    assert escape(payload) in html, f"payload not shown (escaped) in page: {payload!r}"
+def assert_never_raw(html: str, payload: str) -> None:
+    """Assert the payload's markup never reaches the page live: not the payload itself, nor a fragment of it."""
+    if escape(payload) != payload:
+        assert payload not in html, f"payload found raw (unescaped) in page: {payload!r}"
     for fragment in DANGEROUS:
         if fragment in payload:
             assert fragment not in html, f"raw markup {fragment!r} found in page"
+
+
+def assert_shown_escaped(html: str, payload: str) -> None:
+    """Assert the payload appears escaped and none of its markup is live."""
+    assert escape(payload) in html, f"payload not shown (escaped) in page: {payload!r}"
+    assert_never_raw(html, payload)
