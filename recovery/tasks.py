@@ -71,7 +71,7 @@ def send_manager_digest(self: Any, digest_id: int, attempt: int) -> str:
     )
 
 
-# --- the managers' dashboard (recovery/dashboard.py) ------------------------------------------------
+# --- the managers' dashboard (recovery/dashboard/) --------------------------------------------------
 
 
 @shared_task(ignore_result=True)

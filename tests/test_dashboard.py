@@ -28,8 +28,9 @@ from recovery.dashboard import (
     dashboard_compute,
     dashboard_for,
     default_filters,
-    percentile_cont,
 )
+from recovery.dashboard.cache import cache_key
+from recovery.dashboard.percentiles import percentile_cont
 from recovery.facts import refresh_all
 from recovery.models import (
     AtonementKind,
@@ -399,7 +400,7 @@ def test_the_dashboard_takes_the_same_few_queries_whatever_the_size(alice, maria
 
 def test_figures_are_cached_and_recomputed_once_older_than_the_setting(world, settings):
     settings.DASHBOARD_CACHE_SECONDS = 120
-    cache.delete(PERIOD.cache_key())
+    cache.delete(cache_key(PERIOD))
     with time_machine.travel(NOW, tick=False):
         first = dashboard_for(PERIOD)
     make_complaint(owner=world["alice"], customer=world["a"].customer, received_at=at(2, 19))
@@ -415,7 +416,7 @@ def test_figures_are_cached_and_recomputed_once_older_than_the_setting(world, se
 
 def test_the_cache_never_serves_figures_older_than_five_minutes(world, settings):
     settings.DASHBOARD_CACHE_SECONDS = 300
-    cache.delete(PERIOD.cache_key())
+    cache.delete(cache_key(PERIOD))
     with time_machine.travel(NOW, tick=False):
         dashboard_for(PERIOD)
     with time_machine.travel(NOW + timedelta(minutes=5, seconds=1), tick=False):
@@ -425,7 +426,7 @@ def test_the_cache_never_serves_figures_older_than_five_minutes(world, settings)
 def test_beat_keeps_the_default_view_computed_so_opening_it_runs_no_figure_query(world, settings):
     settings.DASHBOARD_CACHE_SECONDS = 120
     with time_machine.travel(NOW, tick=False):
-        cache.delete(default_filters(NOW).cache_key())
+        cache.delete(cache_key(default_filters(NOW)))
         tasks.refresh_dashboard()  # what beat runs every DASHBOARD_CACHE_SECONDS - 20 s
     with time_machine.travel(NOW + timedelta(seconds=60), tick=False), CaptureQueriesContext(connection) as ctx:
         board = dashboard_for(default_filters(NOW))
@@ -442,7 +443,7 @@ def test_beat_does_not_warm_a_cache_only_its_own_process_reads(world, settings, 
     with time_machine.travel(NOW, tick=False):
         with CaptureQueriesContext(connection) as ctx, caplog.at_level(logging.INFO, logger="recovery.dashboard"):
             tasks.refresh_dashboard()
-        assert cache.get(default_filters(NOW).cache_key()) is None
+        assert cache.get(cache_key(default_filters(NOW))) is None
     assert len(ctx) == 0  # no figures computed for nobody
     assert "not warmed" in caplog.text
     assert "CACHE_URL" in caplog.text

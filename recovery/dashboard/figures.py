@@ -1,0 +1,89 @@
+"""What the dashboard shows: each figure as it reads, the rows of each breakdown, and the whole board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from recovery.dashboard.filters import DashboardFilters
+from recovery.dashboard.metrics import COUNT_FIGURES, METRICS
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number as shown: its value, how it reads, and the list of complaints it counts."""
+
+    key: str
+    value: float | None
+    display: str
+    url: str = ""
+    detail: str = ""
+
+    @property
+    def label(self) -> str:
+        return METRICS[self.key].label
+
+    @property
+    def is_count(self) -> bool:
+        """Return True when the number is how many complaints its link lists (not a rate or a time)."""
+        return self.key in COUNT_FIGURES
+
+    @property
+    def explanation(self) -> str:
+        return METRICS[self.key].explanation
+
+
+@dataclass(frozen=True)
+class Row:
+    """One labelled count of a breakdown (a stage, group, category, week or root cause)."""
+
+    label: str
+    count: int
+    url: str = ""
+    share: str = ""
+    key: str = ""
+    # The running share as a number for the charts (None when there is nothing to share out).
+    share_value: float | None = None
+
+
+@dataclass(frozen=True)
+class HandlerRow:
+    handler_id: int
+    name: str
+    handled: int
+    handled_url: str
+    apology_median: str
+    on_time: str
+    recovery_rate: str
+    recovery_url: str
+    satisfaction: str
+
+
+@dataclass
+class Dashboard:
+    """Everything the dashboard page shows, computed at `computed_at` in `seconds`."""
+
+    filters: DashboardFilters
+    computed_at: datetime
+    seconds: float = 0.0
+    figures: dict[str, Figure] = field(default_factory=dict)
+    open_by_stage: list[Row] = field(default_factory=list)
+    backlog: list[Row] = field(default_factory=list)
+    on_time_by_step: list[Figure] = field(default_factory=list)
+    by_group: list[Row] = field(default_factory=list)
+    by_category: list[Row] = field(default_factory=list)
+    root_causes: list[Row] = field(default_factory=list)
+    handlers: list[HandlerRow] = field(default_factory=list)
+    # Raw values kept for comparisons (the monthly review) and tests.
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def charts(self) -> dict[str, Any]:
+        """Return the chart data (for json_script): the same numbers as the tables."""
+
+        def series(rows: list[Row]) -> dict[str, Any]:
+            return {"labels": [r.label for r in rows], "values": [r.count for r in rows], "urls": [r.url for r in rows]}
+
+        pareto = series(self.by_category)
+        pareto["cumulative"] = [r.share_value for r in self.by_category]
+        return {"backlog": series(self.backlog), "groups": series(self.by_group), "categories": pareto}
