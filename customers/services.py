@@ -7,12 +7,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts import roles
 from common.errors import DomainError
 from common.phones import is_international, phone_key
 from customers.models import Customer, CustomerGroup, Organization
-
-# The managers' permission (recovery app) that also lets them read employees' complaints.
-CONFIDENTIALITY_PERMISSION = "recovery.manage_complaints"
 
 EDITABLE_FIELDS = ("name", "email", "phone", "organization", "group", "consents_to_contact", "staff_user")
 
@@ -128,9 +126,7 @@ def customer_update(*, customer: Customer, user: Any, **changes: Any) -> Custome
     for field, value in changes.items():
         setattr(locked, field, _email(value) if field == "email" else _strip(value))
     _validate(locked)
-    if (locked.is_internal != was_internal or locked.staff_user_id != old_staff_user_id) and not user.has_perm(
-        CONFIDENTIALITY_PERMISSION
-    ):
+    if (locked.is_internal != was_internal or locked.staff_user_id != old_staff_user_id) and not roles.is_manager(user):
         # Moving a customer into or out of the employee group changes who may read their
         # complaints (employees' are confidential), so it is a manager's decision.
         field = "group" if locked.is_internal != was_internal else "staff_user"

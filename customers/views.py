@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.middleware import HtmxDetails
 
+from accounts import roles
 from common.errors import DomainError
 from common.forms import focus_first_error
 from common.phones import PHONE_SEPARATORS
@@ -28,7 +29,6 @@ from customers import selectors
 from customers.forms import CustomerEditForm, CustomerFilterForm, CustomerForm, CustomerQuickForm
 from customers.models import GROUP_HELP, Customer, CustomerGroup, Organization
 from customers.services import DuplicateCustomerError, customer_create, customer_update, organization_get_or_create
-from recovery import roles
 
 PAGE_SIZE = 25
 # The one place the quick add may send someone back to after adding a customer (no open redirects).

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from recovery import roles
+from accounts import roles
 
 # Manager-only sections, shown in the navigation once their URL exists.
 MANAGER_SECTIONS = (("dashboard", "Dashboard", "dashboard"), ("training", "Training", "training"))

@@ -1,6 +1,6 @@
-"""Who may do what with complaints: the one place these rules live.
+"""Who may do what with complaints.
 
-Two roles, each a Django group created by a data migration:
+Two roles, each a Django group (`accounts.roles`; the groups are created by `accounts.bootstrap`):
 - Front line: log complaints and work the ones they own; add notes to any
   complaint they can see; hand their own complaints to a colleague or escalate
   them to a manager.
@@ -15,22 +15,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from accounts.roles import can_work, handlers, is_manager, managers
 from customers.models import CustomerGroup
-from recovery.bootstrap import FRONT_LINE, MANAGERS  # noqa: F401  (re-exported: the role names)
 from recovery.models import Complaint
 
-WORK_PERMISSION = "recovery.work_complaint"
-MANAGE_PERMISSION = "recovery.manage_complaints"
-
-
-def is_manager(user: Any) -> bool:
-    """Return True when the user may manage every complaint."""
-    return bool(user is not None and user.is_active and user.has_perm(MANAGE_PERMISSION))
-
-
-def can_work(user: Any) -> bool:
-    """Return True when the user may log and work complaints at all."""
-    return bool(user is not None and user.is_active and user.has_perm(WORK_PERMISSION))
+# The generic role checks live in accounts.roles; these names stay importable from here.
+__all__ = ["can_handle", "can_view", "can_work", "handlers", "is_manager", "managers", "owners_to_filter_by"]
 
 
 def can_view(user: Any, complaint: Complaint) -> bool:
@@ -47,31 +37,6 @@ def can_handle(user: Any, complaint: Complaint) -> bool:
     if complaint.customer.staff_user_id is not None and complaint.customer.staff_user_id == user.pk:
         return False  # a colleague's own complaint is handled by someone else, even if they manage
     return can_view(user, complaint) and (is_manager(user) or complaint.owner_id == user.pk)
-
-
-_MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-# include_superusers=False: a superuser has every permission, but the administrator account looks
-# after CareDesk rather than taking complaints; only people in a role are offered as owners or managers.
-
-
-def handlers() -> QuerySet[Any]:
-    """Return the active users who may own complaints, by name."""
-    return (
-        get_user_model()
-        .objects.with_perm(WORK_PERMISSION, include_superusers=False, backend=_MODEL_BACKEND)
-        .filter(is_active=True)
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-def managers() -> QuerySet[Any]:
-    """Return the active users a complaint can be escalated to, by name."""
-    return (
-        get_user_model()
-        .objects.with_perm(MANAGE_PERMISSION, include_superusers=False, backend=_MODEL_BACKEND)
-        .filter(is_active=True)
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 def owners_to_filter_by() -> QuerySet[Any]:

@@ -12,8 +12,8 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
+from accounts import roles
 from customers.models import CustomerGroup
-from recovery import roles
 from recovery.models import OPEN_STAGES, STEPS, Complaint, ComplaintEvent, RecoveryAction, Survey
 
 

@@ -16,8 +16,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
 
+from accounts import roles
 from common.errors import DomainError
-from recovery import roles, workflow
+from recovery import workflow
 from recovery.forms.complaint import PersonChoiceField
 from recovery.models import OPEN_STAGES, Complaint
 

@@ -15,8 +15,8 @@ from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.utils import timezone
 
+from accounts import roles
 from customers.models import Customer
-from recovery import roles
 from recovery.forms.complaint import PersonChoiceField
 from recovery.forms.steps import LocalDateTimeField, PlainTextField, now_for_input, offer_clock_choice
 from recovery.models import DESCRIPTION_MAX, REMEDY_MAX, SUMMARY_MAX, Category, Channel, Severity

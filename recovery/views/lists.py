@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
+from accounts import roles
 from common.localtime import local_day_bounds
 from common.paging import CappedCountPaginator
 from common.views import role_required
-from recovery import roles, selectors
+from recovery import selectors
 from recovery.filters import ComplaintFilter, active_filter_count
 
 PAGE_SIZE = 25
