@@ -5,8 +5,9 @@
   (`selectors.complaints_visible_to`). Complaints from employees are confidential: only managers
   and the owner see them.
 - `can_handle(user, complaint)`: who does the recovery steps, the owner or a manager, never the
-  complainant. It has no queryset form: no list asks which complaints someone may handle (a
-  person's queue is what they own).
+  complainant (`is_complainant`: a colleague's own complaint is handled by someone else, even when
+  they manage). Every action but a note needs it, reassigning included. It has no queryset form:
+  no list asks which complaints someone may handle (a person's queue is what they own).
 - `allowed_actions(user, complaint)`: what the user may do to the complaint as it stands. The
   complaint page offers exactly these forms and `recovery.workflow` refuses anything else with the
   reason given here; the order of the five steps (which step comes next, what a closed complaint
@@ -54,9 +55,15 @@ def visible_q(user: Any) -> Q:
     return ~Q(customer__group=CustomerGroup.EMPLOYEE) | Q(owner=user)
 
 
+def is_complainant(user: Any, complaint: Complaint) -> bool:
+    """Return True when the user is the colleague who complained (the customer's staff account)."""
+    staff_user_id = complaint.customer.staff_user_id
+    return staff_user_id is not None and staff_user_id == user.pk
+
+
 def can_handle(user: Any, complaint: Complaint) -> bool:
     """Return True when the user may do the recovery steps: the owner or a manager, never the complainant."""
-    if complaint.customer.staff_user_id is not None and complaint.customer.staff_user_id == user.pk:
+    if is_complainant(user, complaint):
         return False  # a colleague's own complaint is handled by someone else, even if they manage
     return can_view(user, complaint) and (is_manager(user) or complaint.owner_id == user.pk)
 
@@ -82,6 +89,8 @@ class AllowedActions:
     handle: bool
     # All steps are done, but the complaint was escalated and this user does not manage.
     close_needs_manager: bool
+    # The user is the colleague who complained: a colleague handles it, they may add notes.
+    complainant: bool
     refusals: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -94,10 +103,13 @@ def _refusals(user: Any, complaint: Complaint, *, handle: bool, manager: bool) -
     if not can_view(user, complaint):
         return dict.fromkeys(ACTIONS, NOT_FOUND)
     refusals: dict[str, str] = {}
-    if not handle:
+    # Reassigning is handling too: the owner hands on their own, a manager anyone's, the complainant none.
+    if not handle and is_complainant(user, complaint):
+        reason = f"{complaint.reference} is your own complaint, so a colleague handles it."
+        refusals.update(dict.fromkeys((*HANDLING, "assign"), reason))
+    elif not handle:
         reason = f"Only the owner ({_name(complaint.owner)}) or a manager can work on {complaint.reference}."
         refusals.update(dict.fromkeys(HANDLING, reason))
-    if not manager and complaint.owner_id != user.pk:
         refusals["assign"] = "Only a manager can reassign a colleague's complaint."
     if complaint.stage == Stage.CLOSE and complaint.is_escalated and not manager:
         refusals.setdefault("close", f"{complaint.reference} was escalated, so a manager has to close it.")
@@ -127,5 +139,6 @@ def allowed_actions(user: Any, complaint: Complaint) -> AllowedActions:
         emails=may("emails") and is_open,  # a closed complaint sends its customer nothing more
         handle=handle,
         close_needs_manager=needs_manager,
+        complainant=is_complainant(user, complaint),
         refusals=refusals,
     )

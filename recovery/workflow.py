@@ -677,7 +677,8 @@ def complaint_assign(
     to: Any,
     expected_version: int | None = None,
 ) -> Complaint:
-    """Give the complaint to another handler; front-line staff may only hand over their own."""
+    """Give the complaint to another handler; front-line staff may only hand over their own, and the
+    colleague who complained (even a manager) none."""
     locked = _lock(complaint, user=user, expected_version=expected_version)
     _require(user, locked, "assign")
     return _reassign(locked, user=user, to=to)
@@ -718,10 +719,10 @@ def complaints_hand_over(*, user: Any, owner: Any, to: Any) -> list[Complaint]:
             "Give it to someone else first, or choose another colleague.",
             field="to",
         )
-    return [
-        _reassign(_lock(pk, user=user, expected_version=None), user=user, to=to, payload={"handover": True})
-        for pk in keys
-    ]
+    complaints = [_lock(pk, user=user, expected_version=None) for pk in keys]
+    for locked in complaints:
+        _require(user, locked, "assign")  # a manager who complained cannot hand over their own complaint
+    return [_reassign(locked, user=user, to=to, payload={"handover": True}) for locked in complaints]
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """Personas and shared fixtures.
 
 alice works the front line, bob works the front line next to her, and
-maria manages them both. olivia is an outsider: an active account with no
+maria manages them both, and so does mark, who is also a colleague with a complaint of his own
+(`marks_complaint`): the complainant never handles it. olivia is an outsider: an active account with no
 CareDesk role, who should see nothing.
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 
+from customers.models import CustomerGroup
 from recovery.bootstrap import ensure_starter_data
 from tests.factories import CustomerFactory, UserFactory, front_line_user, log_complaint, manager_user
 
@@ -41,6 +43,11 @@ def maria(starter_data: None) -> Any:
 
 
 @pytest.fixture
+def mark(starter_data: None) -> Any:
+    return manager_user(username="mark", first_name="Mark", last_name="Manning")
+
+
+@pytest.fixture
 def olivia(starter_data: None) -> Any:
     return UserFactory(username="olivia", first_name="Olivia", last_name="Outsider")
 
@@ -54,3 +61,10 @@ def customer(starter_data: None) -> Any:
 def complaint(alice: Any, customer: Any) -> Any:
     """A fresh medium-severity complaint owned by alice, at the apology step."""
     return log_complaint(user=alice, customer=customer)
+
+
+@pytest.fixture
+def marks_complaint(alice: Any, mark: Any) -> Any:
+    """A confidential complaint from mark (a manager, complaining as a colleague), handled by alice."""
+    mark_as_customer = CustomerFactory.create(name="Mark Manning", group=CustomerGroup.EMPLOYEE, staff_user=mark)
+    return log_complaint(user=alice, customer=mark_as_customer, summary="My expenses claim was lost")
