@@ -8,10 +8,12 @@ CareDesk role, who should see nothing.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
 from django.apps import apps
+from hypothesis import settings as hypothesis_settings
 
 from customers.models import CustomerGroup
 from recovery.bootstrap import ensure_starter_data
@@ -19,6 +21,13 @@ from tests.factories import CustomerFactory, UserFactory, front_line_user, log_c
 
 # broker, smtp, worker: the real Redis, SMTP server and Celery worker, for the tests that ask for them.
 pytest_plugins = ["tests.celery_services"]
+
+# Hypothesis: with CI set (.ci/run sets it), the property tests are derandomised: the same examples on
+# every run and every machine, so a failure in CI fails again locally with `CI=1 pytest …`. Either way a
+# failure prints the blob to replay it with @reproduce_failure. HYPOTHESIS_PROFILE picks one by name.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
+hypothesis_settings.register_profile("dev", print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 @pytest.fixture
