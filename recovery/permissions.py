@@ -8,6 +8,9 @@
   complainant (`is_complainant`: a colleague's own complaint is handled by someone else, even when
   they manage). Every action but a note needs it, reassigning included. It has no queryset form:
   no list asks which complaints someone may handle (a person's queue is what they own).
+- `may_be_given(person, customer)`, with `may_be_given_q` (complaints) and
+  `people_who_may_be_given_q` (people): the same rule from the other side, nobody is given their
+  own complaint to handle (as its owner, by reassignment, escalation or hand-over).
 - `allowed_actions(user, complaint)`: what the user may do to the complaint as it stands. The
   complaint page offers exactly these forms and `recovery.workflow` refuses anything else with the
   reason given here; the order of the five steps (which step comes next, what a closed complaint
@@ -25,7 +28,7 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.roles import can_work, is_manager
-from customers.models import CustomerGroup
+from customers.models import Customer, CustomerGroup
 from recovery.models import SKIPPABLE_STEPS, STEPS, Complaint, Stage
 
 # The same words for a complaint someone may not see as for one that does not exist.
@@ -57,8 +60,22 @@ def visible_q(user: Any) -> Q:
 
 def is_complainant(user: Any, complaint: Complaint) -> bool:
     """Return True when the user is the colleague who complained (the customer's staff account)."""
-    staff_user_id = complaint.customer.staff_user_id
-    return staff_user_id is not None and staff_user_id == user.pk
+    return not may_be_given(user, complaint.customer)
+
+
+def may_be_given(person: Any, customer: Customer) -> bool:
+    """Return True unless `person` is the customer's staff account: nobody is given their own complaint."""
+    return customer.staff_user_id is None or customer.staff_user_id != person.pk
+
+
+def may_be_given_q(person: Any) -> Q:
+    """Return the filter on complaints that keeps those `person` may be given: `may_be_given` for a queryset."""
+    return ~Q(customer__staff_user=person)
+
+
+def people_who_may_be_given_q(customer: Customer) -> Q:
+    """Return the filter on users that keeps those who may be given `customer`'s complaints."""
+    return Q() if customer.staff_user_id is None else ~Q(pk=customer.staff_user_id)
 
 
 def can_handle(user: Any, complaint: Complaint) -> bool:

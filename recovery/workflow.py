@@ -354,7 +354,7 @@ def _check_staff_target(target: Any, *, field: str, must_manage: bool = False) -
 
 
 def _check_not_own_complaint(customer: Customer, owner: Any, *, field: str) -> None:
-    if customer.staff_user_id is not None and customer.staff_user_id == owner.pk:
+    if not permissions.may_be_given(owner, customer):
         raise WorkflowError("A colleague cannot handle their own complaint; choose someone else.", field=field)
 
 
@@ -711,7 +711,12 @@ def complaints_hand_over(*, user: Any, owner: Any, to: Any) -> list[Complaint]:
     )
     if not keys:
         raise WorkflowError(f"{_display_name(owner)} has no open complaints to hand over.", field="owner")
-    own = Complaint.objects.filter(pk__in=keys, customer__staff_user=to).order_by("pk").values_list("pk", flat=True)
+    own = (
+        Complaint.objects.filter(pk__in=keys)
+        .exclude(permissions.may_be_given_q(to))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if own:
         references = ", ".join(format_reference(pk) for pk in own)
         raise WorkflowError(

@@ -263,18 +263,13 @@ def _describe_step(
 
 
 def _people_for_assign(complaint: Complaint) -> Any:
-    people = roles.handlers().exclude(pk=complaint.owner_id)
-    if complaint.customer.staff_user_id is not None:
-        # A colleague cannot handle their own complaint.
-        people = people.exclude(pk=complaint.customer.staff_user_id)
-    return people
+    # A colleague cannot handle their own complaint.
+    may_be_given = permissions.people_who_may_be_given_q(complaint.customer)
+    return roles.handlers().exclude(pk=complaint.owner_id).filter(may_be_given)
 
 
 def _people_for_escalate(user: Any, complaint: Complaint) -> Any:
-    people = roles.managers().exclude(pk=user.pk)
-    if complaint.customer.staff_user_id is not None:
-        people = people.exclude(pk=complaint.customer.staff_user_id)
-    return people
+    return roles.managers().exclude(pk=user.pk).filter(permissions.people_who_may_be_given_q(complaint.customer))
 
 
 def _build_form(
