@@ -73,8 +73,8 @@ def seed(count: int) -> set[int]:
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
+    from accounts.roles import FRONT_LINE
     from customers.models import Customer, CustomerGroup
-    from recovery.bootstrap import FRONT_LINE
     from recovery.models import Category, Channel, Reminder, ReminderKind, Severity, Stage
     from recovery.workflow import complaint_log
 

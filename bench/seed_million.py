@@ -208,8 +208,8 @@ def create_staff() -> tuple[list[int], list[int]]:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
 
+    from accounts.roles import FRONT_LINE, MANAGERS
     from recovery import demo_text
-    from recovery.bootstrap import FRONT_LINE, MANAGERS
 
     user_model = get_user_model()
     password = make_password(BENCH_PASSWORD)

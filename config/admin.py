@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 
-from recovery import roles
+from accounts import roles
 
 _View = TypeVar("_View", bound=Callable[..., HttpResponseBase])
 

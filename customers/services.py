@@ -9,10 +9,8 @@ from django.db import IntegrityError, transaction
 
 from common.errors import DomainError
 from common.phones import is_international, phone_key
+from customers import permissions
 from customers.models import Customer, CustomerGroup, Organization
-
-# The managers' permission (recovery app) that also lets them read employees' complaints.
-CONFIDENTIALITY_PERMISSION = "recovery.manage_complaints"
 
 EDITABLE_FIELDS = ("name", "email", "phone", "organization", "group", "consents_to_contact", "staff_user")
 
@@ -29,9 +27,8 @@ def _email(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
-def _require_permission(user: Any, permission: str, action: str) -> None:
-    # Deny by default: only an active account with the permission may write customers.
-    if user is None or not user.is_active or not user.has_perm(permission):
+def _require(allowed: bool, action: str) -> None:
+    if not allowed:
         raise DomainError(f"You do not have permission to {action}.")
 
 
@@ -95,7 +92,7 @@ def customer_create(
     DuplicateCustomerError (naming that customer) unless `allow_duplicate` says they are a
     different person (a family's shared address, a switchboard number).
     """
-    _require_permission(user, "customers.add_customer", "add customers")
+    _require(permissions.can_add(user), "add customers")
     customer = Customer(
         name=_strip(name),
         email=_email(email),
@@ -119,7 +116,7 @@ def customer_update(*, customer: Customer, user: Any, **changes: Any) -> Custome
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(f"These customer fields cannot be changed: {', '.join(sorted(unknown))}.")
-    _require_permission(user, "customers.change_customer", "change customers")
+    _require(permissions.can_change(user), "change customers")
     try:
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
     except Customer.DoesNotExist:
@@ -128,9 +125,8 @@ def customer_update(*, customer: Customer, user: Any, **changes: Any) -> Custome
     for field, value in changes.items():
         setattr(locked, field, _email(value) if field == "email" else _strip(value))
     _validate(locked)
-    if (locked.is_internal != was_internal or locked.staff_user_id != old_staff_user_id) and not user.has_perm(
-        CONFIDENTIALITY_PERMISSION
-    ):
+    confidentiality_changed = locked.is_internal != was_internal or locked.staff_user_id != old_staff_user_id
+    if confidentiality_changed and not permissions.can_change_confidentiality(user):
         # Moving a customer into or out of the employee group changes who may read their
         # complaints (employees' are confidential), so it is a manager's decision.
         field = "group" if locked.is_internal != was_internal else "staff_user"

@@ -19,16 +19,16 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts import roles
 from common.errors import DomainError
 from common.forms import focus_first_error
 from common.htmx import HtmxHttpRequest
 from common.phones import PHONE_SEPARATORS
 from common.views import role_required
-from customers import selectors
+from customers import permissions, selectors
 from customers.forms import CustomerEditForm, CustomerFilterForm, CustomerForm, CustomerQuickForm
 from customers.models import GROUP_HELP, Customer, CustomerGroup, Organization
 from customers.services import DuplicateCustomerError, customer_create, customer_update, organization_get_or_create
-from recovery import roles
 from recovery.definitions import REPEAT_WINDOW
 
 PAGE_SIZE = 25
@@ -165,7 +165,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "figures": figures,
         "complaints": complaints,
         "group_help": GROUP_HELP.get(CustomerGroup(customer.group), ""),
-        "confidential_note": customer.is_internal and not roles.is_manager(request.user),
+        "confidential_note": permissions.complaints_may_be_hidden(request.user, customer),
         "repeat_days": REPEAT_WINDOW.days,
     }
     return render(request, "customers/detail.html", context)

@@ -24,11 +24,12 @@ from django.db.models import ForeignKey, Q, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
+from accounts import roles
 from common.admin import NeverDeleted, SuperusersOnly
 from common.errors import DomainError
 from common.money import format_money
 from common.people import display_name
-from recovery import reminders, roles, selectors, timeline, workflow
+from recovery import permissions, reminders, selectors, timeline, workflow
 from recovery import staff_admin as staff_admin  # registers the staff accounts' page
 from recovery.models import (
     AT_LEAST_ONE,
@@ -476,7 +477,7 @@ class ComplaintAdmin(SuperusersOnly[Complaint], NeverDeleted[Complaint], Complai
     def has_change_permission(self, request: HttpRequest, obj: Complaint | None = None) -> bool:
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or roles.can_handle(request.user, obj)
+        return obj is None or permissions.can_handle(request.user, obj)
 
     def save_model(self, request: HttpRequest, obj: Complaint, form: Any, change: Any) -> None:
         """Do nothing: the form's workflow call has already stored the complaint and its event."""

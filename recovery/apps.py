@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.apps import AppConfig
+
+from accounts.roles import FRONT_LINE, MANAGERS
+
+_WORK = ("work_complaint",)
 
 
 class RecoveryConfig(AppConfig):
@@ -8,14 +14,25 @@ class RecoveryConfig(AppConfig):
     name = "recovery"
     verbose_name = "Recovery"
 
+    # What each role may do here (accounts.bootstrap sets the groups to these). The admin is for
+    # administrators (superusers), so the roles hold no model permissions for it, except the
+    # managers' reference data: categories and policies.
+    role_permissions: ClassVar[dict[str, tuple[str, ...]]] = {
+        FRONT_LINE: _WORK,
+        MANAGERS: (
+            *_WORK,
+            "manage_complaints",
+            "view_category",
+            "add_category",
+            "change_category",
+            "view_recoverypolicy",
+            "change_recoverypolicy",
+        ),
+    }
+
     def ready(self) -> None:
         from common import navigation
-        from recovery import roles
 
-        navigation.register_flag("can_work", roles.can_work)
-        navigation.register_flag("is_manager", roles.is_manager)
-        navigation.register_role("Manager", when="is_manager", rank=10)
-        navigation.register_role("Front line", when="can_work", rank=20)
         navigation.register_link("Log complaint", url_name="complaint_log", when="can_work", order=10)
         navigation.register_link("My queue", url_name="my_queue", when="can_work", order=20)
         navigation.register_link(

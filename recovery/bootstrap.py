@@ -1,4 +1,4 @@
-"""Starter data every CareDesk needs: the two roles, categories and policies.
+"""Starter data every CareDesk needs: the two roles (`accounts.bootstrap`), categories and policies.
 
 Used by the data migration and, because `live_server`/`transaction=True` tests
 flush the database, callable again from tests. Each function takes the app
@@ -9,25 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-FRONT_LINE = "Front line"
-MANAGERS = "Managers"
-
-# What the screens and services check. The admin is for administrators (superusers), so the roles
-# hold no model permissions for it, except the managers' reference data: categories and policies.
-_FRONT_LINE_PERMISSIONS = [
-    ("recovery", "work_complaint"),
-    ("customers", "add_customer"),
-    ("customers", "change_customer"),
-]
-_MANAGER_PERMISSIONS = [
-    *_FRONT_LINE_PERMISSIONS,
-    ("recovery", "manage_complaints"),
-    ("recovery", "view_category"),
-    ("recovery", "add_category"),
-    ("recovery", "change_category"),
-    ("recovery", "view_recoverypolicy"),
-    ("recovery", "change_recoverypolicy"),
-]
+from accounts.bootstrap import ensure_roles
 
 STARTER_CATEGORIES = [
     ("Product quality", "Faulty, damaged or not as described."),
@@ -48,53 +30,6 @@ STARTER_POLICIES = {
     "medium": (4, 48, 48, 5, 7, 12),
     "low": (8, 72, 72, 7, 7, 24),
 }
-
-
-def ensure_permissions(apps: Any) -> None:
-    """Create the models' permissions now (Django otherwise adds them only after migrate)."""
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        # Historical app configs have no models module, and create_permissions skips
-        # those; restore the original so the live registry is left as it was.
-        original = getattr(app_config, "models_module", None)
-        app_config.models_module = original or True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = original
-
-
-def ensure_roles(apps: Any) -> None:
-    """Create the Front line and Managers groups, or set their permissions back to these.
-
-    The two roles are defined here; an organisation that wants to grant more makes a group of its own.
-    """
-    ensure_permissions(apps)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, wanted in ((FRONT_LINE, _FRONT_LINE_PERMISSIONS), (MANAGERS, _MANAGER_PERMISSIONS)):
-        group, _ = Group.objects.get_or_create(name=name)
-        permissions = [
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in wanted
-            if _model_exists(apps, app_label, codename)
-        ]
-        group.permissions.set(permissions)
-
-
-def _model_exists(apps: Any, app_label: str, codename: str) -> bool:
-    """Return False for a model permission whose model a migration has not created yet.
-
-    An early migration runs this with the historical registry of its time; a later migration
-    calls `ensure_roles` again once the model exists.
-    """
-    action, _, model_name = codename.partition("_")
-    if action not in ("add", "change", "delete", "view"):
-        return True
-    try:
-        apps.get_model(app_label, model_name)
-    except LookupError:
-        return False
-    return True
 
 
 def ensure_categories(apps: Any) -> None:

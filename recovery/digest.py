@@ -22,12 +22,13 @@ from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.db.models.functions import Greatest
 from django.utils import dateformat, timezone
 
+from accounts import roles
 from common.emails import email_message, email_subject
 from common.leases import ACTIVE
 from common.localtime import local_day_bounds, local_midnight
 from common.people import display_name
 from common.urls import absolute_url
-from recovery import definitions, roles
+from recovery import definitions
 from recovery.models import (
     Complaint,
     ManagerDigest,

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from common.localtime import local_midnight
 from customers.models import CustomerGroup
-from recovery import roles
+from recovery import selectors
 from recovery.definitions import REPEAT_WINDOW, escalated, is_repeat, normalised_cause, open_at, overdue
 from recovery.forms.lists import ComplaintFilterForm
 from recovery.models import NOTE_MAX, OPEN_STAGES, SUMMARY_MAX, Category, Complaint, Outcome, Severity, Stage
@@ -45,7 +45,7 @@ SORT_CHOICES = [
 
 def _owners(request: HttpRequest | None) -> QuerySet[Any]:
     # Inactive owners stay: their complaints must remain findable until someone hands them over.
-    return roles.owners_to_filter_by()
+    return selectors.owners_to_filter_by()
 
 
 REPEAT_CHOICES = [("yes", "Repeat complaints only")]

@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from customers.models import CustomerGroup
-from recovery import roles
+from accounts import roles
+from recovery import permissions
 from recovery.models import (
     OPEN_STAGES,
     STEPS,
@@ -29,12 +30,7 @@ from recovery.models import (
 
 def complaints_visible_to(user: Any) -> QuerySet[Complaint]:
     """Return the complaints the user may see: none, all, or all but other people's employee complaints."""
-    if not roles.can_work(user):
-        return Complaint.objects.none()
-    complaints = Complaint.objects.select_related("customer", "category", "owner")
-    if roles.is_manager(user):
-        return complaints
-    return complaints.filter(~Q(customer__group=CustomerGroup.EMPLOYEE) | Q(owner=user))
+    return Complaint.objects.select_related("customer", "category", "owner").filter(permissions.visible_q(user))
 
 
 def get_complaint_for(user: Any, pk: int) -> Complaint:
@@ -45,6 +41,21 @@ def get_complaint_for(user: Any, pk: int) -> Complaint:
         )
     except Complaint.DoesNotExist:
         raise Http404("No such complaint.") from None
+
+
+def owners_to_filter_by() -> QuerySet[Any]:
+    """Return the people a complaint list can be filtered by, by name: the handlers, and anyone inactive
+    who still owns complaints.
+
+    Someone who left keeps their complaints until a manager hands them over, so those complaints must
+    stay findable by owner (and the dashboard's per-handler links keep working).
+    """
+    owns = Complaint.objects.filter(owner=OuterRef("pk"))
+    return (
+        get_user_model()
+        .objects.filter(Q(pk__in=roles.handlers().values("pk")) | Q(is_active=False) & Exists(owns))
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def my_queue(user: Any) -> QuerySet[Complaint]:

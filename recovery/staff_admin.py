@@ -16,10 +16,11 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
 
+from accounts import roles
 from common.errors import DomainError
 from common.forms import PersonChoiceField
 from common.people import display_name
-from recovery import roles, workflow
+from recovery import workflow
 from recovery.models import OPEN_STAGES, Complaint
 
 User = get_user_model()

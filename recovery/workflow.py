@@ -22,13 +22,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import roles
 from common.errors import DomainError
 
 # Aliased so the messages below keep their names; the rule itself is common.people.display_name.
 from common.people import display_name as _display_name
 from common.validators import no_control_characters
 from customers.models import Customer
-from recovery import facts, roles
+from recovery import facts, permissions
 from recovery.models import (
     DESCRIPTION_MAX,
     MINUTES_MAX,
@@ -58,7 +59,7 @@ from recovery.reminders import reminders_acknowledge, reminders_notify, reminder
 # RecoveryAction.atonement_value holds 10 digits, 2 of them after the point.
 ATONEMENT_LIMIT = Decimal("100000000")
 
-NOT_FOUND = "This complaint does not exist, or you do not have access to it."
+NOT_FOUND = permissions.NOT_FOUND
 
 # Clocks drift; a time a few minutes ahead of ours is not "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
@@ -108,16 +109,20 @@ def _lock(complaint: Complaint | int, *, user: Any, expected_version: int | None
 
 
 def _require_view(user: Any, complaint: Complaint) -> None:
-    if not roles.can_view(user, complaint):
+    if not permissions.can_view(user, complaint):
         # Same words as for a missing complaint: confidential complaints stay invisible.
         raise WorkflowError(NOT_FOUND)
 
 
-def _require_handle(user: Any, complaint: Complaint) -> None:
-    _require_view(user, complaint)
-    if not roles.can_handle(user, complaint):
-        owner = complaint.owner.get_full_name() or complaint.owner.get_username()
-        raise WorkflowError(f"Only the owner ({owner}) or a manager can work on {complaint.reference}.")
+def _require(user: Any, complaint: Complaint, action: str) -> None:
+    """Refuse `action` when `permissions.allowed_actions` does not let this user take it on this complaint.
+
+    The one gate every change passes (the page offers the same actions). It says who may act; the
+    order of the steps is checked after it, by each function.
+    """
+    reason = permissions.allowed_actions(user, complaint).refusals.get(action)
+    if reason is not None:
+        raise WorkflowError(reason)
 
 
 def _text(value: Any, *, field: str, label: str, max_length: int, required: bool = False) -> str:
@@ -288,7 +293,7 @@ def _complete_step(
 ) -> Complaint:
     """Record one step as done (or not needed) and move the complaint on."""
     locked = _lock(complaint, user=user, expected_version=expected_version)
-    _require_handle(user, locked)
+    _require(user, locked, "skip" if skipped else "step")
     _refuse_out_of_order(locked, step)
     clean_note = _text(note, field="note", label=note_label, max_length=NOTE_MAX, required=note_required)
     minutes_spent = _minutes(minutes)
@@ -348,7 +353,7 @@ def _check_staff_target(target: Any, *, field: str, must_manage: bool = False) -
 
 
 def _check_not_own_complaint(customer: Customer, owner: Any, *, field: str) -> None:
-    if customer.staff_user_id is not None and customer.staff_user_id == owner.pk:
+    if not permissions.may_be_given(owner, customer):
         raise WorkflowError("A colleague cannot handle their own complaint; choose someone else.", field=field)
 
 
@@ -671,11 +676,10 @@ def complaint_assign(
     to: Any,
     expected_version: int | None = None,
 ) -> Complaint:
-    """Give the complaint to another handler; front-line staff may only hand over their own."""
+    """Give the complaint to another handler; front-line staff may only hand over their own, and the
+    colleague who complained (even a manager) none."""
     locked = _lock(complaint, user=user, expected_version=expected_version)
-    _require_view(user, locked)
-    if not roles.is_manager(user) and locked.owner_id != user.pk:
-        raise WorkflowError("Only a manager can reassign a colleague's complaint.")
+    _require(user, locked, "assign")
     return _reassign(locked, user=user, to=to)
 
 
@@ -706,7 +710,12 @@ def complaints_hand_over(*, user: Any, owner: Any, to: Any) -> list[Complaint]:
     )
     if not keys:
         raise WorkflowError(f"{_display_name(owner)} has no open complaints to hand over.", field="owner")
-    own = Complaint.objects.filter(pk__in=keys, customer__staff_user=to).order_by("pk").values_list("pk", flat=True)
+    own = (
+        Complaint.objects.filter(pk__in=keys)
+        .exclude(permissions.may_be_given_q(to))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     if own:
         references = ", ".join(format_reference(pk) for pk in own)
         raise WorkflowError(
@@ -714,10 +723,10 @@ def complaints_hand_over(*, user: Any, owner: Any, to: Any) -> list[Complaint]:
             "Give it to someone else first, or choose another colleague.",
             field="to",
         )
-    return [
-        _reassign(_lock(pk, user=user, expected_version=None), user=user, to=to, payload={"handover": True})
-        for pk in keys
-    ]
+    complaints = [_lock(pk, user=user, expected_version=None) for pk in keys]
+    for locked in complaints:
+        _require(user, locked, "assign")  # a manager who complained cannot hand over their own complaint
+    return [_reassign(locked, user=user, to=to, payload={"handover": True}) for locked in complaints]
 
 
 @transaction.atomic
@@ -731,7 +740,7 @@ def complaint_escalate(
 ) -> Complaint:
     """Step back: hand the complaint to a manager, saying why."""
     locked = _lock(complaint, user=user, expected_version=expected_version)
-    _require_handle(user, locked)
+    _require(user, locked, "escalate")
     if locked.stage == Stage.CLOSED:
         raise WorkflowError(f"{locked.reference} is closed; reopen it before escalating.")
     _check_staff_target(to, field="to", must_manage=True)
@@ -771,7 +780,7 @@ def complaint_escalate(
 def complaint_add_note(*, complaint: Complaint | int, user: Any, text: str) -> ComplaintEvent:
     """Add a note (a clarification) to the timeline; it does not change the complaint's state."""
     locked = _lock(complaint, user=user, expected_version=None)
-    _require_view(user, locked)
+    _require(user, locked, "note")
     clean = _text(text, field="text", label="the note", max_length=NOTE_MAX, required=True)
     # A note changes no state, so the version stays: other people's open forms remain valid.
     return _record(locked, actor=user, kind=EventKind.NOTE, stage_before=locked.stage, payload={"text": clean})
@@ -790,7 +799,7 @@ def complaint_edit(
     if unknown:
         raise WorkflowError(f"These details cannot be edited: {', '.join(sorted(unknown))}.")
     locked = _lock(complaint, user=user, expected_version=expected_version)
-    _require_handle(user, locked)
+    _require(user, locked, "edit")
 
     limits = {
         "summary": SUMMARY_MAX,
@@ -861,7 +870,7 @@ def complaint_set_customer_emails(
     if not isinstance(enabled, bool):
         raise WorkflowError("Choose whether to email the customer.", field="customer_emails_enabled")
     locked = _lock(complaint, user=user, expected_version=expected_version)
-    _require_handle(user, locked)
+    _require(user, locked, "emails")
     if locked.stage == Stage.CLOSED:
         raise WorkflowError(
             f"{locked.reference} is closed, so CareDesk sends its customer no more emails about it; "
@@ -897,7 +906,7 @@ def complaint_close(
 ) -> Complaint:
     """Close the complaint after its follow-up, with the outcome (retained or lost)."""
     locked = _lock(complaint, user=user, expected_version=expected_version)
-    _require_handle(user, locked)
+    _require(user, locked, "close")
     if locked.stage == Stage.CLOSED:
         raise WorkflowError(f"{locked.reference} is already closed.")
     if locked.stage != Stage.CLOSE:
@@ -905,8 +914,6 @@ def complaint_close(
             f"{locked.reference} cannot be closed before its follow-up; "
             f"the next step is “{locked.get_stage_display()}”."
         )
-    if locked.is_escalated and not roles.is_manager(user):
-        raise WorkflowError(f"{locked.reference} was escalated, so a manager has to close it.")
     follow_up = RecoveryAction.objects.get(complaint=locked, round=locked.round, step=Stage.FOLLOW_UP)
     if outcome in (None, ""):
         outcome = Outcome.RETAINED if follow_up.retained else Outcome.LOST
@@ -944,7 +951,7 @@ def complaint_reopen(
 ) -> Complaint:
     """Reopen a closed complaint at the step that failed; earlier rounds stay in the history."""
     locked = _lock(complaint, user=user, expected_version=expected_version)
-    _require_handle(user, locked)
+    _require(user, locked, "reopen")
     if locked.stage != Stage.CLOSED:
         raise WorkflowError(f"{locked.reference} is still open; only a closed complaint can be reopened.")
     if to_step not in STEPS:

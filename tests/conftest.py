@@ -1,22 +1,33 @@
 """Personas and shared fixtures.
 
 alice works the front line, bob works the front line next to her, and
-maria manages them both. olivia is an outsider: an active account with no
+maria manages them both, and so does mark, who is also a colleague with a complaint of his own
+(`marks_complaint`): the complainant never handles it. olivia is an outsider: an active account with no
 CareDesk role, who should see nothing.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
 from django.apps import apps
+from hypothesis import settings as hypothesis_settings
 
+from customers.models import CustomerGroup
 from recovery.bootstrap import ensure_starter_data
 from tests.factories import CustomerFactory, UserFactory, front_line_user, log_complaint, manager_user
 
 # broker, smtp, worker: the real Redis, SMTP server and Celery worker, for the tests that ask for them.
 pytest_plugins = ["tests.celery_services"]
+
+# Hypothesis: with CI set (.ci/run sets it), the property tests are derandomised: the same examples on
+# every run and every machine, so a failure in CI fails again locally with `CI=1 pytest …`. Either way a
+# failure prints the blob to replay it with @reproduce_failure. HYPOTHESIS_PROFILE picks one by name.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
+hypothesis_settings.register_profile("dev", print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 @pytest.fixture
@@ -41,6 +52,11 @@ def maria(starter_data: None) -> Any:
 
 
 @pytest.fixture
+def mark(starter_data: None) -> Any:
+    return manager_user(username="mark", first_name="Mark", last_name="Manning")
+
+
+@pytest.fixture
 def olivia(starter_data: None) -> Any:
     return UserFactory(username="olivia", first_name="Olivia", last_name="Outsider")
 
@@ -54,3 +70,10 @@ def customer(starter_data: None) -> Any:
 def complaint(alice: Any, customer: Any) -> Any:
     """A fresh medium-severity complaint owned by alice, at the apology step."""
     return log_complaint(user=alice, customer=customer)
+
+
+@pytest.fixture
+def marks_complaint(alice: Any, mark: Any) -> Any:
+    """A confidential complaint from mark (a manager, complaining as a colleague), handled by alice."""
+    mark_as_customer = CustomerFactory.create(name="Mark Manning", group=CustomerGroup.EMPLOYEE, staff_user=mark)
+    return log_complaint(user=alice, customer=mark_as_customer, summary="My expenses claim was lost")

@@ -10,8 +10,8 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from accounts.roles import FRONT_LINE, MANAGERS
 from customers.models import Customer, CustomerGroup, Organization
-from recovery.bootstrap import FRONT_LINE, MANAGERS
 from recovery.models import Category, Channel, Severity
 from recovery.workflow import complaint_log
 

@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from recovery.bootstrap import MANAGERS
+from accounts.roles import MANAGERS
 from recovery.models import Category, ManagerDigest, RecoveryPolicy, Reminder, ReminderKind, Stage, Survey
 from tests.factories import (
     CustomerFactory,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer, CustomerGroup
-from recovery import roles, tasks
+from recovery import selectors, tasks
 from recovery.dashboard import list_url
 from recovery.models import (
     Complaint,
@@ -163,10 +163,10 @@ def test_the_dashboards_handler_link_to_someone_who_left_lists_their_complaints(
 
 def test_inactive_people_who_own_nothing_are_not_offered(alice, bob):
     gone = UserFactory(username="gone", first_name="Gone", last_name="Away", is_active=False)
-    owners = list(roles.owners_to_filter_by())
+    owners = list(selectors.owners_to_filter_by())
     assert gone not in owners
     leave(bob)
-    assert bob not in list(roles.owners_to_filter_by())  # bob owns nothing either
+    assert bob not in list(selectors.owners_to_filter_by())  # bob owns nothing either
     assert alice in owners
 
 

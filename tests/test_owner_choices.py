@@ -17,8 +17,9 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from recovery import digest, roles
-from recovery.bootstrap import MANAGERS
+from accounts import roles
+from accounts.roles import MANAGERS
+from recovery import digest
 from recovery.forms.dashboard import DashboardFilterForm
 from recovery.models import Category, Complaint, ManagerDigest
 from tests.factories import UserFactory, front_line_user

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from accounts.roles import FRONT_LINE, MANAGERS
 from customers.models import Customer, CustomerGroup, Organization
-from recovery.bootstrap import FRONT_LINE, MANAGERS
 from recovery.management.commands.seed_demo import DEMO_PASSWORD
 from recovery.models import (
     STEPS,

@@ -9,8 +9,9 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from accounts import roles
 from customers.models import CustomerGroup
-from recovery import roles
+from recovery import permissions
 from recovery.filters import ComplaintFilter
 from recovery.models import Complaint, Severity, Stage
 from recovery.selectors import (
@@ -60,7 +61,7 @@ def test_the_list_and_the_workflow_agree_about_who_sees_what(request, complaints
 
     listed = visible_names(user, complaints)
 
-    assert listed == {name for name, complaint in complaints.items() if roles.can_view(user, complaint)}
+    assert listed == {name for name, complaint in complaints.items() if permissions.can_view(user, complaint)}
 
 
 @pytest.mark.parametrize("user", [None, "anonymous", "inactive manager"])

@@ -343,6 +343,18 @@ def test_only_the_actions_the_user_may_take_are_offered(request, client, alice, 
     assert offered(client, complaint) == expected
 
 
+@pytest.mark.parametrize("stage", [Stage.APOLOGIZE, Stage.ATONE, Stage.CLOSE, Stage.CLOSED])
+def test_a_manager_is_offered_only_a_note_on_his_own_complaint(client, alice, mark, marks_complaint, stage):
+    complaint = bring_to(marks_complaint, alice, stage)
+    client.force_login(mark)
+
+    html = client.get(url("complaint_detail", complaint)).content.decode()
+
+    assert offered(client, complaint) == {"note"}
+    assert url("complaint_customer_emails", complaint) not in html
+    assert "is your own complaint, so a colleague handles it" in html
+
+
 def test_an_escalated_complaint_is_closed_by_a_manager_not_by_the_front_line(client, alice, maria, complaint):
     complaint = complaint_escalate(complaint=complaint, user=alice, to=maria, reason="Needs a manager")
     complaint = advance(complaint, maria, Stage.CLOSE)

@@ -20,6 +20,9 @@ from recovery.workflow import (
     complaint_edit,
     complaint_escalate,
     complaint_reopen,
+    complaint_set_customer_emails,
+    complaint_skip_step,
+    complaints_hand_over,
 )
 from tests.factories import front_line_user, log_complaint, manager_user
 from tests.test_workflow_steps import (
@@ -629,6 +632,51 @@ def test_a_manager_cannot_work_on_her_own_complaint(alice, maria):
 
     maria_as_customer = CustomerFactory.create(group=CustomerGroup.EMPLOYEE, staff_user=maria)
     complaint = log_complaint(user=alice, customer=maria_as_customer)
-    with pytest.raises(WorkflowError, match="Only the owner"):
+    with pytest.raises(WorkflowError, match="is your own complaint, so a colleague handles it"):
         complaint_apologize(complaint=complaint, user=maria, note="Sorry")
     assert complaint.actions.count() == 0
+
+
+# --- a manager who is the complainant ------------------------------------------------------------
+
+# Everything a manager could do to a complaint that is not a note, at a stage where it is possible.
+COMPLAINANT_ACTIONS: dict[str, tuple[Stage, Any]] = {
+    **{name: (stage, call) for name, (stage, call, _) in ACTIONS.items() if name != "note"},
+    "step": (Stage.APOLOGIZE, lambda c, user, p, **kw: complaint_apologize(complaint=c, user=user, note="Sorry", **kw)),
+    "skip": (
+        Stage.REINSTATE,
+        lambda c, user, p, **kw: complaint_skip_step(complaint=c, user=user, step="reinstate", reason="None", **kw),
+    ),
+    "emails": (
+        Stage.APOLOGIZE,
+        lambda c, user, p, **kw: complaint_set_customer_emails(complaint=c, user=user, enabled=False, **kw),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMPLAINANT_ACTIONS))
+def test_a_manager_who_complained_cannot_act_on_his_own_complaint(people, mark, marks_complaint, name):
+    stage, call = COMPLAINANT_ACTIONS[name]
+    complaint = bring_to(marks_complaint, people["alice"], stage)
+
+    assert_refused(
+        lambda: call(complaint, mark, people, expected_version=complaint.version),
+        match=f"{complaint.reference} is your own complaint, so a colleague handles it",
+        complaint=complaint,
+    )
+
+
+def test_a_manager_who_complained_may_still_add_a_note_to_his_own_complaint(people, mark, marks_complaint):
+    complaint_add_note(complaint=marks_complaint, user=mark, text="The receipts are in the blue folder")
+
+    assert event_for(marks_complaint).kind == EventKind.NOTE
+
+
+def test_a_manager_cannot_hand_over_a_colleagues_complaints_when_one_of_them_is_his_own(people, mark, marks_complaint):
+    other = log_complaint(user=people["alice"])
+
+    assert_refused(
+        lambda: complaints_hand_over(user=mark, owner=people["alice"], to=people["bob"]),
+        match=f"{marks_complaint.reference} is your own complaint, so a colleague handles it",
+    )
+    assert Complaint.objects.get(pk=other.pk).owner == people["alice"]

@@ -1,15 +1,21 @@
 """Random sequences of workflow calls keep the recovery rules.
 
 A hypothesis state machine calls the services in `recovery.workflow` with
-random people (the complaint's owner, another front-line user, a manager, an
-outsider), random steps and random arguments, valid and invalid, on three
+random people (the complaint's owner, another front-line user, two managers,
+an outsider), random steps and random arguments, valid and invalid, on four
 complaints: one from an end-user, one from an employee (confidential: the
-employee is bob), one owned by bob. A small model says, from the rules in
-DESIGN.md and `recovery.roles`, whether each call must succeed or be refused
-and what it must change. After every call the stored complaint must match the
-model, and invariants must hold for everything stored: the current round's
-actions are exactly the steps before the stage, the timeline is ordered and
-chained, a closed complaint has its follow-up, outcome and close time.
+employee is bob), one owned by bob, and one from mark, a manager who is the
+complainant (he may add notes to it and nothing else). A small model says,
+from the rules in DESIGN.md and `recovery.permissions`, whether each call must
+succeed or be refused and what it must change. After every call the stored
+complaint must match the model, and invariants must hold for everything
+stored: the current round's actions are exactly the steps before the stage,
+the timeline is ordered and chained, a closed complaint has its follow-up,
+outcome and close time, the pending reminders are exactly what the schedule
+says for the current step and round (and one notice per hand-over to someone
+else), the step facts kept on the complaint equal a recount from its steps
+(`facts.refresh_all`), and the actions the complaint page offers each person
+(`permissions.allowed_actions`) are exactly those the model allows.
 
 Runs start from a random history (escalated or not, some way through one or
 two rounds), and a `try_everything` rule attempts every call with valid
@@ -19,6 +25,10 @@ the person alone decide.
 Every call either succeeds or raises WorkflowError; any other exception fails
 the test. Each example runs inside a savepoint that is rolled back at the end,
 so examples do not see each other's complaints.
+
+With CI set the runs are derandomised (the `ci` hypothesis profile in
+tests/conftest.py), so a failure in CI fails the same way on every run and on
+a developer's machine: `CI=1 pytest tests/test_workflow_properties.py`.
 
 The plain tests at the end pin down, one by one, the bugs the machine found.
 """
@@ -37,6 +47,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -45,9 +56,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from customers.models import CustomerGroup
+from recovery import facts
 from recovery.models import (
     MINUTES_MAX,
     NOTE_MAX,
+    NOTICE_KINDS,
     REASON_MAX,
     SKIPPABLE_STEPS,
     STEPS,
@@ -61,10 +74,14 @@ from recovery.models import (
     Outcome,
     RecoveryAction,
     RecoveryPolicy,
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
     Severity,
     Stage,
     next_stage,
 )
+from recovery.permissions import ACTIONS, allowed_actions
 from recovery.workflow import (
     CLOCK_SKEW,
     EDITABLE_FIELDS,
@@ -89,13 +106,11 @@ from tests.factories import CustomerFactory, log_complaint
 REACHED: Counter[str] = Counter()
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-PERSONAS = ("alice", "bob", "maria", "olivia")
+PERSONAS = ("alice", "bob", "maria", "mark", "olivia")
 FRONT_LINE_NAMES = ("alice", "bob")
-MANAGER_NAMES = ("maria",)
+MANAGER_NAMES = ("maria", "mark")
 OUTSIDER_NAMES = ("olivia",)
-COMPLAINT_COUNT = 3
-EMPLOYEE_COMPLAINT = 1
-EMPLOYEE_STAFF_USER = "bob"
+COMPLAINT_COUNT = 4
 
 # --- what the random calls are made of ------------------------------------------------------
 
@@ -157,7 +172,7 @@ atonement_values = st.sampled_from(
     (None, "", "25", "25.50", 0, "0.005", "-1", "abc", "NaN", "Infinity", "99999999.99", "99999999.999", "100000000")
 )
 step_names = st.sampled_from((*Stage.values, "bogus"))
-targets = st.sampled_from(("maria", *PERSONAS, None, "not-a-user"))
+targets = st.sampled_from(("maria", "mark", *PERSONAS, None, "not-a-user"))
 outcomes = st.sampled_from(((None, True), ("", True), ("retained", True), ("lost", True), ("won", False)))
 optional_texts = st.one_of(st.none(), texts)
 # The first ones are valid and change something whatever was edited before.
@@ -238,6 +253,7 @@ class Expected:
     reference: str
     employee: bool
     owner: str
+    complainant: str | None  # the colleague who complained (the customer's staff account)
     stage: Stage = Stage.APOLOGIZE
     round: int = 1
     first_step: Stage = Stage.APOLOGIZE
@@ -250,11 +266,28 @@ class Expected:
         return can_work(name) and (is_manager(name) or self.owner == name or not self.employee)
 
     def can_handle(self, name: str) -> bool:
-        return self.can_view(name) and (is_manager(name) or self.owner == name)
+        """Return True when `name` may work on it: the owner or a manager, never the complainant."""
+        return name != self.complainant and self.can_view(name) and (is_manager(name) or self.owner == name)
 
     def may_own(self, name: str | None) -> bool:
         """Return True when `name` may become the owner (a colleague never handles their own complaint)."""
-        return name is not None and can_work(name) and not (self.employee and name == EMPLOYEE_STAFF_USER)
+        return name is not None and can_work(name) and name != self.complainant
+
+    def allowed(self, name: str) -> set[str]:
+        """Return the actions the complaint page must offer `name` now."""
+        if not self.can_view(name):
+            return set()
+        if not self.can_handle(name):
+            return {"note"}
+        is_open = self.stage != Stage.CLOSED
+        offered = {"note", "edit"}
+        offered |= {"step"} if self.stage in STEPS else set()
+        offered |= {"skip"} if self.stage in SKIPPABLE_STEPS else set()
+        offered |= {"assign", "escalate", "emails"} if is_open else set()
+        may_close = self.escalated_to is None or is_manager(name)
+        offered |= {"close"} if self.stage == Stage.CLOSE and may_close else set()
+        offered |= {"reopen"} if self.stage == Stage.CLOSED else set()
+        return offered
 
 
 def snapshot(pk: int) -> dict[str, Any]:
@@ -281,6 +314,7 @@ class People:
     alice: Any
     bob: Any
     maria: Any
+    mark: Any
     olivia: Any
 
     def user(self, name: str) -> Any:
@@ -309,10 +343,14 @@ class WorkflowMachine(RuleBasedStateMachine):
         }
         self.policies = {policy.severity: policy for policy in RecoveryPolicy.objects.all()}
         employee = CustomerFactory.create(group=CustomerGroup.EMPLOYEE, staff_user=people.bob, name="Bob as a customer")
+        manager = CustomerFactory.create(
+            group=CustomerGroup.EMPLOYEE, staff_user=people.mark, name="Mark as a customer"
+        )
         logged = [
             log_complaint(user=people.alice),
             log_complaint(user=people.alice, customer=employee, summary="My expenses were lost"),
             log_complaint(user=people.maria, owner=people.bob, severity=Severity.CRITICAL),
+            log_complaint(user=people.alice, customer=manager, summary="My rota was changed without asking"),
         ]
         self.model = [
             Expected(
@@ -320,6 +358,7 @@ class WorkflowMachine(RuleBasedStateMachine):
                 reference=c.reference,
                 employee=c.customer.group == CustomerGroup.EMPLOYEE,
                 owner=people.name_of(c.owner_id) or "?",
+                complainant=people.name_of(c.customer.staff_user_id),
             )
             for c in logged
         ]
@@ -964,12 +1003,122 @@ class WorkflowMachine(RuleBasedStateMachine):
         events: dict[int, list[ComplaintEvent]] = {pk: [] for pk in pks}
         for event in ComplaintEvent.objects.filter(complaint_id__in=pks).order_by("pk"):
             events[event.complaint_id].append(event)
+        reminders: dict[int, list[Reminder]] = {pk: [] for pk in pks}
+        for reminder in Reminder.objects.filter(complaint_id__in=pks).order_by("pk"):
+            reminders[reminder.complaint_id].append(reminder)
+        now = timezone.now()
         for expected in self.model:
             complaint = complaints[expected.pk]
             stored = {field.attname: getattr(complaint, field.attname) for field in Complaint._meta.concrete_fields}
             stored.update(event_count=len(events[expected.pk]), action_count=len(actions[expected.pk]))
             self._check_model(expected, stored)  # a call on one complaint leaves the others alone
             check_stored_complaint(complaints[expected.pk], actions[expected.pk], events[expected.pk], self.policies)
+            check_reminders(
+                complaint, actions[expected.pk], events[expected.pk], reminders[expected.pk], self.policies, now=now
+            )
+
+    @invariant()
+    def stored_step_facts_equal_a_recount(self) -> None:
+        """The facts `_complete_step` keeps on the complaint equal what `facts.refresh_all` recounts from its steps."""
+        pks = [expected.pk for expected in self.model]
+        kept = list(Complaint.objects.filter(pk__in=pks).order_by("pk").values(*FACT_FIELDS))
+        with transaction.atomic():
+            facts.refresh_all()
+            recounted = list(Complaint.objects.filter(pk__in=pks).order_by("pk").values(*FACT_FIELDS))
+            transaction.set_rollback(True)
+        assert kept == recounted
+
+    @invariant()
+    def the_page_offers_what_the_rules_allow(self) -> None:
+        """`permissions.allowed_actions` (what the complaint page offers) gives each person what the model allows."""
+        complaints = Complaint.objects.select_related("customer", "owner").in_bulk([e.pk for e in self.model])
+        for expected in self.model:
+            for name in PERSONAS:
+                allowed = allowed_actions(self.people.user(name), complaints[expected.pk])
+                offered = {action for action in ACTIONS if getattr(allowed, action)}
+                assert offered == expected.allowed(name), f"{expected.reference} offers {name} {sorted(offered)}"
+
+
+# The reminder schedule (recovery/reminders.py): steps 1–4 get "due soon" this share of their window
+# before they are due (at most REMINDER_DUE_SOON_MAX_MINUTES) and "overdue" when due; the follow-up
+# gets one on its day; every step an escalation to the managers when its grace has run out.
+DUE_SOON_SHARE = 0.25
+ACTIVE = (ReminderStatus.PENDING, ReminderStatus.CLAIMED)
+STEP_REMINDERS = (
+    ReminderKind.STEP_DUE_SOON,
+    ReminderKind.STEP_OVERDUE,
+    ReminderKind.FOLLOW_UP_DUE,
+    ReminderKind.ESCALATION,
+)
+FACT_FIELDS = (
+    "apologized_at",
+    "reinstated_at",
+    "minutes_total",
+    "atonement_total",
+    *(f"{step}_on_time" for step in STEPS),
+)
+
+
+def check_reminders(
+    complaint: Complaint,
+    actions: list[RecoveryAction],
+    events: list[ComplaintEvent],
+    reminders: list[Reminder],
+    policies: dict[str, RecoveryPolicy],
+    *,
+    now: datetime,
+) -> None:
+    """Assert the complaint's pending reminders are exactly what the schedule says for its current step and round.
+
+    Nothing is sent during these runs, so what is owed stays pending: the acknowledgement, the
+    current step's reminders (all others cancelled), the customer's survey from the follow-up until
+    the close, and one notice for each hand-over to someone other than the person who made it.
+    """
+    stage = Stage(complaint.stage)
+    active = [r for r in reminders if r.status in ACTIVE]
+
+    got = {(r.kind, r.round, r.step): (r.due_at, r.recipient_id) for r in active if r.kind in STEP_REMINDERS}
+    wanted: dict[tuple[str, int, str], tuple[datetime | None, int | None]] = {}
+    if stage in STEPS:
+        due = complaint.step_due_at
+        assert due is not None
+        assert complaint.step_escalates_at == policies[complaint.severity].escalates_at(due)
+        wanted[(ReminderKind.ESCALATION, complaint.round, stage)] = (complaint.step_escalates_at, None)
+        if stage == Stage.FOLLOW_UP:
+            wanted[(ReminderKind.FOLLOW_UP_DUE, complaint.round, stage)] = (due, complaint.owner_id)
+        else:
+            wanted[(ReminderKind.STEP_OVERDUE, complaint.round, stage)] = (due, complaint.owner_id)
+            window = max(due - complaint.round_started_at, timedelta(0))
+            lead = min(window * DUE_SOON_SHARE, timedelta(minutes=django_settings.REMINDER_DUE_SOON_MAX_MINUTES))
+            soon = (ReminderKind.STEP_DUE_SOON, complaint.round, stage)
+            if lead > timedelta(0) and due - lead > now:
+                wanted[soon] = (due - lead, complaint.owner_id)
+            elif soon in got:  # its moment passed during the run: scheduled before, skipped after; either holds
+                wanted[soon] = got[soon]
+    else:
+        assert complaint.step_escalates_at is None
+    assert got == wanted, f"{complaint.reference} at {stage} round {complaint.round}"
+
+    acknowledgements = [r for r in active if r.kind == ReminderKind.ACKNOWLEDGEMENT]
+    assert [(r.round, r.step) for r in acknowledgements] == [(1, Stage.APOLOGIZE)]
+
+    surveys = [(r.round, r.due_at) for r in active if r.kind == ReminderKind.CUSTOMER_SURVEY]
+    if stage == Stage.FOLLOW_UP:
+        assert surveys == [(complaint.round, complaint.step_due_at)]
+    elif stage == Stage.CLOSE:
+        follow_up = next(a for a in actions if a.round == complaint.round and a.step == Stage.FOLLOW_UP)
+        assert surveys == [(complaint.round, follow_up.due_at)]
+    else:
+        assert surveys == []
+
+    notices = {(r.kind, r.event_id, r.recipient_id) for r in reminders if r.kind in NOTICE_KINDS}
+    kinds = {EventKind.ASSIGNED: ReminderKind.ASSIGNED, EventKind.ESCALATED: ReminderKind.ESCALATED}
+    assert notices == {
+        (kinds[EventKind(e.kind)], e.pk, e.payload["to_id"])
+        for e in events
+        if e.kind in kinds and e.payload["to_id"] != e.actor_id
+    }
+    assert all(r.status == ReminderStatus.PENDING for r in reminders if r.kind in NOTICE_KINDS)
 
 
 def check_stored_complaint(
@@ -1052,8 +1201,8 @@ MACHINE_SETTINGS = settings(
 
 
 @pytest.mark.django_db
-def test_random_workflow_sequences_keep_the_rules(alice: Any, bob: Any, maria: Any, olivia: Any) -> None:
-    people = People(alice=alice, bob=bob, maria=maria, olivia=olivia)
+def test_random_workflow_sequences_keep_the_rules(alice: Any, bob: Any, maria: Any, mark: Any, olivia: Any) -> None:
+    people = People(alice=alice, bob=bob, maria=maria, mark=mark, olivia=olivia)
     REACHED.clear()
     run_state_machine_as_test(lambda: WorkflowMachine(people), settings=MACHINE_SETTINGS)  # type: ignore[arg-type]
     # The machine proves something only if the runs went through whole recoveries and refusals.

@@ -16,7 +16,7 @@ from django import forms
 from django.utils import timezone
 
 from customers.models import CustomerGroup
-from recovery import roles
+from recovery import selectors
 from recovery.dashboard import DashboardFilters, default_filters
 from recovery.forms.lists import CHOICE_ERROR, EARLIEST, LATEST, owner_label
 from recovery.models import Category, Severity
@@ -52,7 +52,7 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         handler = self.fields["handler"]
         if isinstance(handler, HandlerChoiceField):  # always; the check tells the type checker
-            handler.queryset = roles.owners_to_filter_by()  # someone who left still has figures
+            handler.queryset = selectors.owners_to_filter_by()  # someone who left still has figures
         for field in self.fields.values():
             if isinstance(field, forms.ChoiceField):
                 field.error_messages["invalid_choice"] = CHOICE_ERROR

@@ -15,9 +15,9 @@ from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.utils import timezone
 
+from accounts import roles
 from common.forms import PersonChoiceField, PlainTextField
 from customers.models import Customer
-from recovery import roles
 from recovery.forms.steps import LocalDateTimeField, now_for_input, offer_clock_choice
 from recovery.models import DESCRIPTION_MAX, REMEDY_MAX, SUMMARY_MAX, Category, Channel, Severity
 from recovery.selectors import categories_for

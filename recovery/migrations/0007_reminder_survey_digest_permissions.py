@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import migrations
 
-from recovery.bootstrap import ensure_roles
+from accounts.bootstrap import ensure_roles
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from recovery import roles
+from accounts import roles
 from recovery.models import Reminder, ReminderKind, format_reference
 
 

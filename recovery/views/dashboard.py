@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
 from common.csv_export import stream_csv
 from common.views import role_required
-from recovery import roles
 from recovery.dashboard import (
     METRICS,
     NO_VALUE,

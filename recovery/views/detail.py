@@ -16,7 +16,6 @@ it can be sent again if it still makes sense.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -27,12 +26,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts import roles
 from common.errors import DomainError
 from common.forms import focus_first_error
 from common.people import display_name
 from common.views import role_required
 from customers.models import GROUP_HELP, CustomerGroup
-from recovery import roles, selectors, timeline, workflow
+from recovery import permissions, selectors, timeline, workflow
 from recovery.definitions import REPEAT_WINDOW
 from recovery.forms.complaint import (
     AssignForm,
@@ -45,8 +45,6 @@ from recovery.forms.complaint import (
 )
 from recovery.forms.steps import STEP_FORMS, FollowUpForm, SkipForm, StepForm
 from recovery.models import (
-    SKIPPABLE_STEPS,
-    STEPS,
     Complaint,
     Outcome,
     Stage,
@@ -55,7 +53,7 @@ from recovery.models import (
 from recovery.selectors import RecoveryProgress
 
 # The forms the page may offer, one slot each; a slot is empty when the user may not take that action.
-SLOTS = ("step", "skip", "note", "assign", "escalate", "close", "reopen", "edit", "emails")
+SLOTS = permissions.ACTIONS
 
 STEP_ACTIONS: dict[str, Callable[..., Complaint]] = {
     Stage.APOLOGIZE: workflow.complaint_apologize,
@@ -66,56 +64,14 @@ STEP_ACTIONS: dict[str, Callable[..., Complaint]] = {
 }
 
 
-@dataclass(frozen=True)
-class Allowed:
-    """Which actions the page offers this user on this complaint (the workflow checks again)."""
-
-    step: bool
-    skip: bool
-    note: bool
-    assign: bool
-    escalate: bool
-    close: bool
-    reopen: bool
-    edit: bool
-    emails: bool
-    handle: bool
-    close_needs_manager: bool
-
-    @classmethod
-    def for_user(cls, user: Any, complaint: Complaint) -> Allowed:
-        handle = roles.can_handle(user, complaint)
-        manager = roles.is_manager(user)
-        is_open = complaint.is_open
-        needs_manager = complaint.stage == Stage.CLOSE and complaint.is_escalated and not manager
-        return cls(
-            step=handle and complaint.stage in STEPS,
-            skip=handle and complaint.stage in SKIPPABLE_STEPS,
-            note=roles.can_view(user, complaint),
-            assign=is_open and (manager or complaint.owner_id == user.pk),
-            escalate=is_open and handle,
-            close=handle and complaint.stage == Stage.CLOSE and not needs_manager,
-            reopen=handle and complaint.stage == Stage.CLOSED,
-            edit=handle,
-            emails=handle and is_open,  # a closed complaint sends its customer nothing more
-            handle=handle,
-            close_needs_manager=needs_manager,
-        )
-
-
 def _people_for_assign(complaint: Complaint) -> Any:
-    people = roles.handlers().exclude(pk=complaint.owner_id)
-    if complaint.customer.staff_user_id is not None:
-        # A colleague cannot handle their own complaint.
-        people = people.exclude(pk=complaint.customer.staff_user_id)
-    return people
+    # A colleague cannot handle their own complaint.
+    may_be_given = permissions.people_who_may_be_given_q(complaint.customer)
+    return roles.handlers().exclude(pk=complaint.owner_id).filter(may_be_given)
 
 
 def _people_for_escalate(user: Any, complaint: Complaint) -> Any:
-    people = roles.managers().exclude(pk=user.pk)
-    if complaint.customer.staff_user_id is not None:
-        people = people.exclude(pk=complaint.customer.staff_user_id)
-    return people
+    return roles.managers().exclude(pk=user.pk).filter(permissions.people_who_may_be_given_q(complaint.customer))
 
 
 def _build_form(
@@ -182,7 +138,7 @@ def _render(
     bound = bound or {}
     progress = selectors.complaint_progress(complaint)
     survey = selectors.complaint_survey(complaint)
-    allowed = Allowed.for_user(user, complaint)
+    allowed = permissions.allowed_actions(user, complaint)
     page_forms: dict[str, forms.Form | None] = {}
     for slot in SLOTS:
         if slot in bound:

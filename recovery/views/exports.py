@@ -12,12 +12,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
 from common.csv_export import stream_csv
 from common.money import currency_code
 from common.people import display_name_from
 from common.views import role_required
 from customers.models import CustomerGroup
-from recovery import roles, selectors
+from recovery import selectors
 from recovery.filters import ComplaintFilter
 from recovery.models import Channel, Complaint, Outcome, Severity, Stage, format_reference
 

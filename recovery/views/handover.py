@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from accounts import roles
 from common.errors import DomainError
 from common.people import display_name
 from common.views import role_required
-from recovery import roles, selectors, workflow
+from recovery import selectors, workflow
 from recovery.forms.handover import HandOverForm
 
 # The screen lists this many of the complaints; the count says how many there are.

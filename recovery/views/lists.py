@@ -9,12 +9,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+from accounts import roles
 from common.htmx import HtmxHttpRequest
 from common.localtime import local_day_bounds
 from common.paging import CappedCountPaginator
 from common.people import display_name
 from common.views import role_required
-from recovery import roles, selectors
+from recovery import selectors
 from recovery.filters import ComplaintFilter, active_filter_count
 
 PAGE_SIZE = 25

@@ -20,11 +20,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 
+from accounts import roles
 from common.errors import DomainError
 from common.views import role_required
 from customers.models import Customer
 from customers.selectors import customer_picker, find_customer
-from recovery import roles, workflow
+from recovery import workflow
 from recovery.forms.log import ComplaintLogForm
 from recovery.models import Complaint
 from recovery.templatetags.caredesk import due_hint

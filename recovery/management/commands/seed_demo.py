@@ -32,12 +32,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.roles import FRONT_LINE, MANAGERS
 from common.errors import DomainError
 from common.phones import phone_key
 from customers.models import Customer, CustomerGroup, Organization
 from customers.services import customer_create, organization_get_or_create
 from recovery import demo_text, surveys, workflow
-from recovery.bootstrap import FRONT_LINE, MANAGERS, ensure_starter_data
+from recovery.bootstrap import ensure_starter_data
 from recovery.demo_text import Story
 from recovery.models import (
     NOTICE_KINDS,
