@@ -1,0 +1,103 @@
+"""Logging a new complaint: its first step, the apology, falls due from when it is logged."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import roles
+
+# Aliased so the messages below keep their names; the rule itself is common.people.display_name.
+from common.people import display_name as _display_name
+from customers.models import Customer
+from recovery.models import (
+    DESCRIPTION_MAX,
+    REMEDY_MAX,
+    SUMMARY_MAX,
+    Category,
+    Channel,
+    Complaint,
+    EventKind,
+    Severity,
+    Stage,
+)
+from recovery.reminders import reminders_acknowledge, reminders_reschedule
+from recovery.workflow.base import WorkflowError, _check_not_own_complaint, _check_staff_target, _record, _text
+from recovery.workflow.timing import CLOCK_SKEW, _policy, _time_step
+
+
+@transaction.atomic
+def complaint_log(
+    *,
+    user: Any,
+    customer: Customer,
+    channel: str,
+    category: Category,
+    severity: str,
+    summary: str,
+    description: str = "",
+    desired_remedy: str = "",
+    received_at: datetime | None = None,
+    owner: Any = None,
+) -> Complaint:
+    """Log a new complaint; the apology is due per the severity's policy, counted from now."""
+    if not roles.can_work(user):
+        raise WorkflowError("You do not have permission to log complaints.")
+    if customer is None or customer.pk is None:
+        raise WorkflowError("Choose the customer, or add them first.", field="customer")
+    if channel not in Channel.values:
+        raise WorkflowError("Choose how the complaint reached us.", field="channel")
+    if severity not in Severity.values:
+        raise WorkflowError("Choose a severity.", field="severity")
+    if not isinstance(category, Category) or not category.is_active:
+        raise WorkflowError("Choose an active category.", field="category")
+    owner = owner or user
+    _check_staff_target(owner, field="owner")
+    _check_not_own_complaint(customer, owner, field="owner")
+
+    now = timezone.now()
+    received = received_at or now
+    if not isinstance(received, datetime):
+        raise WorkflowError("Give the date and time the complaint was received.", field="received_at")
+    if timezone.is_naive(received):
+        raise WorkflowError("Give the time with its time zone.", field="received_at")
+    if received > now + CLOCK_SKEW:
+        raise WorkflowError("The time received cannot be in the future.", field="received_at")
+    # Due times count from when the complaint is logged, not from when it was received: a letter that
+    # lay a week in the post is not a week overdue (nor escalated) the moment someone logs it, and the
+    # customer is never promised a time already past. `received_at` stays the receipt, so reports still
+    # measure how long the customer waited.
+    started = max(received, now)
+
+    complaint = Complaint(
+        customer=customer,
+        channel=channel,
+        category=category,
+        severity=severity,
+        summary=_text(summary, field="summary", label="a short summary", max_length=SUMMARY_MAX, required=True),
+        description=_text(description, field="description", label="the description", max_length=DESCRIPTION_MAX),
+        desired_remedy=_text(
+            desired_remedy, field="desired_remedy", label="the remedy the customer wants", max_length=REMEDY_MAX
+        ),
+        received_at=received,
+        logged_by=user,
+        owner=owner,
+        stage=Stage.APOLOGIZE,
+        round=1,
+        round_started_at=started,
+        round_first_step=Stage.APOLOGIZE,
+    )
+    _time_step(complaint, _policy(severity))
+    complaint.save()
+    _record(
+        complaint,
+        actor=user,
+        kind=EventKind.LOGGED,
+        payload={"owner_id": owner.pk, "owner": _display_name(owner), "received_at": received.isoformat()},
+    )
+    reminders_reschedule(complaint=complaint)
+    reminders_acknowledge(complaint=complaint, now=now)
+    return complaint
