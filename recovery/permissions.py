@@ -28,6 +28,7 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.roles import can_work, is_manager
+from common.people import display_name
 from customers.models import Customer, CustomerGroup
 from recovery.models import SKIPPABLE_STEPS, STEPS, Complaint, Stage
 
@@ -111,10 +112,6 @@ class AllowedActions:
     refusals: Mapping[str, str] = field(default_factory=dict)
 
 
-def _name(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username())
-
-
 def _refusals(user: Any, complaint: Complaint, *, handle: bool, manager: bool) -> dict[str, str]:
     """Return why the user may not take each action they may not, whatever the complaint's stage."""
     if not can_view(user, complaint):
@@ -125,7 +122,7 @@ def _refusals(user: Any, complaint: Complaint, *, handle: bool, manager: bool) -
         reason = f"{complaint.reference} is your own complaint, so a colleague handles it."
         refusals.update(dict.fromkeys((*HANDLING, "assign"), reason))
     elif not handle:
-        reason = f"Only the owner ({_name(complaint.owner)}) or a manager can work on {complaint.reference}."
+        reason = f"Only the owner ({display_name(complaint.owner)}) or a manager can work on {complaint.reference}."
         refusals.update(dict.fromkeys(HANDLING, reason))
         refusals["assign"] = "Only a manager can reassign a colleague's complaint."
     if complaint.stage == Stage.CLOSE and complaint.is_escalated and not manager:
