@@ -19,8 +19,15 @@ from customers.models import CustomerGroup
 from recovery.bootstrap import ensure_starter_data
 from tests.factories import CustomerFactory, UserFactory, front_line_user, log_complaint, manager_user
 
-# broker, smtp, worker: the real Redis, SMTP server and Celery worker, for the tests that ask for them.
-pytest_plugins = ["tests.celery_services"]
+# Fixtures shared by several modules, asked for by name and never imported (pytest only reads
+# pytest_plugins here, in the top-level conftest). broker, smtp, worker: the real Redis, SMTP server and
+# Celery worker, for the tests that ask for them; dashboard_world, list_world: the hand-built data the
+# dashboard's and the complaint list's tests share.
+pytest_plugins = [
+    "tests.celery_services",
+    "tests.helpers.fixtures_dashboard",
+    "tests.helpers.fixtures_complaint_list",
+]
 
 # Hypothesis: with CI set (.ci/run sets it), the property tests are derandomised: the same examples on
 # every run and every machine, so a failure in CI fails again locally with `CI=1 pytest …`. Either way a

@@ -19,6 +19,7 @@ from customers.models import Customer, CustomerGroup
 from recovery.models import Category, Complaint, ComplaintEvent, EventKind, RecoveryAction, RecoveryPolicy, Stage
 from recovery.workflow import complaint_add_note, complaint_apologize, complaint_edit, complaint_reinstate
 from tests.factories import CustomerFactory, OrganizationFactory, UserFactory, log_complaint
+from tests.helpers.admin import admin_url
 
 MODELS = [
     "customers.organization",
@@ -31,11 +32,6 @@ MODELS = [
 ]
 # The audit trail is written only by the workflow: there is no add page for it.
 READ_ONLY = {"recovery.recoveryaction", "recovery.complaintevent"}
-
-
-def admin_url(model: str, view: str, *args) -> str:
-    app_label, model_name = model.split(".")
-    return reverse(f"admin:{app_label}_{model_name}_{view}", args=args)
 
 
 def client_for(user) -> Client:

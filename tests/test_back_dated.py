@@ -20,7 +20,7 @@ from recovery.dashboard import DashboardFilters, dashboard_compute
 from recovery.models import Reminder, ReminderKind
 from recovery.notifications import sending
 from tests.factories import CustomerFactory, log_complaint
-from tests.test_workflow_steps import do_step
+from tests.helpers.workflow import do_step
 
 T0 = datetime(2025, 11, 24, 10, 0, tzinfo=UTC)  # a Monday in winter: London time is UTC
 WEEK = timedelta(days=7)

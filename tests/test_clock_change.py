@@ -15,9 +15,9 @@ import time_machine
 from django.utils.html import escape
 
 from recovery.models import Complaint, RecoveryAction, Stage
-from tests.test_views_actions import error_next_to, fresh, post_step
-from tests.test_views_log import assert_error_next_to, log_data, post_log
-from tests.test_workflow_steps import snapshot
+from tests.helpers.forms import log_data, post_log, post_step
+from tests.helpers.pages import assert_error_next_to, error_next_to
+from tests.helpers.workflow import fresh, snapshot
 
 SKIPPED = "01:30 did not exist on 29 Mar 2026: the clocks went forward an hour, from GMT to BST. "
 SKIPPED += "Did you mean 00:30 GMT or 02:30 BST?"

@@ -10,8 +10,7 @@ import logging
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -31,151 +30,18 @@ from recovery.dashboard import (
 )
 from recovery.dashboard.cache import cache_key
 from recovery.dashboard.percentiles import percentile_cont
-from recovery.facts import refresh_all
 from recovery.models import (
-    AtonementKind,
     Category,
-    Channel,
     Complaint,
-    Outcome,
     RecoveryAction,
     RecoveryPolicy,
     Severity,
     Stage,
-    Survey,
 )
 from recovery.workflow import complaint_skip_step
 from tests.factories import CustomerFactory, log_complaint
-from tests.test_workflow_steps import advance, do_step
-
-# Winter in London (local time = UTC), so day boundaries are plain midnights.
-NOW = datetime(2026, 2, 20, 12, 0, tzinfo=UTC)
-PERIOD = DashboardFilters(start=date(2026, 2, 1), end=date(2026, 2, 20))
-H = timedelta(hours=1)
-D = timedelta(days=1)
-
-
-def at(month: int, day: int, hour: int = 9, year: int = 2026) -> datetime:
-    return datetime(year, month, day, hour, 0, tzinfo=UTC)
-
-
-def make_complaint(*, owner: Any, customer: Any, received_at: datetime, save: bool = True, **fields: Any) -> Complaint:
-    """Return a complaint row as the workflow would leave it (open at the apology unless told otherwise)."""
-    values: dict[str, Any] = {
-        "channel": Channel.PHONE,
-        "category": Category.objects.get(name="Delivery"),
-        "severity": Severity.MEDIUM,
-        "summary": "Parcel late",
-        "logged_by": owner,
-        "round_started_at": received_at,
-        "step_due_at": received_at + 4 * H,
-    }
-    values.update(fields)
-    if values.get("stage") == Stage.CLOSED:
-        values["step_due_at"] = None
-    complaint = Complaint(owner=owner, customer=customer, received_at=received_at, **values)
-    if save:
-        complaint.save()
-    return complaint
-
-
-def act(
-    complaint: Complaint, step: str, done: timedelta, due: timedelta | None, *, minutes: int = 0, **fields: Any
-) -> RecoveryAction:
-    """Store step `step` done `done` after receipt, due `due` after receipt."""
-    values: dict[str, Any] = {"round": 1, "done_by": complaint.owner, "minutes_spent": minutes}
-    if step == Stage.ATONE and not fields.get("skipped"):
-        values["atonement_kind"] = AtonementKind.VOUCHER
-    values.update(fields)
-    return RecoveryAction.objects.create(
-        complaint=complaint,
-        step=step,
-        done_at=complaint.received_at + done,
-        due_at=None if due is None else complaint.received_at + due,
-        **values,
-    )
-
-
-@pytest.fixture
-def world(alice: Any, bob: Any, maria: Any) -> dict[str, Any]:
-    """Five complaints whose figures are worked out by hand in the tests below."""
-    carla = CustomerFactory(name="Carla", group=CustomerGroup.END_USER)
-    sam = CustomerFactory(name="Sam", group=CustomerGroup.SUPPLIER)
-    dora = CustomerFactory(name="Dora", group=CustomerGroup.DISTRIBUTOR)
-    billing = Category.objects.get(name="Billing")
-    # A: received in the period, closed in it, retained.
-    a = make_complaint(
-        owner=alice,
-        customer=carla,
-        received_at=at(2, 2),
-        stage=Stage.CLOSED,
-        outcome=Outcome.RETAINED,
-        closed_at=at(2, 10),
-        satisfaction=5,
-        root_cause="Courier late ",
-        corrective_action="Changed courier",
-    )
-    act(a, Stage.APOLOGIZE, 2 * H, 4 * H, minutes=10)
-    act(a, Stage.REINSTATE, 10 * H, 8 * H, minutes=20)
-    act(a, Stage.EMPATHIZE, 11 * H, 24 * H, skipped=True, skip_reason="Not needed")
-    act(a, Stage.ATONE, 1 * D, 3 * D, minutes=5, atonement_value=Decimal("25"))
-    act(a, Stage.FOLLOW_UP, 7 * D, 8 * D, minutes=5, satisfaction=5, retained=True)
-    # B: the same customer three days later (a repeat), closed in the period, lost.
-    b = make_complaint(
-        owner=bob,
-        customer=carla,
-        received_at=at(2, 5),
-        category=billing,
-        stage=Stage.CLOSED,
-        outcome=Outcome.LOST,
-        closed_at=at(2, 15),
-        satisfaction=2,
-        root_cause="courier late",
-        corrective_action="Briefed the courier",
-    )
-    act(b, Stage.APOLOGIZE, 6 * H, 4 * H, minutes=5)
-    act(b, Stage.REINSTATE, 7 * H, 8 * H, minutes=5)
-    act(b, Stage.EMPATHIZE, 8 * H, 24 * H, minutes=5)
-    act(b, Stage.ATONE, 1 * D, 3 * D, minutes=5, atonement_value=Decimal("40"))
-    act(b, Stage.FOLLOW_UP, 9 * D, 8 * D, minutes=5, satisfaction=2, retained=False)
-    # C: received in the period, open at reinstate and overdue, escalated to maria.
-    c = make_complaint(
-        owner=alice,
-        customer=sam,
-        received_at=at(2, 12),
-        stage=Stage.REINSTATE,
-        step_due_at=at(2, 12, 17),
-        escalated_to=maria,
-        escalated_at=at(2, 13),
-        escalation_reason="Angry",
-    )
-    act(c, Stage.APOLOGIZE, 1 * H, 4 * H, minutes=10)
-    # D: received before the period, closed in it, retained.
-    d = make_complaint(
-        owner=bob,
-        customer=dora,
-        received_at=at(1, 10),
-        stage=Stage.CLOSED,
-        outcome=Outcome.RETAINED,
-        closed_at=at(2, 3),
-        satisfaction=4,
-        root_cause="Wrong address",
-    )
-    act(d, Stage.APOLOGIZE, 1 * H, 4 * H)
-    act(d, Stage.ATONE, 2 * D, 3 * D, atonement_value=Decimal("30"))
-    act(d, Stage.FOLLOW_UP, 20 * D, 23 * D, satisfaction=4, retained=True)
-    # E: received long before, still open waiting to be closed (no due time).
-    e = make_complaint(owner=bob, customer=dora, received_at=at(12, 1, year=2025), stage=Stage.CLOSE, step_due_at=None)
-    # Surveys: two sent in the period (one answered), one before it.
-    sent = [Survey.objects.create(complaint=x, round=1) for x in (a, b, d)]
-    Survey.objects.filter(pk=sent[0].pk).update(
-        created_at=at(2, 9), sent_at=at(2, 9), answered_at=at(2, 9, 12), satisfaction=5, would_return=True
-    )
-    Survey.objects.filter(pk=sent[1].pk).update(created_at=at(2, 14), sent_at=at(2, 14))
-    Survey.objects.filter(pk=sent[2].pk).update(created_at=at(1, 30), sent_at=at(1, 30))
-    # The steps were stored directly, as a bulk load would: derive the complaints' facts from them.
-    refresh_all()
-    return {"a": a, "b": b, "c": c, "d": d, "e": e, "alice": alice, "bob": bob}  # fmt: skip
+from tests.helpers.dashboard import NOW, PERIOD, at, bulk_world, make_complaint
+from tests.helpers.workflow import advance, do_step
 
 
 def compute(filters: DashboardFilters = PERIOD) -> Any:
@@ -186,7 +52,7 @@ def shown(board: Any, key: str) -> str:
     return str(board.figures[key].display)
 
 
-def test_volume_figures_count_received_closed_and_open(world):
+def test_volume_figures_count_received_closed_and_open(dashboard_world):
     board = compute()
     assert board.figures["received"].value == 3
     assert board.figures["closed"].value == 3
@@ -196,19 +62,19 @@ def test_volume_figures_count_received_closed_and_open(world):
     }  # fmt: skip
 
 
-def test_escalated_and_overdue_are_counted_right_now(world):
+def test_escalated_and_overdue_are_counted_right_now(dashboard_world):
     board = compute()
     assert board.figures["escalated_now"].value == 1
     assert board.figures["overdue_now"].value == 1
 
 
-def test_recovery_rate_is_retained_of_closed_in_the_period(world):
+def test_recovery_rate_is_retained_of_closed_in_the_period(dashboard_world):
     board = compute()
     assert board.figures["recovery_rate"].value == pytest.approx(2 / 3)
     assert shown(board, "recovery_rate") == "67%"
 
 
-def test_times_are_medians_and_90th_percentiles(world):
+def test_times_are_medians_and_90th_percentiles(dashboard_world):
     board = compute()
     # Apologies after 2 h (A), 6 h (B), 1 h (C): median 2 h; 90th percentile 2 + 0.8 × 4 = 5.2 h.
     assert board.values["apology_p50"] == timedelta(hours=2)
@@ -229,7 +95,7 @@ def test_percentile_cont_in_python_matches_postgresql():
     assert percentile_cont([], 0.5) is None
 
 
-def test_on_time_rate_leaves_out_skipped_steps(world):
+def test_on_time_rate_leaves_out_skipped_steps(dashboard_world):
     board = compute()
     # A: 3 of 4 (the skipped empathy is left out); B: 3 of 5; C: 1 of 1. D was received before the period.
     assert board.figures["on_time"].value == pytest.approx(7 / 10)
@@ -238,39 +104,39 @@ def test_on_time_rate_leaves_out_skipped_steps(world):
     assert by_step[2] == "Empathize: 1 of 1"
 
 
-def test_satisfaction_comes_from_the_follow_ups_of_closed_complaints(world):
+def test_satisfaction_comes_from_the_follow_ups_of_closed_complaints(dashboard_world):
     board = compute()
     assert board.figures["satisfaction"].value == pytest.approx((5 + 2 + 4) / 3)
     assert shown(board, "satisfaction") == "3.7"
     assert shown(board, "satisfied_share") == "67%"
 
 
-def test_survey_response_rate_counts_surveys_sent_in_the_period(world):
+def test_survey_response_rate_counts_surveys_sent_in_the_period(dashboard_world):
     board = compute()
     assert board.figures["survey_response"].value == pytest.approx(1 / 2)
     assert board.figures["survey_response"].detail == "1 of 2 sent"
 
 
-def test_repeat_rate_counts_customers_who_complained_in_the_90_days_before(world):
+def test_repeat_rate_counts_customers_who_complained_in_the_90_days_before(dashboard_world):
     board = compute()
     assert board.figures["repeat_rate"].value == pytest.approx(1 / 3)  # B, three days after A
 
 
-def test_costs_and_effort(world):
+def test_costs_and_effort(dashboard_world):
     board = compute()
     assert board.figures["atonement_cost"].value == 95.0
     assert shown(board, "cost_per_recovered") == "£47.50"  # 95 over 2 customers kept (Carla for A, Dora)
     assert board.figures["minutes_per_complaint"].value == pytest.approx(75 / 3)
 
 
-def test_word_of_mouth_multiplies_lost_customers_by_the_setting(world, settings):
+def test_word_of_mouth_multiplies_lost_customers_by_the_setting(dashboard_world, settings):
     settings.WORD_OF_MOUTH_FACTOR = 7
     board = compute()
     assert board.figures["word_of_mouth"].value == 7
     assert shown(board, "word_of_mouth") == "≈ 7"
 
 
-def test_every_group_is_shown_even_with_no_complaints(world):
+def test_every_group_is_shown_even_with_no_complaints(dashboard_world):
     board = compute()
     assert {row.label: row.count for row in board.by_group} == {
         "End-user": 2, "Prospect": 0, "Distributor": 0, "Supplier": 1, "Employee": 0,
@@ -283,7 +149,7 @@ def test_every_group_is_shown_even_with_no_complaints(world):
     assert {row.count for row in board.by_category[2:]} == {0}
 
 
-def test_root_causes_are_grouped_by_their_normalised_text(world):
+def test_root_causes_are_grouped_by_their_normalised_text(dashboard_world):
     board = compute()
     assert [(r.label, r.count, r.share) for r in board.root_causes] == [
         ("Courier late", 2, "67%"),
@@ -291,7 +157,7 @@ def test_root_causes_are_grouped_by_their_normalised_text(world):
     ]
 
 
-def test_backlog_counts_open_complaints_at_each_week_end(world):
+def test_backlog_counts_open_complaints_at_each_week_end(dashboard_world):
     board = compute()
     assert len(board.backlog) == 12
     assert board.backlog[-1].label == "20 Feb"
@@ -299,7 +165,7 @@ def test_backlog_counts_open_complaints_at_each_week_end(world):
     assert board.backlog[0].count == 1  # only E, received on 1 December
 
 
-def test_handlers_table(world):
+def test_handlers_table(dashboard_world):
     board = compute()
     rows = {h.name: h for h in board.handlers}
     alice, bob = rows["Alice Archer"], rows["Bob Baker"]
@@ -311,7 +177,7 @@ def test_handlers_table(world):
     )  # fmt: skip
 
 
-def test_filters_narrow_every_figure(world):
+def test_filters_narrow_every_figure(dashboard_world):
     supplier = compute(DashboardFilters(start=PERIOD.start, end=PERIOD.end, group=CustomerGroup.SUPPLIER))
     assert supplier.figures["received"].value == 1
     assert supplier.figures["closed"].value == 0
@@ -320,14 +186,14 @@ def test_filters_narrow_every_figure(world):
     by_category = compute(DashboardFilters(start=PERIOD.start, end=PERIOD.end, category_id=billing.pk))
     assert by_category.figures["received"].value == 1
     assert by_category.figures["recovery_rate"].value == 0
-    bobs = compute(DashboardFilters(start=PERIOD.start, end=PERIOD.end, handler_id=world["bob"].pk))
+    bobs = compute(DashboardFilters(start=PERIOD.start, end=PERIOD.end, handler_id=dashboard_world["bob"].pk))
     assert bobs.figures["closed"].value == 2
     assert bobs.figures["open_now"].value == 1
     high = compute(DashboardFilters(start=PERIOD.start, end=PERIOD.end, severity=Severity.HIGH))
     assert high.figures["received"].value == 0
 
 
-def test_an_empty_period_shows_dashes_not_errors(world):
+def test_an_empty_period_shows_dashes_not_errors(dashboard_world):
     board = compute(DashboardFilters(start=date(2020, 1, 1), end=date(2020, 1, 31)))
     assert board.figures["received"].display == "0"
     for key in (
@@ -341,39 +207,6 @@ def test_an_empty_period_shows_dashes_not_errors(world):
 
 
 # --- query count ---------------------------------------------------------------------------------
-
-
-def bulk_world(count: int, owner: Any, customers: list[Any]) -> None:
-    """Store `count` complaints with a few steps each, quickly (bulk_create, not the workflow)."""
-    complaints = []
-    for n in range(count):
-        received = NOW - timedelta(hours=7 * n + 1)
-        closed = n % 3 == 0
-        complaints.append(
-            make_complaint(
-                owner=owner, customer=customers[n % len(customers)], received_at=received, save=False,
-                stage=Stage.CLOSED if closed else Stage.REINSTATE,
-                outcome=Outcome.RETAINED if closed else "", closed_at=received + D if closed else None,
-                root_cause=f"cause {n % 12}" if closed else "",
-            )
-        )  # fmt: skip
-    Complaint.objects.bulk_create(complaints, batch_size=500)
-    actions = []
-    for c in complaints:
-        actions.append(
-            RecoveryAction(
-                complaint=c, round=1, step=Stage.APOLOGIZE, done_by=owner, done_at=c.received_at + H,
-                due_at=c.received_at + 4 * H, minutes_spent=5,
-            )
-        )  # fmt: skip
-        if c.stage == Stage.CLOSED:
-            actions.append(
-                RecoveryAction(
-                    complaint=c, round=1, step=Stage.FOLLOW_UP, done_by=owner, done_at=c.received_at + 20 * H,
-                    satisfaction=4, retained=True,
-                )
-            )  # fmt: skip
-    RecoveryAction.objects.bulk_create(actions, batch_size=1000)
 
 
 def queries_for_compute() -> int:
@@ -398,12 +231,12 @@ def test_the_dashboard_takes_the_same_few_queries_whatever_the_size(alice, maria
 # --- cache ---------------------------------------------------------------------------------------
 
 
-def test_figures_are_cached_and_recomputed_once_older_than_the_setting(world, settings):
+def test_figures_are_cached_and_recomputed_once_older_than_the_setting(dashboard_world, settings):
     settings.DASHBOARD_CACHE_SECONDS = 120
     cache.delete(cache_key(PERIOD))
     with time_machine.travel(NOW, tick=False):
         first = dashboard_for(PERIOD)
-    make_complaint(owner=world["alice"], customer=world["a"].customer, received_at=at(2, 19))
+    make_complaint(owner=dashboard_world["alice"], customer=dashboard_world["a"].customer, received_at=at(2, 19))
     with time_machine.travel(NOW + timedelta(seconds=119), tick=False):
         cached = dashboard_for(PERIOD)
     assert cached.computed_at == first.computed_at
@@ -414,7 +247,7 @@ def test_figures_are_cached_and_recomputed_once_older_than_the_setting(world, se
     assert fresh.figures["received"].value == 4
 
 
-def test_the_cache_never_serves_figures_older_than_five_minutes(world, settings):
+def test_the_cache_never_serves_figures_older_than_five_minutes(dashboard_world, settings):
     settings.DASHBOARD_CACHE_SECONDS = 300
     cache.delete(cache_key(PERIOD))
     with time_machine.travel(NOW, tick=False):
@@ -423,7 +256,7 @@ def test_the_cache_never_serves_figures_older_than_five_minutes(world, settings)
         assert dashboard_for(PERIOD).computed_at == NOW + timedelta(minutes=5, seconds=1)
 
 
-def test_beat_keeps_the_default_view_computed_so_opening_it_runs_no_figure_query(world, settings):
+def test_beat_keeps_the_default_view_computed_so_opening_it_runs_no_figure_query(dashboard_world, settings):
     settings.DASHBOARD_CACHE_SECONDS = 120
     with time_machine.travel(NOW, tick=False):
         cache.delete(cache_key(default_filters(NOW)))
@@ -435,7 +268,7 @@ def test_beat_keeps_the_default_view_computed_so_opening_it_runs_no_figure_query
     assert "refresh-dashboard" in settings.CELERY_BEAT_SCHEDULE
 
 
-def test_beat_does_not_warm_a_cache_only_its_own_process_reads(world, settings, caplog):
+def test_beat_does_not_warm_a_cache_only_its_own_process_reads(dashboard_world, settings, caplog):
     # Without CACHE_URL each process has its own in-memory cache: figures the worker computed there
     # would never reach a web process, so the task computes nothing and says why.
     settings.DASHBOARD_CACHE_SECONDS = 120

@@ -22,7 +22,7 @@ from recovery.dashboard import NO_VALUE, DashboardFilters, dashboard_compute
 from recovery.models import Category, Severity
 from recovery.views.exports import export_header
 from tests.factories import front_line_user
-from tests.test_dashboard import NOW, PERIOD, world  # noqa: F401  (world is a fixture)
+from tests.helpers.dashboard import NOW, PERIOD
 
 DASHBOARD = reverse("dashboard")
 HANDLERS_CSV = reverse("dashboard_handlers_csv")
@@ -60,7 +60,7 @@ def fiona(starter_data: None) -> Any:
 
 
 def empty_dashboard_params(fiona: Any) -> list[dict[str, str]]:
-    """Every way of asking the dashboard for a set of complaints that has none in the world fixture."""
+    """Every way of asking the dashboard for a set of complaints that has none in the dashboard_world fixture."""
     billing = Category.objects.get(name="Billing")
     return [
         {"handler": str(fiona.pk)},
@@ -102,7 +102,7 @@ def test_a_fresh_installation_shows_the_dashboard_with_dashes_and_zeros(client, 
         assert_empty_dashboard(get(client, maria, DASHBOARD, params))
 
 
-def test_a_filter_that_matches_nothing_shows_dashes_and_zeros(client, maria, world, fiona):  # noqa: F811
+def test_a_filter_that_matches_nothing_shows_dashes_and_zeros(client, maria, dashboard_world, fiona):
     for params in empty_dashboard_params(fiona):
         assert_empty_dashboard(get(client, maria, DASHBOARD, params))
 
@@ -113,7 +113,7 @@ def test_a_fresh_installation_has_an_empty_handlers_csv(client, maria):
     assert rows[0][0] == "Handler"
 
 
-def test_a_filter_that_matches_nothing_has_an_empty_handlers_csv(client, maria, world, fiona):  # noqa: F811
+def test_a_filter_that_matches_nothing_has_an_empty_handlers_csv(client, maria, dashboard_world, fiona):
     for params in empty_dashboard_params(fiona):
         rows = csv_rows(get(client, maria, HANDLERS_CSV, params))
         assert len(rows) == 1, params
@@ -123,7 +123,7 @@ def test_a_fresh_installation_exports_a_header_only_complaint_csv(client, maria)
     assert csv_rows(get(client, maria, COMPLAINTS_CSV)) == [list(export_header())]
 
 
-def test_a_list_filter_that_matches_nothing_exports_a_header_only_csv(client, maria, world, fiona):  # noqa: F811
+def test_a_list_filter_that_matches_nothing_exports_a_header_only_csv(client, maria, dashboard_world, fiona):
     billing = Category.objects.get(name="Billing")
     for params in (
         {"owner": str(fiona.pk)},
@@ -150,7 +150,7 @@ def test_a_fresh_installation_shows_an_empty_monthly_review(client, maria):
     assert_empty_review(get(client, maria, REVIEW, {"month": "2026-01"}))
 
 
-def test_a_month_without_complaints_shows_an_empty_review(client, maria, world):  # noqa: F811
+def test_a_month_without_complaints_shows_an_empty_review(client, maria, dashboard_world):
     assert_empty_review(get(client, maria, REVIEW, {"month": "2024-06"}))
 
 
@@ -158,14 +158,14 @@ def test_a_month_without_complaints_shows_an_empty_review(client, maria, world):
 
 
 @pytest.mark.parametrize("vendor", ["postgresql", "sqlite"])
-def test_an_empty_period_computes_on_both_percentile_paths(world, vendor):  # noqa: F811
+def test_an_empty_period_computes_on_both_percentile_paths(dashboard_world, vendor):
     board = dashboard_compute(DashboardFilters(start=date(2020, 1, 1), end=date(2020, 1, 31)), now=NOW, vendor=vendor)
     for key in UNDEFINED:
         assert board.figures[key].display == NO_VALUE, key
     assert board.charts()["categories"]["cumulative"] == [None] * len(board.by_category)
 
 
-def test_the_python_percentiles_agree_with_postgresqls(world):  # noqa: F811
+def test_the_python_percentiles_agree_with_postgresqls(dashboard_world):
     in_sql = dashboard_compute(PERIOD, now=NOW, vendor="postgresql")
     in_python = dashboard_compute(PERIOD, now=NOW, vendor="sqlite")
     for key in ("time_to_apologize", "time_to_reinstate", "time_to_close"):

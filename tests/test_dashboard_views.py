@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from recovery.models import Category, Complaint
 from tests.factories import CustomerFactory
-from tests.test_dashboard import NOW, bulk_world, world  # noqa: F401  (world is a fixture)
+from tests.helpers.dashboard import NOW, bulk_world
 
 DASHBOARD = reverse("dashboard")
 CSV = reverse("dashboard_handlers_csv")
@@ -51,7 +51,7 @@ def test_the_nav_shows_the_dashboard_to_managers_only(client, alice, maria):
     assert f'href="{DASHBOARD}"' not in get(client, alice, reverse("my_queue")).content.decode()
 
 
-def test_a_manager_sees_every_figure_with_its_explanation(client, maria, world, at_now):  # noqa: F811
+def test_a_manager_sees_every_figure_with_its_explanation(client, maria, dashboard_world, at_now):
     response = get(client, maria, DASHBOARD)
     assert response.status_code == 200
     page = response.content.decode()
@@ -64,12 +64,12 @@ def test_a_manager_sees_every_figure_with_its_explanation(client, maria, world, 
     assert "<script>" not in page  # CSP: data comes as application/json, behaviour from files
 
 
-def test_the_default_period_is_the_last_90_days(client, maria, world, at_now):  # noqa: F811
+def test_the_default_period_is_the_last_90_days(client, maria, dashboard_world, at_now):
     board = get(client, maria, DASHBOARD).context["board"]
     assert (board.filters.start.isoformat(), board.filters.end.isoformat()) == ("2025-11-23", "2026-02-20")
 
 
-def test_presets_custom_dates_and_filters_come_from_the_url(client, maria, world, at_now):  # noqa: F811
+def test_presets_custom_dates_and_filters_come_from_the_url(client, maria, dashboard_world, at_now):
     board = get(client, maria, DASHBOARD, {"period": "30"}).context["board"]
     assert (board.filters.end - board.filters.start).days == 29
     billing = Category.objects.get(name="Billing")
@@ -99,7 +99,7 @@ def test_presets_custom_dates_and_filters_come_from_the_url(client, maria, world
         ({"date_from": "1066-10-14", "date_to": "2026-01-01"}, "date_from", "between 1900"),
     ],
 )
-def test_bad_input_is_shown_by_its_field_never_a_500(client, maria, world, at_now, params, field, message):  # noqa: F811
+def test_bad_input_is_shown_by_its_field_never_a_500(client, maria, dashboard_world, at_now, params, field, message):
     response = get(client, maria, DASHBOARD, params)
     assert response.status_code == 200
     form = response.context["form"]
@@ -129,7 +129,7 @@ def list_count(client: Any, url: str) -> int:
 
 
 @pytest.mark.parametrize("params", [{"date_from": "2026-02-01", "date_to": "2026-02-20"}, {}])
-def test_every_count_links_to_a_list_that_counts_the_same(client, maria, world, at_now, params):  # noqa: F811
+def test_every_count_links_to_a_list_that_counts_the_same(client, maria, dashboard_world, at_now, params):
     page = get(client, maria, DASHBOARD, params).content.decode()
     links = links_with_counts(page)
     # Received, closed, open, escalated, overdue, six stages, 12 weeks, 5 groups, categories, causes, handlers.
@@ -138,7 +138,7 @@ def test_every_count_links_to_a_list_that_counts_the_same(client, maria, world, 
         assert list_count(client, url) == count, url
 
 
-def test_rates_link_to_the_complaints_they_are_computed_from(client, maria, world, at_now):  # noqa: F811
+def test_rates_link_to_the_complaints_they_are_computed_from(client, maria, dashboard_world, at_now):
     board = get(client, maria, DASHBOARD, {"date_from": "2026-02-01", "date_to": "2026-02-20"}).context["board"]
     figures = board.figures
     assert list_count(client, figures["recovery_rate"].url) == 2  # retained, of …
@@ -159,7 +159,9 @@ def test_the_page_takes_at_most_20_queries(client, maria, alice, django_assert_m
     assert response.context["board"].figures["received"].value == size
 
 
-def test_a_second_visit_within_the_cache_time_reads_no_figures(client, maria, world, django_assert_max_num_queries):  # noqa: F811
+def test_a_second_visit_within_the_cache_time_reads_no_figures(
+    client, maria, dashboard_world, django_assert_max_num_queries
+):
     with time_machine.travel(NOW, tick=False):
         get(client, maria, DASHBOARD)
     # Only the session, the user, permissions and the form's choices.
@@ -169,7 +171,7 @@ def test_a_second_visit_within_the_cache_time_reads_no_figures(client, maria, wo
     assert "Figures as of 12:00" in response.content.decode()
 
 
-def test_the_handlers_csv_has_the_same_rows_as_the_table(client, maria, world, at_now):  # noqa: F811
+def test_the_handlers_csv_has_the_same_rows_as_the_table(client, maria, dashboard_world, at_now):
     params = {"date_from": "2026-02-01", "date_to": "2026-02-20"}
     response = get(client, maria, CSV, params)
     assert response.status_code == 200
@@ -181,7 +183,7 @@ def test_the_handlers_csv_has_the_same_rows_as_the_table(client, maria, world, a
     assert ["Bob Baker", "1", "6.0 h", "60%", "50%", "3.0"] in rows
 
 
-def test_the_monthly_review_defaults_to_the_last_full_month(client, maria, world, at_now):  # noqa: F811
+def test_the_monthly_review_defaults_to_the_last_full_month(client, maria, dashboard_world, at_now):
     response = get(client, maria, REVIEW)
     assert response.status_code == 200
     page = response.content.decode()
@@ -189,7 +191,7 @@ def test_the_monthly_review_defaults_to_the_last_full_month(client, maria, world
     assert "compared with December 2025" in page
 
 
-def test_the_monthly_review_of_a_month(client, maria, world, at_now):  # noqa: F811
+def test_the_monthly_review_of_a_month(client, maria, dashboard_world, at_now):
     response = get(client, maria, REVIEW, {"month": "2026-02"})
     page = html.unescape(response.content.decode())
     assert "Management review: February 2026" in page
@@ -205,14 +207,14 @@ def test_the_monthly_review_of_a_month(client, maria, world, at_now):  # noqa: F
 
 
 @pytest.mark.parametrize("month", ["2026-13", "soon", "0999-01"])
-def test_a_bad_month_is_explained_and_the_default_shown(client, maria, world, at_now, month):  # noqa: F811
+def test_a_bad_month_is_explained_and_the_default_shown(client, maria, dashboard_world, at_now, month):
     response = get(client, maria, REVIEW, {"month": month})
     assert response.status_code == 200
     assert response.context["form"].errors["month"]
     assert "Management review: January 2026" in response.content.decode()
 
 
-def test_the_lists_new_filters_refuse_bad_input_with_a_message(client, maria, world, at_now):  # noqa: F811
+def test_the_lists_new_filters_refuse_bad_input_with_a_message(client, maria, dashboard_world, at_now):
     response = get(client, maria, LIST, {"closed_from": "2026-02-20", "closed_to": "2026-02-01", "outcome": "maybe"})
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -222,14 +224,14 @@ def test_the_lists_new_filters_refuse_bad_input_with_a_message(client, maria, wo
     assert get(client, maria, LIST, {"outcome": "maybe"}).context["page"].paginator.count == Complaint.objects.count()
 
 
-def test_root_cause_and_open_on_filters(client, maria, world, at_now):  # noqa: F811
+def test_root_cause_and_open_on_filters(client, maria, dashboard_world, at_now):
     client.force_login(maria)
     assert list_count(client, f"{LIST}?cause=%20COURIER%20late") == 2
     assert list_count(client, f"{LIST}?open_on=2026-02-13") == 3  # B, C and E at the end of 13 February
 
 
 @pytest.mark.parametrize("month", ["2026-03", "2027-01"])
-def test_a_month_that_has_not_started_is_refused_with_a_message(client, maria, world, at_now, month):  # noqa: F811
+def test_a_month_that_has_not_started_is_refused_with_a_message(client, maria, dashboard_world, at_now, month):
     response = get(client, maria, REVIEW, {"month": month})
     assert response.status_code == 200
     assert "has not started yet" in response.context["form"].errors["month"][0]
@@ -239,7 +241,7 @@ def test_a_month_that_has_not_started_is_refused_with_a_message(client, maria, w
     assert "Management review: January 2026" in page  # the default month instead
 
 
-def test_the_month_in_progress_is_reviewed_so_far(client, maria, world, at_now):  # noqa: F811
+def test_the_month_in_progress_is_reviewed_so_far(client, maria, dashboard_world, at_now):
     response = get(client, maria, REVIEW, {"month": "2026-02"})
     page = html.unescape(response.content.decode())
     assert "1–20 Feb 2026 (so far)" in page
@@ -252,7 +254,7 @@ def test_the_month_in_progress_is_reviewed_so_far(client, maria, world, at_now):
     assert "so far" not in page
 
 
-def test_the_review_links_to_the_month_before_and_after(client, maria, world, at_now):  # noqa: F811
+def test_the_review_links_to_the_month_before_and_after(client, maria, dashboard_world, at_now):
     page = html.unescape(get(client, maria, REVIEW, {"month": "2025-12"}).content.decode())
     assert f'href="{REVIEW}?month=2025-11"' in page
     assert f'href="{REVIEW}?month=2026-01"' in page

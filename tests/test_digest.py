@@ -7,9 +7,8 @@ loopback, with the shared fixtures of tests/celery_services.py.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -43,20 +42,9 @@ from recovery.workflow import (
 )
 from tests.celery_services import wait_for_idle, wait_until
 from tests.factories import CustomerFactory, UserFactory, front_line_user, log_complaint, manager_user
+from tests.helpers.digest import DAY, T0, local
 from tests.smtp import SmtpServer
 from tests.xss import assert_shown_escaped
-
-LOCAL = ZoneInfo(django_settings.TIME_ZONE)
-DAY = date(2026, 11, 24)  # a Tuesday
-
-
-def local(days: int, hour: int, minute: int = 0) -> datetime:
-    """Local wall-clock time `days` from DAY (negative: before)."""
-    return datetime(DAY.year, DAY.month, DAY.day, hour, minute, tzinfo=LOCAL) + timedelta(days=days)
-
-
-T0 = local(0, 8)  # the morning the digest is about, after the default DIGEST_HOUR (7)
-
 
 # --- building complaints through the workflow -------------------------------------------------------
 

@@ -151,7 +151,7 @@ def test_the_subject_pattern_is_defined_once() -> None:
 
 
 def test_an_unsafe_organisation_name_refuses_to_start(tmp_path: Any) -> None:
-    from tests.test_settings import load_settings
+    from tests.helpers.subprocesses import load_settings
 
     result = load_settings(tmp_path, ORGANISATION_NAME="Acme\nBcc: everyone@example.org")
     assert result.returncode != 0
@@ -159,7 +159,7 @@ def test_an_unsafe_organisation_name_refuses_to_start(tmp_path: Any) -> None:
 
 
 def test_the_sender_is_composed_from_the_organisation_and_its_address(tmp_path: Any) -> None:
-    from tests.test_settings import run_python
+    from tests.helpers.subprocesses import run_python
 
     probe = "import django; django.setup(); from django.conf import settings as s; print(s.DEFAULT_FROM_EMAIL)"
     result = run_python(
@@ -170,7 +170,7 @@ def test_the_sender_is_composed_from_the_organisation_and_its_address(tmp_path: 
 
 
 def test_a_bad_from_address_refuses_to_start(tmp_path: Any) -> None:
-    from tests.test_settings import load_settings
+    from tests.helpers.subprocesses import load_settings
 
     result = load_settings(tmp_path, EMAIL_FROM_ADDRESS="not an address")
     assert result.returncode != 0
@@ -178,7 +178,7 @@ def test_a_bad_from_address_refuses_to_start(tmp_path: Any) -> None:
 
 
 def test_the_old_single_sender_setting_is_refused_with_what_to_set_instead(tmp_path: Any) -> None:
-    from tests.test_settings import load_settings
+    from tests.helpers.subprocesses import load_settings
 
     result = load_settings(tmp_path, DEFAULT_FROM_EMAIL="Acme <care@acme.example>")
     assert result.returncode != 0
@@ -187,7 +187,7 @@ def test_the_old_single_sender_setting_is_refused_with_what_to_set_instead(tmp_p
 
 
 def test_the_deploy_check_warns_about_the_placeholder_sender(tmp_path: Any) -> None:
-    from tests.test_settings import run_python
+    from tests.helpers.subprocesses import run_python
 
     env = {"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "caredesk.example.com"}
     placeholder = run_python(tmp_path, "manage.py", "check", "--deploy", **env)

@@ -22,8 +22,8 @@ from recovery.facts import refresh_all
 from recovery.models import Category, Channel, Complaint, RecoveryAction, Severity, Stage
 from recovery.views.exports import HEADER, export_header
 from tests.factories import front_line_user, log_complaint
-from tests.test_views_list import world  # noqa: F401  (the list's fixture: complaints every filter tells apart)
-from tests.test_workflow_steps import closed, new_customer
+from tests.helpers.customers import new_customer
+from tests.helpers.workflow import closed
 
 URL = reverse("complaint_list_csv")
 LIST_URL = reverse("complaint_list")
@@ -140,7 +140,7 @@ def test_stream_csv_streams_a_bom_then_chunks_of_rows_with_safe_headers():
 
 
 @pytest.mark.parametrize("persona", ["alice", "olivia"])
-def test_only_managers_may_export(client, request, world, persona):  # noqa: F811
+def test_only_managers_may_export(client, request, list_world, persona):
     assert export(client, request.getfixturevalue(persona)).status_code == 403
 
 
@@ -151,11 +151,11 @@ def test_someone_signed_out_is_sent_to_sign_in(client, db):
     assert response["Location"].startswith("/login/?next=")
 
 
-def test_managers_export_every_complaint_employees_included(client, maria, world):  # noqa: F811
-    assert set(references(export(client, maria))) == {complaint.reference for complaint in world.values()}
+def test_managers_export_every_complaint_employees_included(client, maria, list_world):
+    assert set(references(export(client, maria))) == {complaint.reference for complaint in list_world.values()}
 
 
-def test_the_list_offers_the_export_with_its_filters_to_managers_only(client, alice, maria, world):  # noqa: F811
+def test_the_list_offers_the_export_with_its_filters_to_managers_only(client, alice, maria, list_world):
     client.force_login(maria)
     html = client.get(LIST_URL, {"q": "parcel", "stage": "open", "page": "1"}).content.decode()
     assert f'<a id="export-link" href="{URL}?q=parcel&amp;stage=open">Export CSV</a>' in html
@@ -190,7 +190,7 @@ def test_the_list_offers_the_export_with_its_filters_to_managers_only(client, al
         {"q": "nothing like this"},
     ],
 )
-def test_the_export_has_the_lists_rows_in_the_lists_order(client, maria, world, params):  # noqa: F811
+def test_the_export_has_the_lists_rows_in_the_lists_order(client, maria, list_world, params):
     client.force_login(maria)
     listed = [complaint.reference for complaint in client.get(LIST_URL, params).context["page"].object_list]
 
@@ -201,7 +201,7 @@ def test_the_export_has_the_lists_rows_in_the_lists_order(client, maria, world, 
     "params",
     [{"received_from": "2026-13-45"}, {"severity": "extreme", "q": "parcel"}, {"sort": "summary"}, {"owner": "999999"}],
 )
-def test_a_bad_filter_sends_the_manager_back_to_the_list_with_the_same_query(client, maria, world, params):  # noqa: F811
+def test_a_bad_filter_sends_the_manager_back_to_the_list_with_the_same_query(client, maria, list_world, params):
     response = export(client, maria, params)
 
     assert response.status_code == 302
@@ -304,7 +304,7 @@ def test_each_column_parses_back_to_what_is_stored(client, alice, maria):
     assert closed_row["Corrective action"] == "Retrain drivers"
 
 
-def test_the_download_is_named_and_never_cached(client, maria, world):  # noqa: F811
+def test_the_download_is_named_and_never_cached(client, maria, list_world):
     response = export(client, maria)
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"

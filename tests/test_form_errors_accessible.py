@@ -27,7 +27,7 @@ from django.utils import timezone
 from recovery import surveys
 from recovery.models import Stage
 from tests.factories import log_complaint
-from tests.test_workflow_steps import bring_to
+from tests.helpers.workflow import bring_to
 
 pytestmark = pytest.mark.django_db
 

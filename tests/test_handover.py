@@ -30,8 +30,8 @@ from recovery.timeline import describe
 from recovery.workflow import WorkflowError, complaint_escalate, complaints_hand_over
 from tests.celery_services import wait_for_idle, wait_until
 from tests.factories import CustomerFactory, UserFactory, front_line_user, log_complaint, log_complaint_at, manager_user
+from tests.helpers.workflow import closed
 from tests.smtp import SmtpServer
-from tests.test_workflow_steps import closed
 
 pytestmark = pytest.mark.django_db
 
@@ -415,7 +415,7 @@ def test_the_dashboard_can_be_narrowed_to_someone_who_left(client, alices_work, 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_managers_handing_over_the_same_person_at_once_one_wins(alice, bob, maria):
-    from tests.test_concurrency import one_winner, run_at_once
+    from tests.helpers.concurrency import one_winner, run_at_once
 
     mark = manager_user(username="mark", first_name="Mark", last_name="Mills")
     fiona = front_line_user(username="fiona", first_name="Fiona", last_name="Fox")

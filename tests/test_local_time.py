@@ -24,8 +24,8 @@ from recovery import digest
 from recovery.dashboard import DashboardFilters, dashboard_compute
 from recovery.models import Complaint, ManagerDigest, RecoveryPolicy, Reminder, ReminderKind, Severity, Stage
 from tests.factories import CustomerFactory, log_complaint
-from tests.test_views_list import list_page, references_in
-from tests.test_workflow_steps import advance, do_step
+from tests.helpers.pages import list_page, references_in
+from tests.helpers.workflow import advance, do_step
 
 LONDON = ZoneInfo("Europe/London")
 SPRING = date(2026, 3, 29)  # clocks forward: a 23-hour day

@@ -8,7 +8,6 @@ not send anyone to them.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -20,12 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import UserFactory
+from tests.helpers.pages import text
 
 PASSWORD = "right-password"
-
-
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def sign_in(client: Client, password: str) -> Any:

@@ -22,9 +22,9 @@ from recovery.models import AtonementKind, RecoveryAction, Stage
 from recovery.timeline import describe_action
 from recovery.views.exports import export_header
 from tests.factories import UserFactory, log_complaint
-from tests.test_dashboard import NOW, PERIOD, world  # noqa: F401  (world is a fixture)
-from tests.test_settings import load_settings, run_python
-from tests.test_workflow_steps import advance, closed, do_step
+from tests.helpers.dashboard import NOW, PERIOD
+from tests.helpers.subprocesses import load_settings, run_python
+from tests.helpers.workflow import advance, closed, do_step
 
 
 @pytest.fixture(autouse=True)
@@ -132,7 +132,7 @@ def test_the_admin_describes_the_atonement_in_the_setting_currency(alice):
     assert describe_action(action).startswith("Voucher, worth €40.00")  # the timeline's words
 
 
-def test_the_dashboard_and_the_review_show_costs_with_the_currency(client, maria, world):  # noqa: F811
+def test_the_dashboard_and_the_review_show_costs_with_the_currency(client, maria, dashboard_world):
     board = dashboard_compute(PERIOD, now=NOW)
     assert board.figures["atonement_cost"].display == "€95.00"
     assert board.figures["cost_per_recovered"].display == "€47.50"

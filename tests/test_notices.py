@@ -34,8 +34,8 @@ from recovery.timeline import describe
 from recovery.workflow import complaint_assign, complaint_close, complaint_escalate
 from tests.celery_services import wait_for_idle, wait_until
 from tests.factories import CustomerFactory, log_complaint, manager_user
+from tests.helpers.workflow import advance
 from tests.smtp import SmtpServer
-from tests.test_workflow_steps import advance
 
 ESCALATED = ReminderKind.ESCALATED
 ASSIGNED = ReminderKind.ASSIGNED

@@ -23,7 +23,7 @@ from recovery import digest
 from recovery.forms.dashboard import DashboardFilterForm
 from recovery.models import Category, Complaint, ManagerDigest
 from tests.factories import UserFactory, front_line_user
-from tests.test_digest import T0
+from tests.helpers.digest import T0
 
 
 @pytest.fixture

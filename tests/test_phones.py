@@ -10,8 +10,8 @@ from django.db import connection
 
 from common.phones import phone_key, phone_search_keys
 from customers.models import Customer
-from tests.test_settings import load_settings
-from tests.test_workflow_steps import new_customer
+from tests.helpers.customers import new_customer
+from tests.helpers.subprocesses import load_settings
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ from recovery.models import (
 )
 from recovery.workflow import complaint_add_note, complaint_assign, complaint_edit, complaint_set_customer_emails
 from tests.factories import UserFactory, log_complaint
-from tests.test_workflow_steps import do_step
+from tests.helpers.workflow import do_step
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # far from a clock change
 H = timedelta(hours=1)

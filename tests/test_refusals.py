@@ -26,6 +26,7 @@ from recovery.models import (
 )
 from recovery.workflow import complaint_apologize
 from tests.factories import UserFactory
+from tests.helpers.admin import admin_url
 
 WRONG_ADVICE = "ask a manager"
 
@@ -56,11 +57,6 @@ def kept(alice: Any, maria: Any, complaint: Any) -> dict[str, Any]:
         "recovery.managerdigest": ManagerDigest.objects.create(recipient=maria, day=timezone.localdate()),
         "recovery.recoverypolicy": RecoveryPolicy.objects.get(severity="high"),
     }
-
-
-def admin_url(model: str, view: str, *args: Any) -> str:
-    app_label, model_name = model.split(".")
-    return reverse(f"admin:{app_label}_{model_name}_{view}", args=args)
 
 
 def text(html: str) -> str:

@@ -23,13 +23,10 @@ from recovery.models import Reminder, ReminderKind, ReminderStatus
 from recovery.notifications import sending
 from tests.celery_services import wait_until
 from tests.factories import CustomerFactory, UserFactory, log_complaint, manager_user
+from tests.helpers.pages import text
 from tests.smtp import SmtpServer
 
 OLD, NEW, NEWER = "dana.old@example.org", "dana.new@example.org", "dana.newer@example.org"
-
-
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def admin_pages(reminder: Reminder) -> tuple[str, str]:

@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import Any, cast
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from customers.models import Customer
@@ -26,23 +25,8 @@ from recovery.workflow import (
 )
 from tests.celery_services import wait_for_idle, wait_until
 from tests.factories import CustomerFactory, front_line_user, log_complaint
+from tests.helpers.reminders import quiet, quiet_logged
 from tests.smtp import SmtpServer
-
-
-@pytest.fixture
-def alice(starter_data: None) -> Any:
-    return front_line_user(username="alice", first_name="Alice", last_name="Archer")
-
-
-def quiet(user: Any, **kwargs: Any) -> Any:
-    """Log a complaint for a customer who did not consent to emails: only the owner's reminders are owed."""
-    return log_complaint(user=user, customer=cast(Customer, CustomerFactory(consents_to_contact=False)), **kwargs)
-
-
-def quiet_logged(user: Any, ago: timedelta, **kwargs: Any) -> Any:
-    """A quiet complaint logged (and received) `ago` before now: due times count from logging."""
-    with time_machine.travel(timezone.now() - ago, tick=False):
-        return quiet(user, **kwargs)
 
 
 def at_follow_up_day(user: Any, **kwargs: Any) -> Any:

@@ -28,12 +28,11 @@ from recovery.workflow import (
     complaint_follow_up,
     complaint_reinstate,
 )
-from tests import test_reminders_delivery as delivery
 from tests.celery_services import wait_for_idle, wait_until
 from tests.factories import manager_user
+from tests.helpers.reminders import quiet, quiet_logged
 from tests.smtp import SmtpServer
 
-quiet = delivery.quiet
 ESCALATION = ReminderKind.ESCALATION
 
 
@@ -83,7 +82,7 @@ def test_overdue_past_grace_emails_each_manager_once_and_marks_the_timeline_once
     maria = manager_user(username="maria", first_name="Maria", last_name="Moreno")
     manager_user(username="mike", first_name="Mike", last_name="Manning")
     # Medium: the apology was due 4 h after logging, the grace is 12 h: 20 h ago means escalated 4 h ago.
-    c = delivery.quiet_logged(alice, timedelta(hours=20), summary="Rude <b>driver</b>\nBcc: x@y.z")
+    c = quiet_logged(alice, timedelta(hours=20), summary="Rude <b>driver</b>\nBcc: x@y.z")
     row = escalation(c)
     assert row.due_at < timezone.now()
 
@@ -134,7 +133,7 @@ def test_a_step_done_in_time_is_never_escalated(alice: Any, smtp: SmtpServer) ->
 @pytest.mark.django_db(transaction=True)
 def test_no_manager_with_an_address_fails_on_the_timeline_without_marking(alice: Any, smtp: SmtpServer) -> None:
     manager_user(username="nomail", email="")
-    c = delivery.quiet_logged(alice, timedelta(hours=20))
+    c = quiet_logged(alice, timedelta(hours=20))
     claimed: list[tuple[int, int]] = []
     sending.reminders_claim_due(enqueue=lambda pk, attempt: claimed.append((pk, attempt)))
     row = escalation(c)

@@ -12,7 +12,8 @@ from recovery.models import Complaint
 from recovery.search import search_complaints
 from recovery.selectors import complaints_visible_to
 from tests.factories import OrganizationFactory, log_complaint
-from tests.test_workflow_steps import employee_complaint, new_customer
+from tests.helpers.customers import new_customer
+from tests.helpers.workflow import employee_complaint
 
 
 @pytest.fixture

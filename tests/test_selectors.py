@@ -23,7 +23,8 @@ from recovery.selectors import (
 )
 from recovery.workflow import complaint_add_note, complaint_assign, complaint_reopen
 from tests.factories import log_complaint, manager_user
-from tests.test_workflow_steps import T0, advance, closed, employee_complaint, new_customer
+from tests.helpers.customers import new_customer
+from tests.helpers.workflow import T0, advance, closed, employee_complaint
 
 
 @pytest.fixture

@@ -15,28 +15,9 @@ from django.core.management import call_command
 
 from config.env import env_bool, env_int, env_list, env_str
 from tests.celery_services import wait_until
+from tests.helpers.subprocesses import load_settings, run_python
 
 ROOT = Path(__file__).resolve().parent.parent
-
-PROBE = (
-    "import json, django; django.setup(); from django.conf import settings as s; "
-    "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'db': str(s.DATABASES['default']['NAME']), "
-    "'broker': s.CELERY_BROKER_URL, 'email': s.EMAIL_BACKEND, 'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS}))"
-)
-
-
-def run_python(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run `python *args` from the project root in a fresh interpreter with only `env` set."""
-    environ = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings", "CAREDESK_VAR_DIR": str(tmp_path)}
-    environ.update(env)
-    return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
-        [sys.executable, *args], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60, check=False
-    )
-
-
-def load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """Import config.settings in a fresh interpreter with only `env` set."""
-    return run_python(tmp_path, "-c", PROBE, **env)
 
 
 # How production starts: the web app (gunicorn imports config.wsgi), a worker and beat.

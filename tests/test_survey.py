@@ -37,8 +37,8 @@ from recovery.workflow import (
     complaint_set_customer_emails,
 )
 from tests.factories import CustomerFactory, log_complaint
+from tests.helpers.workflow import bring_to, closed
 from tests.smtp import SmtpServer
-from tests.test_workflow_steps import bring_to, closed
 from tests.xss import PAYLOADS, assert_shown_escaped
 
 SURVEY = ReminderKind.CUSTOMER_SURVEY

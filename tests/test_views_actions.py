@@ -7,7 +7,6 @@ field with what was typed, never as a server error, and store nothing.
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from datetime import timedelta
 from typing import Any
@@ -18,48 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from recovery.models import NOTE_MAX, SUMMARY_MAX, AtonementKind, Complaint, EventKind, RecoveryAction, Severity, Stage
+from recovery.models import NOTE_MAX, SUMMARY_MAX, AtonementKind, EventKind, RecoveryAction, Severity, Stage
 from recovery.workflow import complaint_escalate
 from tests.factories import log_complaint
-from tests.test_workflow_steps import advance, bring_to, closed, do_step, employee_complaint, snapshot
+from tests.helpers.forms import STEP_POSTS, post_step, url
+from tests.helpers.pages import error_next_to
+from tests.helpers.workflow import advance, bring_to, closed, do_step, employee_complaint, fresh, snapshot
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
-
-# What a person types into each step's form, as the browser sends it.
-STEP_POSTS: dict[str, dict[str, str]] = {
-    Stage.APOLOGIZE: {"note": "Said sorry on the phone", "minutes": "5"},
-    Stage.REINSTATE: {"note": "Re-sent the parcel", "minutes": "15"},
-    Stage.EMPATHIZE: {"note": "Two wasted days are maddening", "minutes": "3"},
-    Stage.ATONE: {"kind": AtonementKind.VOUCHER, "value": "25.50", "note": "Voucher", "minutes": "2"},
-    Stage.FOLLOW_UP: {"satisfaction": "4", "retained": "yes", "customer_comment": "Happy now", "minutes": "6"},
-}
-
-
-def url(name: str, complaint: Any) -> str:
-    return reverse(name, args=[complaint.pk])
-
-
-def post_step(client: Any, complaint: Any, step: str, headers: dict[str, str] | None = None, **changes: str) -> Any:
-    """Post the form for `step` as the page built it (from the complaint's current version)."""
-    data = {"step": step, "expected_version": str(complaint.version), **STEP_POSTS[step], **changes}
-    return client.post(url("complaint_step", complaint), data, headers=headers or {})
-
-
-def fresh(complaint: Any) -> Complaint:
-    return Complaint.objects.get(pk=complaint.pk)
-
-
-def error_next_to(html: str, form: str, field: str) -> str:
-    """Return the error text shown under `field` of the page's `form` slot."""
-    match = re.search(
-        rf'<div id="div_id_{form}_{field}".*?<(?:div|span|p) id="error_\d+_id_{form}_{field}"[^>]*>(.*?)</',
-        html,
-        re.S,
-    )
-    assert match, f"no error shown next to {form}.{field}"
-    return html_lib.unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip()
 
 
 # --- the five steps ---------------------------------------------------------------------------

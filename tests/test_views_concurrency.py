@@ -16,8 +16,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from recovery.models import Complaint, RecoveryAction, Severity, Stage
-from tests.test_workflow_steps import advance, snapshot
+from recovery.models import RecoveryAction, Severity, Stage
+from tests.helpers.workflow import advance, fresh, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +43,6 @@ def version_in(html: str, slot: str) -> int:
     found = re.search(rf'name="expected_version" value="(\d+)" id="id_{slot}_expected_version"', html)
     assert found
     return int(found.group(1))
-
-
-def fresh(complaint: Any) -> Complaint:
-    return Complaint.objects.get(pk=complaint.pk)
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])

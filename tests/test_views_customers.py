@@ -17,15 +17,9 @@ from customers.models import Customer, CustomerGroup, Organization
 from recovery.models import Outcome, Stage
 from recovery.workflow import complaint_close, complaint_follow_up, complaint_reopen
 from tests.factories import log_complaint
-from tests.test_views_log import (
-    CONTROL,
-    assert_error_next_to,
-    assert_turned_away,
-    get,
-    new_organization,
-    sign_in,
-)
-from tests.test_workflow_steps import advance, closed, new_customer
+from tests.helpers.customers import new_customer, new_organization
+from tests.helpers.pages import CONTROL, assert_error_next_to, assert_turned_away, get, sign_in
+from tests.helpers.workflow import advance, closed
 from tests.xss import PAYLOADS, assert_shown_escaped
 
 SCREENS = [("customer_list", False), ("customer_detail", True), ("customer_edit", True)]

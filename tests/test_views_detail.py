@@ -23,7 +23,8 @@ from recovery.workflow import (
     complaint_skip_step,
 )
 from tests.factories import log_complaint, log_complaint_at
-from tests.test_workflow_steps import advance, bring_to, closed, do_step, employee_complaint, new_customer
+from tests.helpers.customers import new_customer
+from tests.helpers.workflow import advance, bring_to, closed, do_step, employee_complaint
 from tests.xss import PAYLOADS, assert_shown_escaped
 
 pytestmark = pytest.mark.django_db

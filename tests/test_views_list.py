@@ -12,23 +12,14 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from customers.models import CustomerGroup
-from recovery.models import Category, Severity, Stage
-from recovery.workflow import complaint_escalate
+from recovery.models import Category
 from tests.factories import front_line_user, log_complaint, log_complaint_at
-from tests.test_workflow_steps import advance, closed, employee_complaint, new_customer
+from tests.helpers.customers import new_customer
+from tests.helpers.pages import list_page, references_in
 from tests.xss import PAYLOADS, assert_never_raw, assert_shown_escaped
 
 URL = reverse("complaint_list")
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results", "HTTP_HX_CURRENT_URL": f"http://testserver{URL}"}
-
-
-def list_page(client, user, params=None, **headers):
-    client.force_login(user)
-    return client.get(URL, params or {}, **headers)
-
-
-def references_in(html: str) -> list[str]:
-    return re.findall(r'class="reference"[^>]*>(C-\d+)<', html)
 
 
 def names_listed(response, complaints: dict[str, Any]) -> set[str]:
@@ -41,39 +32,6 @@ def error_slot(html: str, field: str) -> str:
     match = re.search(rf'<div id="filter-error-{field}"[^>]*>(.*?)</div>', html, re.S)
     assert match, f"no message slot for {field}"
     return match.group(1)
-
-
-@pytest.fixture
-def world(alice, bob, maria, customer):
-    """Complaints that differ in every way the filters can tell apart."""
-    now = timezone.now()
-    supplier = new_customer(name="Sam Supplier", group=CustomerGroup.SUPPLIER)
-    billing = Category.objects.get(name="Billing")
-    return {
-        "fresh": log_complaint(user=alice, customer=customer, summary="Parcel arrived two days late"),
-        "old overdue": log_complaint_at(
-            now - timedelta(days=40), user=bob, customer=customer, severity=Severity.HIGH, category=billing,
-            summary="Charged twice",
-        ),
-        "supplier": log_complaint_at(
-            now - timedelta(days=10), user=alice, customer=supplier, severity=Severity.LOW,
-            summary="Pallets returned unpaid",
-        ),
-        "reinstating": advance(
-            log_complaint(user=bob, customer=customer, summary="Broken kettle"), bob, Stage.REINSTATE
-        ),
-        "closed": closed(log_complaint(user=alice, customer=customer, summary="Wrong size shoes"), alice),
-        "escalated": complaint_escalate(
-            complaint=log_complaint(user=alice, customer=customer, summary="Rude driver"),
-            user=alice, to=maria, reason="Needs a manager",
-        ),
-        "alice employee": employee_complaint(alice),
-        "bob employee": log_complaint(
-            user=bob,
-            customer=new_customer(name="Greta Grievance", email="greta@staff.test", group=CustomerGroup.EMPLOYEE),
-            summary="Shouted at in front of the team",
-        ),
-    }  # fmt: skip
 
 
 EVERYTHING = {
@@ -105,11 +63,11 @@ def test_someone_signed_out_is_sent_to_sign_in(client, db):
     ("persona", "hidden"), [("alice", {"bob employee"}), ("bob", {"alice employee"}), ("maria", set())]
 )
 def test_nobody_sees_a_colleagues_employee_complaint_they_do_not_own_except_managers(
-    client, request, world, persona, hidden
+    client, request, list_world, persona, hidden
 ):
     response = list_page(client, request.getfixturevalue(persona))
 
-    assert names_listed(response, world) == EVERYTHING - hidden
+    assert names_listed(response, list_world) == EVERYTHING - hidden
     assert response.context["page"].paginator.count == len(EVERYTHING - hidden)
 
 
@@ -126,13 +84,13 @@ def test_nobody_sees_a_colleagues_employee_complaint_they_do_not_own_except_mana
     ],
 )
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
-def test_no_search_or_filter_reveals_a_hidden_employee_complaint(client, alice, bob, world, params, headers):
-    hidden = world["bob employee"]
+def test_no_search_or_filter_reveals_a_hidden_employee_complaint(client, alice, bob, list_world, params, headers):
+    hidden = list_world["bob employee"]
     params = {key: value.format(reference=hidden.reference, bob=bob.pk) for key, value in params.items()}
 
     response = list_page(client, alice, params, **headers)
 
-    assert "bob employee" not in names_listed(response, world)
+    assert "bob employee" not in names_listed(response, list_world)
     shown = re.sub(r"<input[^>]*>", "", response.content.decode())  # what was typed is echoed back in the box
     for secret in (hidden.reference, "greta@staff.test", "Greta", "Shouted at"):
         assert secret not in shown
@@ -166,7 +124,7 @@ def test_no_search_or_filter_reveals_a_hidden_employee_complaint(client, alice, 
         ({"q": "kettle", "stage": "closed"}, set()),
     ],
 )
-def test_each_filter_narrows_the_list(client, request, alice, world, params, expected):
+def test_each_filter_narrows_the_list(client, request, alice, list_world, params, expected):
     today = timezone.localdate()
     values = {
         "days_ago_11": today - timedelta(days=11),
@@ -185,13 +143,13 @@ def test_each_filter_narrows_the_list(client, request, alice, world, params, exp
 
     assert response.status_code == 200
     assert response.context["filters_valid"], response.context["form"].errors
-    assert names_listed(response, world) == expected
+    assert names_listed(response, list_world) == expected
 
 
-def test_a_reference_search_finds_the_complaint(client, alice, world):
-    response = list_page(client, alice, {"q": world["supplier"].reference})
+def test_a_reference_search_finds_the_complaint(client, alice, list_world):
+    response = list_page(client, alice, {"q": list_world["supplier"].reference})
 
-    assert names_listed(response, world) == {"supplier"}
+    assert names_listed(response, list_world) == {"supplier"}
 
 
 @pytest.mark.parametrize(
@@ -204,13 +162,13 @@ def test_a_reference_search_finds_the_complaint(client, alice, world):
         ("", "alice employee", "old overdue"),
     ],
 )
-def test_the_list_sorts_by_received_or_due_time_either_way(client, alice, world, sort, first, last):
+def test_the_list_sorts_by_received_or_due_time_either_way(client, alice, list_world, sort, first, last):
     shown = references_in(list_page(client, alice, {"sort": sort}).content.decode())
 
-    assert (shown[0], shown[-1]) == (world[first].reference, world[last].reference)
+    assert (shown[0], shown[-1]) == (list_world[first].reference, list_world[last].reference)
 
 
-def test_the_column_headers_offer_the_opposite_sort_and_keep_the_filters(client, alice, world):
+def test_the_column_headers_offer_the_opposite_sort_and_keep_the_filters(client, alice, list_world):
     html = list_page(client, alice, {"sort": "-received", "severity": "medium", "page": "1"}).content.decode()
 
     assert 'aria-sort="descending"' in html
@@ -242,7 +200,7 @@ BAD_INPUT = [
 @pytest.mark.parametrize(("params", "field", "message", "kept"), BAD_INPUT)
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
 def test_bad_filter_input_gets_a_message_next_to_the_filter_and_the_rest_still_works(
-    client, alice, world, params, field, message, kept, headers
+    client, alice, list_world, params, field, message, kept, headers
 ):
     response = list_page(client, alice, {**params, "severity": params.get("severity", "low")}, **headers)
 
@@ -251,7 +209,7 @@ def test_bad_filter_input_gets_a_message_next_to_the_filter_and_the_rest_still_w
     assert message in error_slot(html, field)
     assert "could not be used" in html
     if field != "severity":
-        assert names_listed(response, world) == {"supplier"}  # the good filter still applies
+        assert names_listed(response, list_world) == {"supplier"}  # the good filter still applies
     if kept and not headers:
         assert kept in html
         assert 'aria-invalid="true"' in html
@@ -263,14 +221,14 @@ def test_a_date_the_picker_cannot_show_is_given_back_as_text_to_fix(client, alic
     assert re.search(r'<input type="text" name="received_from" value="2026-13-45"', html)
 
 
-def test_good_input_shows_no_messages(client, alice, world):
+def test_good_input_shows_no_messages(client, alice, list_world):
     html = list_page(client, alice, {"stage": "open", "received_from": "2020-01-01"}).content.decode()
 
     assert "could not be used" not in html
     assert all(error_slot(html, field).strip() == "" for field in ("stage", "received_from"))
 
 
-def test_htmx_gets_only_the_results_with_the_count_and_messages_out_of_band(client, alice, world):
+def test_htmx_gets_only_the_results_with_the_count_and_messages_out_of_band(client, alice, list_world):
     response = list_page(client, alice, {"severity": "bogus"}, **HTMX)
 
     html = response.content.decode()
@@ -281,13 +239,13 @@ def test_htmx_gets_only_the_results_with_the_count_and_messages_out_of_band(clie
     assert "HX-Request" in response["Vary"]
 
 
-def test_a_history_restore_gets_the_whole_page(client, alice, world):
+def test_a_history_restore_gets_the_whole_page(client, alice, list_world):
     response = list_page(client, alice, {"stage": "open"}, **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true")
 
     assert "<html" in response.content.decode()
 
 
-def test_the_full_page_has_a_get_form_that_updates_the_results_in_place(client, alice, world):
+def test_the_full_page_has_a_get_form_that_updates_the_results_in_place(client, alice, list_world):
     html = list_page(client, alice).content.decode()
 
     assert f'<form method="get" action="{URL}"' in html
@@ -310,7 +268,7 @@ def test_the_list_is_paginated_by_25_and_the_page_links_keep_the_filters(client,
         assert list_page(client, alice, {"page": page}).status_code == 200
 
 
-def test_an_empty_result_says_what_to_do(client, alice, world):
+def test_an_empty_result_says_what_to_do(client, alice, list_world):
     html = list_page(client, alice, {"q": "nothing like this"}).content.decode()
 
     assert "No complaints match" in html

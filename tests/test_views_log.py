@@ -1,8 +1,4 @@
-"""The log-a-complaint screen: finding or adding the customer, storing the complaint, and bad input.
-
-The helpers at the top (`get`, `assert_turned_away`, `assert_error_next_to`)
-are shared with the customer screens' tests.
-"""
+"""The log-a-complaint screen: finding or adding the customer, storing the complaint, and bad input."""
 
 from __future__ import annotations
 
@@ -19,83 +15,18 @@ from django.utils.html import escape
 
 from customers.models import GROUP_HELP, Customer, CustomerGroup, Organization
 from recovery.forms.log import FUTURE
-from recovery.forms.steps import DATETIME_LOCAL
-from recovery.models import Category, Complaint, Severity, Stage
-from tests.factories import OrganizationFactory
-from tests.test_workflow_steps import new_customer, snapshot
+from recovery.models import Category, Complaint, Stage
+from tests.helpers.customers import new_customer, new_organization
+from tests.helpers.forms import local_input, log_data, post_log
+from tests.helpers.pages import CONTROL, HTMX, assert_error_next_to, assert_turned_away, get, sign_in
+from tests.helpers.workflow import snapshot
 from tests.xss import PAYLOADS, assert_shown_escaped
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-CONTROL = "Remove the invisible control characters"
 
 # A summer afternoon in London (BST, UTC+1), so local time and UTC differ.
 T0 = datetime(2025, 7, 1, 13, 0, tzinfo=UTC)
 
 
-# --- helpers shared with the customer screens' tests ------------------------------------------
-
-
-def get(client: Any, name: str, *args: Any, htmx: bool = False, **params: Any) -> Any:
-    return client.get(reverse(name, args=args), params, **(HTMX if htmx else {}))
-
-
-def assert_turned_away(persona: str, response: Any) -> None:
-    """Check an outsider gets 403 and someone signed out is sent to sign in, coming back here afterwards."""
-    if persona == "olivia":
-        assert response.status_code == 403
-    else:
-        assert response.status_code == 302
-        assert response["Location"].startswith("/login/?next=")
-
-
-def sign_in(client: Any, request: Any, persona: str) -> Any:
-    """Sign the persona in (anonymous stays signed out) and return the user."""
-    if persona == "anonymous":
-        return None
-    user = request.getfixturevalue(persona)
-    client.force_login(user)
-    return user
-
-
-def assert_error_next_to(html: str, field: str, message: str) -> None:
-    """Check `message` is shown in the block of `field` (crispy's div_id_<field>, or the customer search)."""
-    start = html.find('id="customer-error"' if field == "customer" else f'id="div_id_{field}"')
-    assert start != -1, f"no block for {field!r}"
-    following = [m.start() for m in re.finditer(r'id="div_id_|id="customer-q-help"', html) if m.start() > start]
-    block = html[start : following[0] if following else len(html)]
-    assert escape(message) in block, f"{message!r} not next to {field!r}"
-
-
-def new_organization(**fields: Any) -> Any:
-    """Return a stored organisation (typed loosely, like `new_customer`)."""
-    return OrganizationFactory(**fields)
-
-
 # --- this screen's helpers ---------------------------------------------------------------------
-
-
-def local_input(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime(DATETIME_LOCAL)
-
-
-def log_data(customer: Any, owner: Any, **changes: Any) -> dict[str, Any]:
-    data = {
-        "customer": customer.pk if customer is not None else "",
-        "channel": "phone",
-        "category": Category.objects.get(name="Delivery").pk,
-        "severity": Severity.HIGH,
-        "summary": "Parcel arrived two days late",
-        "description": "Waited in all day, twice.",
-        "desired_remedy": "Refund the delivery charge",
-        "received_at": local_input(timezone.now() - timedelta(minutes=10)),
-        "owner": owner.pk,
-    }
-    data.update(changes)
-    return data
-
-
-def post_log(client: Any, data: dict[str, Any]) -> Any:
-    return client.post(reverse("complaint_log"), data)
 
 
 def pick_buttons(html: str) -> list[str]:

@@ -12,7 +12,8 @@ from django.urls import reverse
 from recovery.models import Severity
 from recovery.workflow import complaint_escalate
 from tests.factories import log_complaint, log_complaint_at
-from tests.test_workflow_steps import closed, employee_complaint, new_customer
+from tests.helpers.customers import new_customer
+from tests.helpers.workflow import closed, employee_complaint
 from tests.xss import PAYLOADS, assert_shown_escaped
 
 URL = reverse("my_queue")

@@ -25,7 +25,7 @@ from recovery.workflow import (
     complaint_skip_step,
 )
 from tests.factories import CustomerFactory, log_complaint
-from tests.test_workflow_steps import assert_refused, bring_to
+from tests.helpers.workflow import assert_refused, bring_to
 
 CONTROL = "Remove the invisible control characters from this text"
 # NUL cannot even be stored in PostgreSQL; escape, bell, DEL and a C1 control come from bad pastes.

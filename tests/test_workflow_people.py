@@ -25,7 +25,8 @@ from recovery.workflow import (
     complaints_hand_over,
 )
 from tests.factories import front_line_user, log_complaint, manager_user
-from tests.test_workflow_steps import (
+from tests.helpers.customers import new_customer
+from tests.helpers.workflow import (
     T0,
     advance,
     assert_refused,
@@ -34,7 +35,6 @@ from tests.test_workflow_steps import (
     do_step,
     employee_complaint,
     event_for,
-    new_customer,
     snapshot,
 )
 

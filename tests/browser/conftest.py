@@ -21,7 +21,6 @@ from recovery.bootstrap import ensure_starter_data
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-PASSWORD = "browser-pass-1"
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,20 @@
-"""What the browser tests share: people with a known password, signing in, and the complaint page's parts."""
+"""What the browser tests share: people with a known password, signing in, the complaint page, some complaints."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any, cast
 
+from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from customers.models import Customer
-from tests.browser.conftest import PASSWORD
+from customers.models import Customer, CustomerGroup
+from recovery.models import Outcome, Stage
 from tests.factories import CustomerFactory, front_line_user, manager_user
+from tests.helpers.dashboard import act, make_complaint
 
+PASSWORD = "browser-pass-1"
 QUEUE_URL = re.compile(r"/queue/$")
 COMPLAINT_URL = re.compile(r"/complaints/\d+/$")
 
@@ -101,3 +105,20 @@ def expect_timeline_count(page: Page, count: int) -> None:
 def horizontal_overflow(page: Page) -> int:
     """Return how many CSS pixels the page is wider than the window (0 when it fits)."""
     return int(page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth"))
+
+
+def some_complaints(owner: Any) -> None:
+    """Complaints of two groups over the last 50 days: some closed with root causes, some open."""
+    now = timezone.now()
+    people = [customer(group=CustomerGroup.END_USER), customer(group=CustomerGroup.SUPPLIER)]
+    for n in range(12):
+        received = now - timedelta(days=4 * n + 1)
+        closed = n % 3 != 1
+        complaint = make_complaint(
+            owner=owner, customer=people[n % 2], received_at=received,
+            stage=Stage.CLOSED if closed else Stage.REINSTATE,
+            outcome=(Outcome.RETAINED if n % 4 == 0 else Outcome.LOST) if closed else "",
+            closed_at=received + timedelta(days=1) if closed else None,
+            root_cause=("Courier late" if n % 3 else "Wrong address") if closed else "",
+        )  # fmt: skip
+        act(complaint, Stage.APOLOGIZE, timedelta(hours=2), timedelta(hours=4), minutes=5)

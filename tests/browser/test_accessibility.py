@@ -22,10 +22,9 @@ from playwright.sync_api import Page, expect
 from recovery import surveys, workflow
 from recovery.models import STEPS, Complaint, Severity, Stage
 from tests.browser.accessibility import AxeAudit, OnlyThisServer
-from tests.browser.helpers import alice, complaint_path, customer, maria, next_step, settled, sign_in
-from tests.browser.test_dashboard import some_complaints
+from tests.browser.helpers import alice, complaint_path, customer, maria, next_step, settled, sign_in, some_complaints
 from tests.factories import front_line_user, log_complaint
-from tests.test_workflow_steps import bring_to
+from tests.helpers.workflow import bring_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,32 +11,12 @@ from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from customers.models import CustomerGroup
-from recovery.models import Outcome, Stage
-from tests.browser.helpers import customer, horizontal_overflow, maria, sign_in, wait_for_page
-from tests.test_dashboard import act, make_complaint
+from tests.browser.helpers import horizontal_overflow, maria, sign_in, some_complaints, wait_for_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DASHBOARD_URL = re.compile(r"/dashboard/(\?.*)?$")
 LIST_URL = re.compile(r"/complaints/\?")
-
-
-def some_complaints(owner: Any) -> None:
-    """Complaints of two groups over the last 50 days: some closed with root causes, some open."""
-    now = timezone.now()
-    people = [customer(group=CustomerGroup.END_USER), customer(group=CustomerGroup.SUPPLIER)]
-    for n in range(12):
-        received = now - timedelta(days=4 * n + 1)
-        closed = n % 3 != 1
-        complaint = make_complaint(
-            owner=owner, customer=people[n % 2], received_at=received,
-            stage=Stage.CLOSED if closed else Stage.REINSTATE,
-            outcome=(Outcome.RETAINED if n % 4 == 0 else Outcome.LOST) if closed else "",
-            closed_at=received + timedelta(days=1) if closed else None,
-            root_cause=("Courier late" if n % 3 else "Wrong address") if closed else "",
-        )  # fmt: skip
-        act(complaint, Stage.APOLOGIZE, timedelta(hours=2), timedelta(hours=4), minutes=5)
 
 
 def test_a_manager_filters_the_dashboard_and_follows_a_number(

@@ -19,7 +19,7 @@ from recovery import surveys
 from recovery.models import Stage
 from tests.browser.helpers import alice, complaint_path, customer, maria, next_step, settled, sign_in
 from tests.factories import log_complaint
-from tests.test_workflow_steps import bring_to
+from tests.helpers.workflow import bring_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

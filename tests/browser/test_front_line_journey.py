@@ -19,9 +19,9 @@ from playwright.sync_api import Page, expect
 
 from customers.models import Customer
 from recovery.models import AtonementKind, Category, Complaint, Outcome, RecoveryAction, Severity, Stage
-from tests.browser.conftest import PASSWORD
 from tests.browser.helpers import (
     COMPLAINT_URL,
+    PASSWORD,
     QUEUE_URL,
     alice,
     complaint_path,

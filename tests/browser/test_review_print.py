@@ -17,7 +17,7 @@ from recovery.forms.dashboard import last_full_month
 from recovery.models import Outcome, Stage
 from tests.browser.helpers import customer, maria, sign_in
 from tests.factories import front_line_user
-from tests.test_dashboard import act, make_complaint
+from tests.helpers.dashboard import act, make_complaint
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

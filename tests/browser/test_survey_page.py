@@ -11,7 +11,7 @@ from recovery import surveys
 from recovery.models import Stage, Survey
 from tests.browser.helpers import alice, complaint_path, customer, horizontal_overflow, next_step, sign_in
 from tests.factories import log_complaint
-from tests.test_workflow_steps import bring_to
+from tests.helpers.workflow import bring_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
