@@ -18,7 +18,7 @@ from tests.factories import front_line_user, log_complaint, log_complaint_at
 from tests.test_workflow_steps import advance, closed, employee_complaint, new_customer
 from tests.xss import PAYLOADS, assert_never_raw, assert_shown_escaped
 
-URL = reverse("complaint_list")
+URL = reverse("recovery:complaint_list")
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results", "HTTP_HX_CURRENT_URL": f"http://testserver{URL}"}
 
 
