@@ -5,7 +5,8 @@ Each app registers, from its `AppConfig.ready`:
   per request and put in the template context as `nav.<name>`;
 - roles: the label shown next to the user's name, the first whose flag holds (by rank);
 - links: a menu entry shown to the users one flag holds for, in `order`, marked as the current page on
-  its own URL and on the URL names in `current_for`.
+  its own URL and on the views in `current_for`. Links name views with their namespace
+  ("recovery:complaint_list"), so the same url_name in two apps can't mark the wrong entry.
 
 The `navigation` context processor (settings.TEMPLATES) turns them into `nav` for every template.
 """
@@ -27,7 +28,7 @@ SUPERUSER_ROLE = "Administrator"
 @dataclass(frozen=True)
 class Link:
     label: str
-    url_name: str
+    view_name: str
     when: str
     order: int
     current_for: tuple[str, ...] = ()
@@ -55,18 +56,18 @@ def register_role(label: str, *, when: str, rank: int) -> None:
     _roles[label] = Role(label, when, rank)
 
 
-def register_link(label: str, *, url_name: str, when: str, order: int, current_for: tuple[str, ...] = ()) -> None:
-    """Add a menu entry to the URL named `url_name`, shown to users flag `when` holds for."""
-    _links[url_name] = Link(label, url_name, when, order, current_for)
+def register_link(label: str, *, view_name: str, when: str, order: int, current_for: tuple[str, ...] = ()) -> None:
+    """Add a menu entry to the view `view_name` ("app:url_name"), shown to users flag `when` holds for."""
+    _links[view_name] = Link(label, view_name, when, order, current_for)
 
 
 def _current(request: HttpRequest) -> str:
-    """Return the url_name of the menu entry the page belongs to ("" for none)."""
+    """Return the view_name of the menu entry the page belongs to ("" for none)."""
     match = request.resolver_match
-    name = match.url_name if match is not None else None
+    name = match.view_name if match is not None else None
     for link in _links.values():
-        if name is not None and (name == link.url_name or name in link.current_for):
-            return link.url_name
+        if name is not None and (name == link.view_name or name in link.current_for):
+            return link.view_name
     return ""
 
 
@@ -77,7 +78,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav": {}}
     flags = {name: holds_for(user) for name, holds_for in _flags.items()}
     links = [
-        {"url": reverse(link.url_name), "label": link.label, "section": link.url_name}
+        {"url": reverse(link.view_name), "label": link.label, "section": link.view_name}
         for link in sorted(_links.values(), key=lambda link: link.order)
         if flags[link.when]
     ]

@@ -18,7 +18,7 @@ from django.urls import reverse
 def absolute_url(name: str, *args: Any, query: Mapping[str, str] | None = None, **kwargs: Any) -> str:
     """Return the full address of the URL named `name` (reversed with `args`/`kwargs`), with `query` if any.
 
-    E.g. `absolute_url("complaint_detail", 42)` → "https://care.example.org/complaints/42/".
+    E.g. `absolute_url("recovery:complaint_detail", 42)` → "https://care.example.org/complaints/42/".
     """
     path = reverse(name, args=args or None, kwargs=kwargs or None)
     url = str(settings.SITE_URL).rstrip("/") + path

@@ -24,8 +24,8 @@ class CustomersConfig(AppConfig):
         # "can_work" is the staff roles' flag (accounts): whoever works complaints finds and adds customers.
         navigation.register_link(
             "Customers",
-            url_name="customer_list",
+            view_name="customers:customer_list",
             when="can_work",
             order=40,
-            current_for=("customer_detail", "customer_edit", "customer_quick_create"),
+            current_for=("customers:customer_detail", "customers:customer_edit", "customers:customer_quick_create"),
         )

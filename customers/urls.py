@@ -6,6 +6,8 @@ from django.urls import path
 
 from customers import views
 
+app_name = "customers"
+
 urlpatterns = [
     path("", views.customer_list, name="customer_list"),
     path("search/", views.customer_search, name="customer_search"),

@@ -89,7 +89,7 @@ def customer_search(request: HtmxHttpRequest) -> HttpResponse:
     """Return the log form's short list of customers matching ?q= (a page of its own without htmx)."""
     query = request.GET.get("q", "")
     if not request.htmx:
-        return redirect(f"{reverse('complaint_log')}?{urlencode({'q': selectors.clean_query(query)})}")
+        return redirect(f"{reverse('recovery:complaint_log')}?{urlencode({'q': selectors.clean_query(query)})}")
     return render(request, "recovery/partials/customer_results.html", {"picker": selectors.customer_picker(query)})
 
 
@@ -147,8 +147,8 @@ def _quick_created(request: HtmxHttpRequest, customer: Customer) -> HttpResponse
         return _quick_chosen(request, customer, added=True)
     messages.success(request, f"Added {customer.name}.")
     if (request.POST.get("next") or "") == BACK_TO_LOG:
-        return redirect(f"{reverse('complaint_log')}?{urlencode({'customer': customer.pk})}")
-    return redirect("customer_detail", pk=customer.pk)
+        return redirect(f"{reverse('recovery:complaint_log')}?{urlencode({'customer': customer.pk})}")
+    return redirect("customers:customer_detail", pk=customer.pk)
 
 
 @role_required(roles.can_work)
@@ -203,7 +203,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 _add_error(form, error)
             else:
                 messages.success(request, "Customer details saved.")
-                return redirect("customer_detail", pk=customer.pk)
+                return redirect("customers:customer_detail", pk=customer.pk)
     else:
         form = CustomerEditForm(initial=_edit_initial(customer))
     focus_first_error(form)

@@ -33,13 +33,13 @@ class RecoveryConfig(AppConfig):
     def ready(self) -> None:
         from common import navigation
 
-        navigation.register_link("Log complaint", url_name="complaint_log", when="can_work", order=10)
-        navigation.register_link("My queue", url_name="my_queue", when="can_work", order=20)
+        navigation.register_link("Log complaint", view_name="recovery:complaint_log", when="can_work", order=10)
+        navigation.register_link("My queue", view_name="recovery:my_queue", when="can_work", order=20)
         navigation.register_link(
             "Complaints",
-            url_name="complaint_list",
+            view_name="recovery:complaint_list",
             when="can_work",
             order=30,
-            current_for=("complaint_detail", "complaints_hand_over"),
+            current_for=("recovery:complaint_detail", "recovery:complaints_hand_over"),
         )
-        navigation.register_link("Dashboard", url_name="dashboard", when="is_manager", order=50)
+        navigation.register_link("Dashboard", view_name="recovery:dashboard", when="is_manager", order=50)

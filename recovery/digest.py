@@ -109,7 +109,7 @@ def _duration(span: timedelta) -> str:
 def _row(complaint: Complaint, detail: str, *, is_new: bool = False) -> DigestRow:
     return DigestRow(
         reference=complaint.reference,
-        url=absolute_url("complaint_detail", complaint.pk),
+        url=absolute_url("recovery:complaint_detail", complaint.pk),
         # One line, whatever was typed: the plain-text part lists one complaint per line.
         customer_name=" ".join(complaint.customer.name.split()),
         step_label=complaint.get_stage_display(),
@@ -207,11 +207,11 @@ def digest_content(*, day: date, now: datetime | None = None) -> DigestContent:
         now=now,
         overdue=_overdue(now),
         # The complaint list's own filters, so the link shows exactly the complaints meant.
-        overdue_url=absolute_url("complaint_list", query={"overdue": "on", "sort": "due"}),
+        overdue_url=absolute_url("recovery:complaint_list", query={"overdue": "on", "sort": "due"}),
         escalations=escalations,
         escalated_open=escalated_open,
         escalated_recently=escalated_recently,
-        escalated_url=absolute_url("complaint_list", query={"escalated": "on", "stage": "open"}),
+        escalated_url=absolute_url("recovery:complaint_list", query={"escalated": "on", "stage": "open"}),
         follow_ups=_follow_ups(day),
         outcomes=outcomes,
         retained=retained,

@@ -353,7 +353,7 @@ class Complaint(models.Model):
         return f"{self.reference} {self.summary}"
 
     def get_absolute_url(self) -> str:
-        return reverse("complaint_detail", args=[self.pk])
+        return reverse("recovery:complaint_detail", args=[self.pk])
 
     @property
     def reference(self) -> str:

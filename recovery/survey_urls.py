@@ -6,6 +6,8 @@ from django.urls import path
 
 from recovery.views import survey
 
+app_name = "survey"
+
 urlpatterns = [
     path("thanks/", survey.survey_thanks, name="survey_thanks"),
     path("<str:token>/", survey.survey, name="survey"),

@@ -6,6 +6,8 @@ from django.urls import path
 
 from recovery.views import dashboard, detail, exports, handover, lists, log
 
+app_name = "recovery"
+
 urlpatterns = [
     path("queue/", lists.my_queue, name="my_queue"),
     path("complaints/", lists.complaint_list, name="complaint_list"),

@@ -400,4 +400,6 @@ def test_the_complaint_admin_links_to_the_complaint_page(superuser, complaint):
     page = client.get(admin_url("recovery.complaint", "change", complaint.pk))
     assert "View on site" in page.text
     link = page.text.split('class="viewsitelink"')[0].rsplit('href="', 1)[1].split('"')[0]
-    assert client.get(link)["Location"] == "http://testserver" + reverse("complaint_detail", args=[complaint.pk])
+    assert client.get(link)["Location"] == "http://testserver" + reverse(
+        "recovery:complaint_detail", args=[complaint.pk]
+    )

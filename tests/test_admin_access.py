@@ -298,7 +298,7 @@ def test_the_menu_offers_the_admin_to_those_it_is_for(client, starter_data, pers
     }[persona]()
     client.force_login(user)
 
-    html = client.get(reverse("my_queue")).content.decode()
+    html = client.get(reverse("recovery:my_queue")).content.decode()
 
     assert (f'href="{reverse("admin:index")}"' in html) is link
     assert f'<span class="badge text-bg-light ms-1">{badge}</span>' in html

@@ -24,10 +24,10 @@ from recovery.views.exports import export_header
 from tests.factories import front_line_user
 from tests.helpers.dashboard import NOW, PERIOD
 
-DASHBOARD = reverse("dashboard")
-HANDLERS_CSV = reverse("dashboard_handlers_csv")
-REVIEW = reverse("dashboard_review")
-COMPLAINTS_CSV = reverse("complaint_list_csv")
+DASHBOARD = reverse("recovery:dashboard")
+HANDLERS_CSV = reverse("recovery:dashboard_handlers_csv")
+REVIEW = reverse("recovery:dashboard_review")
+COMPLAINTS_CSV = reverse("recovery:complaint_list_csv")
 
 # Figures that are a rate, an average or a time: with nothing to count, they have no value.
 UNDEFINED = (

@@ -18,10 +18,10 @@ from recovery.models import Category, Complaint
 from tests.factories import CustomerFactory
 from tests.helpers.dashboard import NOW, bulk_world
 
-DASHBOARD = reverse("dashboard")
-CSV = reverse("dashboard_handlers_csv")
-REVIEW = reverse("dashboard_review")
-LIST = reverse("complaint_list")
+DASHBOARD = reverse("recovery:dashboard")
+CSV = reverse("recovery:dashboard_handlers_csv")
+REVIEW = reverse("recovery:dashboard_review")
+LIST = reverse("recovery:complaint_list")
 
 
 @pytest.fixture(autouse=True)
@@ -47,8 +47,8 @@ def test_front_line_and_outsiders_are_refused(client, alice, olivia, url):
 
 
 def test_the_nav_shows_the_dashboard_to_managers_only(client, alice, maria):
-    assert f'href="{DASHBOARD}"' in get(client, maria, reverse("my_queue")).content.decode()
-    assert f'href="{DASHBOARD}"' not in get(client, alice, reverse("my_queue")).content.decode()
+    assert f'href="{DASHBOARD}"' in get(client, maria, reverse("recovery:my_queue")).content.decode()
+    assert f'href="{DASHBOARD}"' not in get(client, alice, reverse("recovery:my_queue")).content.decode()
 
 
 def test_a_manager_sees_every_figure_with_its_explanation(client, maria, dashboard_world, at_now):

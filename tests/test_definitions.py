@@ -81,21 +81,21 @@ def test_repeat_means_the_same_on_the_complaint_page_the_list_the_customer_pages
     flagged = {
         c.reference
         for c in (first, second, third, latest, alone)
-        if "Repeat complaint:" in get(client, reverse("complaint_detail", args=[c.pk]))
+        if "Repeat complaint:" in get(client, reverse("recovery:complaint_detail", args=[c.pk]))
     }
     assert flagged == repeats
-    page = get(client, reverse("complaint_detail", args=[second.pk]))
+    page = get(client, reverse("recovery:complaint_detail", args=[second.pk]))
     assert "another complaint from this customer was received in the 90 days before this one" in page
 
-    assert listed(client, reverse("complaint_list"), {"repeat": "yes"}) == repeats
+    assert listed(client, reverse("recovery:complaint_list"), {"repeat": "yes"}) == repeats
 
-    customer_page = get(client, reverse("customer_detail", args=[customer.pk]))
+    customer_page = get(client, reverse("customers:customer_detail", args=[customer.pk]))
     count = re.search(r"<strong>Repeat complaints:</strong> (\d+) ", customer_page)
     assert count is not None
     assert count.group(1) == "2"
     assert "received within 90 days after another of theirs" in customer_page
-    assert "Repeat complaints:" not in get(client, reverse("customer_detail", args=[lone.pk]))
-    customers = get(client, reverse("customer_list"))
+    assert "Repeat complaints:" not in get(client, reverse("customers:customer_detail", args=[lone.pk]))
+    customers = get(client, reverse("customers:customer_list"))
     badge = re.compile(r'<span class="badge text-bg-warning"[^>]*>Repeat</span>')
     rows = dict(re.findall(r'href="/customers/(\d+)/">[^<]*</a>(.*?)</td>', customers, re.S))
     assert badge.search(rows[str(customer.pk)])
@@ -157,16 +157,18 @@ def test_escalated_means_the_same_on_the_badges_the_list_filter_the_dashboard_an
     everyone = (by_hand, gone_on, overdue_past_grace, overdue_in_grace, quiet, closed_since)
     client.force_login(maria)
 
-    rows = list_rows(get(client, reverse("complaint_list")))
+    rows = list_rows(get(client, reverse("recovery:complaint_list")))
     assert {ref for ref, row in rows.items() if ">Escalated</span>" in row} == escalated
     badged = {
         x.reference
         for x in everyone
-        if re.search(r'class="badge text-bg-danger">Escalated', get(client, reverse("complaint_detail", args=[x.pk])))
+        if re.search(
+            r'class="badge text-bg-danger">Escalated', get(client, reverse("recovery:complaint_detail", args=[x.pk]))
+        )
     }
     assert badged == escalated
 
-    assert listed(client, reverse("complaint_list"), {"escalated": "on"}) == escalated
+    assert listed(client, reverse("recovery:complaint_list"), {"escalated": "on"}) == escalated
 
     period = DashboardFilters(start=timezone.localdate(now - 2 * D), end=timezone.localdate(now))
     figure = dashboard_compute(period, now=now).figures["escalated_now"]

@@ -25,8 +25,8 @@ from tests.factories import front_line_user, log_complaint
 from tests.helpers.customers import new_customer
 from tests.helpers.workflow import closed
 
-URL = reverse("complaint_list_csv")
-LIST_URL = reverse("complaint_list")
+URL = reverse("recovery:complaint_list_csv")
+LIST_URL = reverse("recovery:complaint_list")
 BOM = "\ufeff"
 
 # Cells a spreadsheet would run as a formula, and what the export must write instead.

@@ -161,20 +161,22 @@ def test_sign_in_errors_are_described(client: Any, starter_data: None) -> None:
 def test_log_form_errors_are_described(client: Any, alice: Any) -> None:
     client.force_login(alice)
     # customer (hidden: its message is by the search box), channel, category, severity, summary, received, owner
-    assert check_errors_described(post(client, reverse("complaint_log"), {"received_at": ""})) == 7
+    assert check_errors_described(post(client, reverse("recovery:complaint_log"), {"received_at": ""})) == 7
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "inside the log form"])
 def test_new_customer_errors_are_described(client: Any, alice: Any, htmx: bool) -> None:
     client.force_login(alice)
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    response = post(client, reverse("customer_quick_create"), {"new-email": "not an address"}, **headers)
+    response = post(client, reverse("customers:customer_quick_create"), {"new-email": "not an address"}, **headers)
     assert check_errors_described(response) == 3  # name, group, email
 
 
 def test_customer_edit_errors_are_described(client: Any, alice: Any, customer: Any) -> None:
     client.force_login(alice)
-    assert check_errors_described(post(client, reverse("customer_edit", args=[customer.pk]))) == 2  # name, group
+    assert (
+        check_errors_described(post(client, reverse("customers:customer_edit", args=[customer.pk]))) == 2
+    )  # name, group
 
 
 STEP_ERRORS: dict[str, int] = {
@@ -191,20 +193,20 @@ def test_step_form_errors_are_described(client: Any, alice: Any, customer: Any, 
     complaint = bring_to(log_complaint(user=alice, customer=customer), alice, stage)
     client.force_login(alice)
     data = {"step": stage, "expected_version": complaint.version, "minutes": "-1", "done_at": "yesterday-ish"}
-    response = post(client, reverse("complaint_step", args=[complaint.pk]), data)
+    response = post(client, reverse("recovery:complaint_step", args=[complaint.pk]), data)
     assert check_errors_described(response) == STEP_ERRORS[stage]
 
 
 # Each action of the complaint page sent with nothing filled in, and the errors that brings.
 ACTIONS = [
-    ("complaint_skip", Stage.REINSTATE, {"step": Stage.REINSTATE}, 1),  # why
-    ("complaint_note", Stage.APOLOGIZE, {}, 1),  # the note
-    ("complaint_assign", Stage.APOLOGIZE, {}, 1),  # to whom
-    ("complaint_escalate", Stage.APOLOGIZE, {}, 2),  # to whom, why
-    ("complaint_close", Stage.CLOSE, {"outcome": ""}, 1),  # the outcome (stacked radios)
-    ("complaint_reopen", Stage.CLOSED, {}, 2),  # which step, why
-    ("complaint_edit", Stage.APOLOGIZE, {}, 4),  # summary, category, severity, channel
-    ("complaint_customer_emails", Stage.APOLOGIZE, {}, 1),  # on or off (a hidden field: an alert)
+    ("recovery:complaint_skip", Stage.REINSTATE, {"step": Stage.REINSTATE}, 1),  # why
+    ("recovery:complaint_note", Stage.APOLOGIZE, {}, 1),  # the note
+    ("recovery:complaint_assign", Stage.APOLOGIZE, {}, 1),  # to whom
+    ("recovery:complaint_escalate", Stage.APOLOGIZE, {}, 2),  # to whom, why
+    ("recovery:complaint_close", Stage.CLOSE, {"outcome": ""}, 1),  # the outcome (stacked radios)
+    ("recovery:complaint_reopen", Stage.CLOSED, {}, 2),  # which step, why
+    ("recovery:complaint_edit", Stage.APOLOGIZE, {}, 4),  # summary, category, severity, channel
+    ("recovery:complaint_customer_emails", Stage.APOLOGIZE, {}, 1),  # on or off (a hidden field: an alert)
 ]
 
 
@@ -223,7 +225,7 @@ def test_a_form_out_of_date_says_so_in_an_alert(client: Any, alice: Any, maria: 
     client.force_login(alice)
     response = post(
         client,
-        reverse("complaint_assign", args=[complaint.pk]),
+        reverse("recovery:complaint_assign", args=[complaint.pk]),
         {"expected_version": "0", "to": maria.pk},
     )
     assert check_errors_described(response) == 1  # the version: "Reload the page", as an alert
@@ -232,7 +234,7 @@ def test_a_form_out_of_date_says_so_in_an_alert(client: Any, alice: Any, maria: 
 def test_survey_errors_are_described(client: Any, alice: Any, customer: Any) -> None:
     complaint = bring_to(log_complaint(user=alice, customer=customer), alice, Stage.FOLLOW_UP)
     token = surveys.survey_token(surveys.survey_invite(complaint=complaint))
-    response = post(client, reverse("survey", args=[token]))
+    response = post(client, reverse("survey:survey", args=[token]))
     assert check_errors_described(response) == 2  # the score (stacked), would you come back (inline)
 
 
@@ -243,9 +245,11 @@ def test_report_filter_errors_are_described(client: Any, maria: Any, customer: A
     last_month = timezone.localtime().replace(day=1) - timedelta(days=10)
     log_complaint(user=maria, customer=customer, received_at=last_month)
     client.force_login(maria)
-    dashboard = client.get(reverse("dashboard"), {"period": "custom", "date_from": "", "date_to": "2026-02-30"})
+    dashboard = client.get(
+        reverse("recovery:dashboard"), {"period": "custom", "date_from": "", "date_to": "2026-02-30"}
+    )
     assert check_errors_described(dashboard) == 2
-    review = client.get(reverse("dashboard_review"), {"month": "2026-13"})
+    review = client.get(reverse("recovery:dashboard_review"), {"month": "2026-13"})
     assert check_errors_described(review) == 1
-    listed = client.get(reverse("complaint_list"), {"received_from": "31-31-2026", "stage": "nowhere"})
+    listed = client.get(reverse("recovery:complaint_list"), {"received_from": "31-31-2026", "stage": "nowhere"})
     assert check_errors_described(listed) == 2

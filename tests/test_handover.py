@@ -146,7 +146,7 @@ def test_an_inactive_owners_complaints_can_be_handed_over(alices_work, alice, bo
 def test_an_inactive_owner_stays_a_list_filter_marked_inactive(client, alices_work, alice, bob, maria):
     leave(alice)
     client.force_login(maria)
-    response = client.get(reverse("complaint_list"), {"owner": alice.pk, "stage": "open"})
+    response = client.get(reverse("recovery:complaint_list"), {"owner": alice.pk, "stage": "open"})
     html = response.content.decode()
     assert "Choose one of the options" not in html
     assert f'<option value="{alice.pk}" selected>Alice Archer (inactive)</option>' in html
@@ -174,24 +174,24 @@ def test_inactive_people_who_own_nothing_are_not_offered(alice, bob):
 
 
 def test_the_list_of_one_owner_offers_managers_the_hand_over(client, alices_work, alice, bob, maria):
-    url = reverse("complaints_hand_over", args=[alice.pk])
+    url = reverse("recovery:complaints_hand_over", args=[alice.pk])
     client.force_login(maria)
-    html = client.get(reverse("complaint_list"), {"owner": alice.pk}).content.decode()
+    html = client.get(reverse("recovery:complaint_list"), {"owner": alice.pk}).content.decode()
     assert f'href="{url}"' in html
     assert "Hand over all of Alice Archer’s open complaints" in html
     client.force_login(bob)
-    assert f'href="{url}"' not in client.get(reverse("complaint_list"), {"owner": alice.pk}).content.decode()
+    assert f'href="{url}"' not in client.get(reverse("recovery:complaint_list"), {"owner": alice.pk}).content.decode()
 
 
 def test_the_list_says_when_the_owner_has_left(client, alices_work, alice, maria):
     leave(alice)
     client.force_login(maria)
-    html = client.get(reverse("complaint_list"), {"owner": alice.pk}).content.decode()
+    html = client.get(reverse("recovery:complaint_list"), {"owner": alice.pk}).content.decode()
     assert "Alice Archer’s account is inactive" in html
 
 
 def test_the_hand_over_screen_shows_the_complaints_and_hands_them_over(client, alices_work, alice, bob, maria):
-    url = reverse("complaints_hand_over", args=[alice.pk])
+    url = reverse("recovery:complaints_hand_over", args=[alice.pk])
     client.force_login(maria)
     page = client.get(url).content.decode()
     assert "Alice Archer owns 3 open complaints" in page
@@ -201,14 +201,14 @@ def test_the_hand_over_screen_shows_the_complaints_and_hands_them_over(client, a
 
     response = client.post(url, {"to": bob.pk}, follow=True)
 
-    assert response.redirect_chain[-1][0] == f"{reverse('complaint_list')}?owner={bob.pk}&stage=open"
+    assert response.redirect_chain[-1][0] == f"{reverse('recovery:complaint_list')}?owner={bob.pk}&stage=open"
     assert "Handed 3 open complaints from Alice Archer to Bob Baker." in response.content.decode()
     assert Complaint.objects.filter(owner=bob).count() == 3
 
 
 def test_the_hand_over_screen_keeps_the_choice_and_shows_the_refusal_by_the_field(client, alices_work, alice, maria):
     client.force_login(maria)
-    url = reverse("complaints_hand_over", args=[alice.pk])
+    url = reverse("recovery:complaints_hand_over", args=[alice.pk])
     missing = client.post(url, {"to": ""})
     assert missing.status_code == 200
     assert "Choose who takes them over." in missing.content.decode()
@@ -224,7 +224,7 @@ def test_a_refusal_from_the_service_is_shown_by_the_field(client, alices_work, a
         customer=cast(Customer, CustomerFactory(group=CustomerGroup.EMPLOYEE, staff_user=bob, name="Bob Baker")),
     )
     client.force_login(maria)
-    response = client.post(reverse("complaints_hand_over", args=[alice.pk]), {"to": bob.pk})
+    response = client.post(reverse("recovery:complaints_hand_over", args=[alice.pk]), {"to": bob.pk})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Bob Baker cannot take" in html
@@ -233,20 +233,20 @@ def test_a_refusal_from_the_service_is_shown_by_the_field(client, alices_work, a
 
 def test_the_hand_over_screen_is_for_managers_only(client, alices_work, alice, bob):
     client.force_login(bob)
-    assert client.get(reverse("complaints_hand_over", args=[alice.pk])).status_code == 403
-    assert client.post(reverse("complaints_hand_over", args=[alice.pk]), {"to": bob.pk}).status_code == 403
+    assert client.get(reverse("recovery:complaints_hand_over", args=[alice.pk])).status_code == 403
+    assert client.post(reverse("recovery:complaints_hand_over", args=[alice.pk]), {"to": bob.pk}).status_code == 403
     assert Complaint.objects.filter(owner=alice).count() == 4
 
 
 def test_the_hand_over_screen_of_someone_with_nothing_open_says_so(client, alice, maria):
     client.force_login(maria)
-    html = client.get(reverse("complaints_hand_over", args=[alice.pk])).content.decode()
+    html = client.get(reverse("recovery:complaints_hand_over", args=[alice.pk])).content.decode()
     assert "Alice Archer has no open complaints" in html
 
 
 def test_the_hand_over_screen_of_an_unknown_person_is_404(client, maria):
     client.force_login(maria)
-    assert client.get(reverse("complaints_hand_over", args=[999_999])).status_code == 404
+    assert client.get(reverse("recovery:complaints_hand_over", args=[999_999])).status_code == 404
 
 
 # --- (b) switching an account off in the admin asks who takes over ----------------------------------------
@@ -403,7 +403,7 @@ def test_the_worker_sends_an_inactive_owners_reminder_to_the_managers(
 def test_the_dashboard_can_be_narrowed_to_someone_who_left(client, alices_work, alice, maria):
     leave(alice)
     client.force_login(maria)
-    response = client.get(reverse("dashboard"), {"handler": alice.pk})
+    response = client.get(reverse("recovery:dashboard"), {"handler": alice.pk})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Choose one of the options" not in html
@@ -442,6 +442,6 @@ def test_once_handed_over_the_list_offers_nothing_more_to_hand_over(client, alic
     leave(alice)
     complaints_hand_over(user=maria, owner=alice, to=bob)
     client.force_login(maria)
-    html = client.get(reverse("complaint_list"), {"owner": alice.pk}).content.decode()
+    html = client.get(reverse("recovery:complaint_list"), {"owner": alice.pk}).content.decode()
     assert "Hand over all of" not in html
     assert "Alice Archer’s account is inactive; they own no open complaints." in html

@@ -212,5 +212,5 @@ def test_queue_counts_steps_due_later_today_up_to_local_midnight(client: Any, al
     log_at(london(change, 20, 45), alice)  # due 00:45 tomorrow
     client.force_login(alice)
     with time_machine.travel(london(change, 20, 50), tick=False):
-        response = client.get(reverse("my_queue"))
+        response = client.get(reverse("recovery:my_queue"))
     assert response.context["counts"]["due_today"] == 1

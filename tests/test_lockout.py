@@ -72,7 +72,7 @@ def test_the_pause_ends_by_itself_the_given_time_after_the_last_try(settings, al
     with time_machine.travel(start + pause + timedelta(seconds=1), tick=False):
         response = sign_in(Client(), PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("my_queue")
+    assert response["Location"] == reverse("recovery:my_queue")
 
 
 def test_a_try_while_paused_starts_the_pause_again(settings, alice_with_password):

@@ -12,7 +12,7 @@ from django.urls import reverse
 PLAIN = settings.LOGGING["formatters"]["plain"]["format"]  # type: ignore[index]
 
 
-@pytest.mark.parametrize(("persona", "url_name"), [("alice", "dashboard"), ("olivia", "my_queue")])
+@pytest.mark.parametrize(("persona", "url_name"), [("alice", "recovery:dashboard"), ("olivia", "recovery:my_queue")])
 def test_a_refused_request_is_one_log_line_without_a_traceback(
     client, starter_data, caplog, request, persona, url_name
 ):

@@ -103,7 +103,7 @@ def atoned(user: Any, value: str) -> Any:
 def test_the_complaint_page_shows_the_atonement_with_its_currency(client, alice):
     complaint = atoned(alice, "1275.50")
     client.force_login(alice)
-    page = html.unescape(client.get(reverse("complaint_detail", args=[complaint.pk])).content.decode())
+    page = html.unescape(client.get(reverse("recovery:complaint_detail", args=[complaint.pk])).content.decode())
     assert "Voucher, worth €1,275.50" in page  # the tracker and the work list
     assert "recorded the atonement · Voucher, worth €1,275.50" in page  # the timeline
     assert "worth 1275.50" not in page
@@ -112,7 +112,7 @@ def test_the_complaint_page_shows_the_atonement_with_its_currency(client, alice)
 def test_the_atonement_form_shows_the_currency_by_the_value(client, alice):
     complaint = advance(log_complaint(user=alice), alice, Stage.ATONE)
     client.force_login(alice)
-    page = client.get(reverse("complaint_detail", args=[complaint.pk])).content.decode()
+    page = client.get(reverse("recovery:complaint_detail", args=[complaint.pk])).content.decode()
     group = re.search(r'<div class="input-group[^"]*">(.*?)</div>', page, re.S)
     assert group is not None
     assert re.search(r'<span class="input-group-text"[^>]*>€</span>', group[1])
@@ -122,7 +122,7 @@ def test_the_atonement_form_shows_the_currency_by_the_value(client, alice):
 def test_the_customer_page_totals_the_atonements_with_the_currency(client, alice, customer):
     closed(log_complaint(user=alice, customer=customer), alice)  # a voucher worth 25
     client.force_login(alice)
-    page = html.unescape(client.get(reverse("customer_detail", args=[customer.pk])).content.decode())
+    page = html.unescape(client.get(reverse("customers:customer_detail", args=[customer.pk])).content.decode())
     assert '<span class="total-value">€25.00</span><span class="total-label">Atonement value</span>' in page
 
 
@@ -141,7 +141,7 @@ def test_the_dashboard_and_the_review_show_costs_with_the_currency(client, maria
     assert empty.figures["cost_per_recovered"].display == "—"
     client.force_login(maria)
     with time_machine.travel(NOW, tick=False):
-        review = client.get(reverse("dashboard_review"), {"month": "2026-02"})
+        review = client.get(reverse("recovery:dashboard_review"), {"month": "2026-02"})
     summary = {this.key: (this.display, before.display) for this, before in review.context["summary"]}
     assert summary["atonement_cost"] == ("€95.00", "€0.00")
 
@@ -149,7 +149,7 @@ def test_the_dashboard_and_the_review_show_costs_with_the_currency(client, maria
 def test_the_csv_header_names_the_currency(client, maria, alice):
     atoned(alice, "12.50")
     client.force_login(maria)
-    response = client.get(reverse("complaint_list_csv"))
+    response = client.get(reverse("recovery:complaint_list_csv"))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert "Atonement total (EUR)" in rows[0]
     assert rows[0] == list(export_header())

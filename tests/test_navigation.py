@@ -25,7 +25,7 @@ def menu(client: Any, url: str) -> list[tuple[str, bool]]:
 
 def test_front_line_see_their_four_entries_with_the_page_they_are_on_marked(client, alice):
     client.force_login(alice)
-    assert menu(client, reverse("my_queue")) == [
+    assert menu(client, reverse("recovery:my_queue")) == [
         ("Log complaint", False),
         ("My queue", True),
         ("Complaints", False),
@@ -35,7 +35,7 @@ def test_front_line_see_their_four_entries_with_the_page_they_are_on_marked(clie
 
 def test_managers_also_see_the_dashboard_and_a_complaint_page_belongs_to_complaints(client, maria, complaint):
     client.force_login(maria)
-    assert menu(client, reverse("complaint_detail", args=[complaint.pk])) == [
+    assert menu(client, reverse("recovery:complaint_detail", args=[complaint.pk])) == [
         ("Log complaint", False),
         ("My queue", False),
         ("Complaints", True),
@@ -46,12 +46,12 @@ def test_managers_also_see_the_dashboard_and_a_complaint_page_belongs_to_complai
 
 def test_a_customer_page_belongs_to_customers(client, alice, customer):
     client.force_login(alice)
-    assert ("Customers", True) in menu(client, reverse("customer_detail", args=[customer.pk]))
+    assert ("Customers", True) in menu(client, reverse("customers:customer_detail", args=[customer.pk]))
 
 
 def test_someone_without_a_role_sees_no_entries(client, olivia):
     client.force_login(olivia)
-    assert menu(client, reverse("my_queue")) == []  # the 403 page, in the base layout
+    assert menu(client, reverse("recovery:my_queue")) == []  # the 403 page, in the base layout
 
 
 @pytest.fixture
@@ -63,9 +63,9 @@ def registry(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_an_app_adds_its_entry_without_editing_another_app(client, registry, alice, maria):
     # What the training app's AppConfig.ready will do (here pointing at an existing page).
-    navigation.register_link("Training", url_name="complaint_list_csv", when="is_manager", order=60)
+    navigation.register_link("Training", view_name="recovery:complaint_list_csv", when="is_manager", order=60)
 
     client.force_login(maria)
-    assert menu(client, reverse("my_queue"))[-1] == ("Training", False)
+    assert menu(client, reverse("recovery:my_queue"))[-1] == ("Training", False)
     client.force_login(alice)
-    assert "Training" not in [label for label, _ in menu(client, reverse("my_queue"))]
+    assert "Training" not in [label for label, _ in menu(client, reverse("recovery:my_queue"))]

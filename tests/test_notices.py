@@ -243,9 +243,9 @@ def test_the_migration_ends_escalations_handed_on_before_the_rule(alice: Any, ma
 def test_the_complaint_page_states_the_rule(client: Any, alice: Any, maria: Any) -> None:
     c = complaint_escalate(complaint=quiet(alice), user=alice, to=maria, reason="Wants a manager")
     client.force_login(maria)
-    html = client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
+    html = client.get(reverse("recovery:complaint_detail", args=[c.pk])).content.decode()
     assert "stays escalated while Maria Moreno has it" in html
     assert "Reassigning it ends the escalation" in html
     c = complaint_assign(complaint=c, user=maria, to=alice)
-    html = client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
+    html = client.get(reverse("recovery:complaint_detail", args=[c.pk])).content.decode()
     assert "Escalated to" not in html

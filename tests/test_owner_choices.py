@@ -65,17 +65,17 @@ PEOPLE = ["Alice Archer", "Bea Boss", "Bob Baker", "Maria Moreno"]
 
 
 def test_the_log_form_offers_staff_in_a_role_not_the_administrator(alice, bob, maria, ada, boss, gone):
-    assert options(page(alice, reverse("complaint_log")), "id_owner") == PEOPLE
+    assert options(page(alice, reverse("recovery:complaint_log")), "id_owner") == PEOPLE
 
 
 def test_the_list_and_dashboard_filters_offer_staff_in_a_role_not_the_administrator(alice, bob, maria, ada, boss):
-    assert options(page(maria, reverse("complaint_list")), "id_owner") == ["Anyone", *PEOPLE]
+    assert options(page(maria, reverse("recovery:complaint_list")), "id_owner") == ["Anyone", *PEOPLE]
     # The dashboard's handler filter, as its page renders it.
     assert options(str(DashboardFilterForm()["handler"]), "id_handler") == ["Everyone", *PEOPLE]
 
 
 def test_assign_and_escalate_offer_staff_in_a_role_not_the_administrator(alice, bob, maria, ada, boss, complaint):
-    html = page(alice, reverse("complaint_detail", args=[complaint.pk]))
+    html = page(alice, reverse("recovery:complaint_detail", args=[complaint.pk]))
     assert options(html, "id_assign_to") == ["Choose a colleague…", "Bea Boss", "Bob Baker", "Maria Moreno"]
     assert options(html, "id_escalate_to") == ["Choose a manager…", "Bea Boss", "Maria Moreno"]
 
@@ -105,9 +105,9 @@ def selected(html: str, select_id: str) -> list[str]:
 
 
 def test_the_log_form_preselects_its_user_as_owner_or_asks_the_administrator_to_choose(alice, maria, ada):
-    assert selected(page(alice, reverse("complaint_log")), "id_owner") == ["Alice Archer"]
+    assert selected(page(alice, reverse("recovery:complaint_log")), "id_owner") == ["Alice Archer"]
     # Not offered, so not silently replaced by the first colleague in the list: the administrator chooses.
-    html = page(ada, reverse("complaint_log"))
+    html = page(ada, reverse("recovery:complaint_log"))
     assert options(html, "id_owner") == ["Choose who owns it…", "Alice Archer", "Maria Moreno"]
     assert selected(html, "id_owner") == []  # so the browser shows the first option, the prompt
 

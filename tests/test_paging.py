@@ -62,11 +62,11 @@ def test_the_list_says_more_than_and_offers_no_last_page_when_capped(client, mar
     monkeypatch.setattr(lists, "PAGE_SIZE", 5)
     client.force_login(maria)
 
-    html = client.get(reverse("complaint_list")).content.decode()
+    html = client.get(reverse("recovery:complaint_list")).content.decode()
 
     assert "More than 10 complaints · showing 1–5" in html
     assert "Page 1 of more than 2" in html
     assert ">Last<" not in html
-    deep = client.get(reverse("complaint_list"), {"page": "5"}).content.decode()
+    deep = client.get(reverse("recovery:complaint_list"), {"page": "5"}).content.decode()
     assert re.findall(r"Complaint \d\d", deep)[:5] == [f"Complaint {n:02d}" for n in range(20, 25)]
     assert "Next" in deep

@@ -68,7 +68,7 @@ def text(html: str) -> str:
 
 
 def test_front_line_staff_refused_a_manager_page_are_told_who_gives_roles(alice):
-    response = signed_in(alice).get(reverse("dashboard"))
+    response = signed_in(alice).get(reverse("recovery:dashboard"))
 
     assert response.status_code == 403
     page = text(response.content.decode())
@@ -79,7 +79,7 @@ def test_front_line_staff_refused_a_manager_page_are_told_who_gives_roles(alice)
 
 
 def test_an_account_without_a_role_is_told_so_and_not_sent_round_in_circles(olivia):
-    response = signed_in(olivia).get(reverse("my_queue"))
+    response = signed_in(olivia).get(reverse("recovery:my_queue"))
 
     assert response.status_code == 403
     page = text(response.content.decode())

@@ -132,7 +132,7 @@ def test_complaint_search_finds_a_reference_with_a_hash(world, form):
 def test_the_complaint_list_page_searches_with_non_ascii_case(client, maria, world):
     client.force_login(maria)
 
-    html = client.get(reverse("complaint_list"), {"q": "CAFÉ"}).content.decode()
+    html = client.get(reverse("recovery:complaint_list"), {"q": "CAFÉ"}).content.decode()
 
     assert re.findall(r'class="reference"[^>]*>(C-\d+)<', html) == [world["cafe"].reference]
 
@@ -157,7 +157,7 @@ def test_customer_search_ignores_case_and_accents_and_reads_phone_numbers(world,
 def test_the_picker_finds_the_existing_customer_instead_of_offering_a_new_one(client, alice, world):
     client.force_login(alice)
 
-    html = client.get(reverse("customer_search"), {"q": "NUNEZ"}, **HTMX).content.decode()
+    html = client.get(reverse("customers:customer_search"), {"q": "NUNEZ"}, **HTMX).content.decode()
 
     assert re.findall(r'data-pick-customer="(\d+)"', html) == [str(world["nunez"].customer_id)]
     assert "Add them as a new customer" not in html

@@ -193,7 +193,7 @@ def test_answering_records_it_once_with_a_timeline_line(client, alice):
     response = client.post(link, answer)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("survey_thanks")
+    assert response["Location"] == reverse("survey:survey_thanks")
     assert "Thank you" in client.get(response["Location"]).content.decode()
     survey = Survey.objects.get(complaint=c)
     assert (survey.satisfaction, survey.would_return, survey.comment) == (4, True, "Sorted now, thank you.")
@@ -252,10 +252,13 @@ BAD_TOKENS = {
 def test_a_bad_link_gets_a_friendly_page(client, alice, case):
     token = BAD_TOKENS[case]()
     at_follow_up(alice)
-    response = client.get(reverse("survey", args=[token]))
+    response = client.get(reverse("survey:survey", args=[token]))
     assert response.status_code == 404
     assert "This link does not work" in response.content.decode()
-    assert client.post(reverse("survey", args=[token]), {"satisfaction": "5", "would_return": "yes"}).status_code == 404
+    assert (
+        client.post(reverse("survey:survey", args=[token]), {"satisfaction": "5", "would_return": "yes"}).status_code
+        == 404
+    )
     assert not Survey.objects.filter(answered_at__isnull=False).exists()
 
 
@@ -265,7 +268,7 @@ def test_a_tampered_link_for_someone_elses_survey_does_not_work(client, alice):
     token = link.removeprefix("/survey/").removesuffix("/")
     other = Survey.objects.create(complaint=at_follow_up(alice), round=1)
     forged = f"{signing.b64_encode(str(other.pk).encode()).decode()}:{token.split(':', 1)[1]}"
-    assert client.get(reverse("survey", args=[forged])).status_code == 404
+    assert client.get(reverse("survey:survey", args=[forged])).status_code == 404
 
 
 def test_an_expired_link_gets_a_friendly_page(client, alice, settings):
@@ -347,13 +350,13 @@ def test_the_answer_shows_on_the_complaint_and_fills_in_the_follow_up_for_the_ow
     surveys.survey_answer(token=token, satisfaction=2, would_return=False, comment="Took far too long.")
     client.force_login(alice)
 
-    html = client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
+    html = client.get(reverse("recovery:complaint_detail", args=[c.pk])).content.decode()
 
     assert "The customer answered the follow-up survey" in html
     assert "Satisfaction <strong>2 of 5</strong>" in html
     assert "would not come back" in html
     assert "“Took far too long.”" in html
-    form = client.get(reverse("complaint_detail", args=[c.pk])).context["forms"]["step"]
+    form = client.get(reverse("recovery:complaint_detail", args=[c.pk])).context["forms"]["step"]
     assert (form["satisfaction"].value(), form["retained"].value()) == ("2", "no")
     assert form["customer_comment"].value() == "Took far too long."
     radios = re.findall(r'<input[^>]*name="satisfaction"[^>]*>', html)
@@ -365,7 +368,7 @@ def test_an_unanswered_survey_says_it_is_awaited(client, alice):
     c = at_follow_up(alice)
     deliver_survey(c)
     client.force_login(alice)
-    html = client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
+    html = client.get(reverse("recovery:complaint_detail", args=[c.pk])).content.decode()
     assert "Survey emailed to the customer on" in html
     assert "no answer yet" in html
 
@@ -398,7 +401,7 @@ def test_a_survey_whose_email_the_server_refused_is_not_sent_and_shows_as_failed
     assert survey_reminder(c).status == ReminderStatus.FAILED
     assert survey_figure(c) == "0 of 0 sent"
     client.force_login(alice)
-    html = client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
+    html = client.get(reverse("recovery:complaint_detail", args=[c.pk])).content.decode()
     assert "Survey emailed" not in html
     assert "no answer yet" not in html
     assert "The survey email to the customer could not be sent" in html
@@ -422,7 +425,7 @@ def test_a_survey_the_server_accepted_is_sent_and_counted(
     assert survey.sent_at == survey_reminder(c).sent_at is not None
     assert survey_figure(c) == "0 of 1 sent"
     client.force_login(alice)
-    html = client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
+    html = client.get(reverse("recovery:complaint_detail", args=[c.pk])).content.decode()
     assert "Survey emailed to the customer on" in html
     assert "no answer yet" in html
     assert "could not be sent" not in html
@@ -434,7 +437,7 @@ def test_the_customers_comment_is_shown_as_text(client, alice, payload):
     token = surveys.survey_token(surveys.survey_invite(complaint=c))
     surveys.survey_answer(token=token, satisfaction=3, would_return=True, comment=payload)
     client.force_login(alice)
-    assert_shown_escaped(client.get(reverse("complaint_detail", args=[c.pk])).content.decode(), payload)
+    assert_shown_escaped(client.get(reverse("recovery:complaint_detail", args=[c.pk])).content.decode(), payload)
 
 
 # --- the customer-emails switch on the complaint page ---------------------------------------------------
@@ -443,8 +446,10 @@ def test_the_customers_comment_is_shown_as_text(client, alice, payload):
 def test_the_owner_switches_customer_emails_off_and_on_from_the_page(client, alice):
     c = at_follow_up(alice)
     client.force_login(alice)
-    url = reverse("complaint_customer_emails", args=[c.pk])
-    assert "Switch customer emails off" in client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
+    url = reverse("recovery:complaint_customer_emails", args=[c.pk])
+    assert (
+        "Switch customer emails off" in client.get(reverse("recovery:complaint_detail", args=[c.pk])).content.decode()
+    )
 
     response = client.post(url, {"enabled": "off", "expected_version": c.version}, follow=True)
 
@@ -462,7 +467,8 @@ def test_a_stale_switch_is_refused_and_changes_nothing(client, alice):
     c = at_follow_up(alice)
     client.force_login(alice)
     response = client.post(
-        reverse("complaint_customer_emails", args=[c.pk]), {"enabled": "off", "expected_version": c.version - 1}
+        reverse("recovery:complaint_customer_emails", args=[c.pk]),
+        {"enabled": "off", "expected_version": c.version - 1},
     )
     assert response.status_code == 200
     assert "Changed by someone else" in response.content.decode()
@@ -473,9 +479,11 @@ def test_a_stale_switch_is_refused_and_changes_nothing(client, alice):
 def test_a_colleague_who_is_not_the_owner_has_no_switch(client, alice, bob):
     c = at_follow_up(alice)
     client.force_login(bob)
-    assert "Switch customer emails" not in client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
+    assert (
+        "Switch customer emails" not in client.get(reverse("recovery:complaint_detail", args=[c.pk])).content.decode()
+    )
     response = client.post(
-        reverse("complaint_customer_emails", args=[c.pk]), {"enabled": "off", "expected_version": c.version}
+        reverse("recovery:complaint_customer_emails", args=[c.pk]), {"enabled": "off", "expected_version": c.version}
     )
     assert response.status_code == 200
     c.refresh_from_db()
@@ -485,14 +493,14 @@ def test_a_colleague_who_is_not_the_owner_has_no_switch(client, alice, bob):
 def test_the_page_says_when_no_email_can_go_out_anyway(client, alice):
     c = at_follow_up(alice, consents_to_contact=False)
     client.force_login(alice)
-    html = client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
+    html = client.get(reverse("recovery:complaint_detail", args=[c.pk])).content.decode()
     assert "but none are sent: the customer has not agreed to be contacted" in html
 
 
 def test_a_closed_complaint_offers_no_switch_and_promises_no_survey(client, alice):
     c = closed(at_follow_up(alice), alice)
     client.force_login(alice)
-    html = client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
+    html = client.get(reverse("recovery:complaint_detail", args=[c.pk])).content.decode()
     assert "Switch customer emails" not in html
     assert "short survey" not in html
     assert "closed, so CareDesk sends its customer no more emails" in html
@@ -504,7 +512,7 @@ def test_the_switch_is_refused_on_a_closed_complaint_with_the_reason(client, ali
         complaint_set_customer_emails(complaint=c, user=alice, enabled=False)
     client.force_login(alice)
     response = client.post(
-        reverse("complaint_customer_emails", args=[c.pk]), {"enabled": "off", "expected_version": c.version}
+        reverse("recovery:complaint_customer_emails", args=[c.pk]), {"enabled": "off", "expected_version": c.version}
     )
     assert response.status_code == 200
     assert "is closed, so CareDesk sends its customer no more emails" in response.content.decode()
@@ -516,4 +524,6 @@ def test_reopening_brings_the_switch_back(client, alice):
     c = closed(at_follow_up(alice), alice)
     c = complaint_reopen(complaint=c, user=alice, to_step=Stage.ATONE, reason="Voucher never arrived")
     client.force_login(alice)
-    assert "Switch customer emails off" in client.get(reverse("complaint_detail", args=[c.pk])).content.decode()
+    assert (
+        "Switch customer emails off" in client.get(reverse("recovery:complaint_detail", args=[c.pk])).content.decode()
+    )

@@ -51,7 +51,7 @@ def test_the_admin_and_the_complaint_page_describe_each_event_in_the_same_words(
 
     alice_client = Client()
     alice_client.force_login(alice)
-    page = _text(alice_client.get(reverse("complaint_detail", args=[complaint.pk])))
+    page = _text(alice_client.get(reverse("recovery:complaint_detail", args=[complaint.pk])))
     admin = _admin()
     admin_complaint = _text(admin.get(reverse("admin:recovery_complaint_change", args=[complaint.pk])))
     admin_events = _text(admin.get(reverse("admin:recovery_complaintevent_changelist")))

@@ -42,7 +42,7 @@ def test_each_step_posted_without_javascript_is_stored_and_redirects_back_with_a
     response = post_step(client, complaint, step)
 
     assert response.status_code == 302
-    assert response["Location"] == url("complaint_detail", complaint)
+    assert response["Location"] == url("recovery:complaint_detail", complaint)
     action = RecoveryAction.objects.get(complaint=complaint, step=step)
     assert action.done_by == alice
     assert action.minutes_spent == int(STEP_POSTS[step]["minutes"])
@@ -88,7 +88,8 @@ def test_a_step_posted_with_htmx_answers_with_the_work_region_and_the_next_form(
 def shown_when(client: Any, complaint: Any) -> str:
     """Return the "when" the page filled in for the current step."""
     found = re.search(
-        r'name="done_at_shown" value="([^"]+)"', client.get(url("complaint_detail", complaint)).content.decode()
+        r'name="done_at_shown" value="([^"]+)"',
+        client.get(url("recovery:complaint_detail", complaint)).content.decode(),
     )
     assert found
     return found.group(1)
@@ -188,20 +189,23 @@ def test_a_bogus_step_on_a_closed_complaint_is_a_message_not_an_error(client, al
     complaint = closed(complaint, alice)
     client.force_login(alice)
 
-    response = client.post(url("complaint_step", complaint), {"step": "dance", "expected_version": "1"})
+    response = client.post(url("recovery:complaint_step", complaint), {"step": "dance", "expected_version": "1"})
 
     assert response.status_code == 200
     assert "There is no step to record" in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["complaint_step", "complaint_note", "complaint_close", "complaint_edit"])
+@pytest.mark.parametrize(
+    "name",
+    ["recovery:complaint_step", "recovery:complaint_note", "recovery:complaint_close", "recovery:complaint_edit"],
+)
 def test_opening_an_action_url_goes_to_the_complaint_page(client, alice, complaint, name):
     client.force_login(alice)
 
     response = client.get(url(name, complaint))
 
     assert response.status_code == 302
-    assert response["Location"] == url("complaint_detail", complaint)
+    assert response["Location"] == url("recovery:complaint_detail", complaint)
 
 
 # --- not needed -------------------------------------------------------------------------------
@@ -213,7 +217,7 @@ def test_a_middle_step_can_be_marked_not_needed_with_a_reason(client, alice, com
     client.force_login(alice)
 
     response = client.post(
-        url("complaint_skip", complaint),
+        url("recovery:complaint_skip", complaint),
         {"step": Stage.REINSTATE, "reason": "Nothing was broken", "expected_version": complaint.version},
         headers=headers,
     )
@@ -238,7 +242,8 @@ def test_not_needed_without_a_reason_or_for_the_apology_is_refused(client, alice
     before = snapshot(complaint)
 
     response = client.post(
-        url("complaint_skip", complaint), {"step": step, "reason": reason, "expected_version": complaint.version}
+        url("recovery:complaint_skip", complaint),
+        {"step": step, "reason": reason, "expected_version": complaint.version},
     )
 
     assert message in response.content.decode()
@@ -251,8 +256,8 @@ def test_not_needed_is_offered_only_for_the_middle_steps(client, alice, complain
     for step in STEP_POSTS:
         complaint = advance(fresh(complaint), alice, step)
         offered.append(
-            f'action="{url("complaint_skip", complaint)}"'
-            in client.get(url("complaint_detail", complaint)).content.decode()
+            f'action="{url("recovery:complaint_skip", complaint)}"'
+            in client.get(url("recovery:complaint_detail", complaint)).content.decode()
         )
 
     assert offered == [False, True, True, True, False]
@@ -265,7 +270,7 @@ def test_not_needed_is_offered_only_for_the_middle_steps(client, alice, complain
 def test_anyone_who_can_see_the_complaint_can_add_a_note(request, client, complaint, persona):
     client.force_login(request.getfixturevalue(persona))
 
-    response = client.post(url("complaint_note", complaint), {"text": "Customer rang again"}, headers=HTMX)
+    response = client.post(url("recovery:complaint_note", complaint), {"text": "Customer rang again"}, headers=HTMX)
 
     assert response.status_code == 200
     assert "Customer rang again" in response.content.decode()
@@ -276,7 +281,7 @@ def test_an_empty_note_is_refused(client, alice, complaint):
     client.force_login(alice)
     before = snapshot(complaint)
 
-    response = client.post(url("complaint_note", complaint), {"text": "   "})
+    response = client.post(url("recovery:complaint_note", complaint), {"text": "   "})
 
     assert "Write the note first." in error_next_to(response.content.decode(), "note", "text")
     assert snapshot(complaint) == before
@@ -286,7 +291,7 @@ def test_an_empty_note_is_refused(client, alice, complaint):
 
 
 def offered(client: Any, complaint: Any) -> set[str]:
-    html = client.get(url("complaint_detail", complaint)).content.decode()
+    html = client.get(url("recovery:complaint_detail", complaint)).content.decode()
     return set(re.findall(rf'action="/complaints/{complaint.pk}/(\w+)/"', html))
 
 
@@ -315,10 +320,10 @@ def test_a_manager_is_offered_only_a_note_on_his_own_complaint(client, alice, ma
     complaint = bring_to(marks_complaint, alice, stage)
     client.force_login(mark)
 
-    html = client.get(url("complaint_detail", complaint)).content.decode()
+    html = client.get(url("recovery:complaint_detail", complaint)).content.decode()
 
     assert offered(client, complaint) == {"note"}
-    assert url("complaint_customer_emails", complaint) not in html
+    assert url("recovery:complaint_customer_emails", complaint) not in html
     assert "is your own complaint, so a colleague handles it" in html
 
 
@@ -339,7 +344,9 @@ def test_an_escalated_complaint_is_closed_by_a_manager_not_by_the_front_line(cli
 def test_the_owner_or_a_manager_can_reassign(request, client, bob, complaint, actor):
     client.force_login(request.getfixturevalue(actor))
 
-    response = client.post(url("complaint_assign", complaint), {"to": bob.pk, "expected_version": complaint.version})
+    response = client.post(
+        url("recovery:complaint_assign", complaint), {"to": bob.pk, "expected_version": complaint.version}
+    )
 
     assert response.status_code == 302
     assert fresh(complaint).owner == bob
@@ -349,7 +356,9 @@ def test_a_front_line_colleague_cannot_reassign_someone_elses_complaint(client, 
     client.force_login(bob)
     before = snapshot(complaint)
 
-    response = client.post(url("complaint_assign", complaint), {"to": maria.pk, "expected_version": complaint.version})
+    response = client.post(
+        url("recovery:complaint_assign", complaint), {"to": maria.pk, "expected_version": complaint.version}
+    )
 
     assert escape("Only a manager can reassign a colleague's complaint.") in response.content.decode()
     assert snapshot(complaint) == before
@@ -358,7 +367,7 @@ def test_a_front_line_colleague_cannot_reassign_someone_elses_complaint(client, 
 def test_the_assign_choices_leave_out_the_current_owner(client, alice, bob, maria, complaint):
     client.force_login(alice)
 
-    html = client.get(url("complaint_detail", complaint)).content.decode()
+    html = client.get(url("recovery:complaint_detail", complaint)).content.decode()
     choices = html.split('id="id_assign_to"', 1)[1].split("</select>", 1)[0]
 
     assert "Bob Baker" in choices
@@ -371,7 +380,7 @@ def test_escalating_hands_the_complaint_to_the_manager_with_the_reason(client, a
     client.force_login(alice)
 
     response = client.post(
-        url("complaint_escalate", complaint),
+        url("recovery:complaint_escalate", complaint),
         {"to": maria.pk, "reason": "Customer threatens to go to the press", "expected_version": complaint.version},
         headers=headers,
     )
@@ -380,7 +389,7 @@ def test_escalating_hands_the_complaint_to_the_manager_with_the_reason(client, a
     complaint = fresh(complaint)
     assert complaint.escalated_to == maria
     assert complaint.owner == maria
-    html = client.get(url("complaint_detail", complaint)).content.decode()
+    html = client.get(url("recovery:complaint_detail", complaint)).content.decode()
     assert "Alice Archer escalated to Maria Moreno:" in html
 
 
@@ -397,7 +406,7 @@ def test_escalating_without_a_manager_or_a_reason_is_refused(client, alice, mari
     before = snapshot(complaint)
     posted = {"to": maria.pk, "reason": "Typed reason", "expected_version": complaint.version, **data}
 
-    response = client.post(url("complaint_escalate", complaint), posted)
+    response = client.post(url("recovery:complaint_escalate", complaint), posted)
 
     html = response.content.decode()
     assert message in error_next_to(html, "escalate", field)
@@ -415,7 +424,7 @@ def test_the_close_form_takes_its_outcome_from_the_follow_up(client, alice, comp
     complaint = do_step(Stage.FOLLOW_UP, complaint=complaint, user=alice, retained=retained)
     client.force_login(alice)
 
-    html = client.get(url("complaint_detail", complaint)).content.decode()
+    html = client.get(url("recovery:complaint_detail", complaint)).content.decode()
 
     assert re.search(rf'name="outcome" value="{preselected}"[^>]*checked', html)
 
@@ -426,7 +435,7 @@ def test_closing_stores_the_outcome_root_cause_and_corrective_action(client, ali
     client.force_login(alice)
 
     response = client.post(
-        url("complaint_close", complaint),
+        url("recovery:complaint_close", complaint),
         {
             "outcome": "lost",
             "root_cause": "Courier lost the parcel",
@@ -447,7 +456,7 @@ def test_closing_before_the_follow_up_is_refused_with_the_reason(client, alice, 
     before = snapshot(complaint)
 
     response = client.post(
-        url("complaint_close", complaint), {"outcome": "retained", "expected_version": complaint.version}
+        url("recovery:complaint_close", complaint), {"outcome": "retained", "expected_version": complaint.version}
     )
 
     assert "cannot be closed before its follow-up" in response.content.decode()
@@ -461,7 +470,7 @@ def test_a_front_line_handler_posting_close_on_an_escalated_complaint_is_refused
     before = snapshot(complaint)
 
     response = client.post(
-        url("complaint_close", complaint), {"outcome": "retained", "expected_version": complaint.version}
+        url("recovery:complaint_close", complaint), {"outcome": "retained", "expected_version": complaint.version}
     )
 
     assert response.status_code == 200
@@ -475,7 +484,7 @@ def test_reopening_starts_a_new_round_at_the_step_that_failed(client, alice, com
     client.force_login(alice)
 
     response = client.post(
-        url("complaint_reopen", complaint),
+        url("recovery:complaint_reopen", complaint),
         {"to_step": Stage.ATONE, "reason": "Voucher did not work", "expected_version": complaint.version},
         headers=headers,
     )
@@ -498,7 +507,7 @@ def test_reopening_needs_the_step_and_the_reason(client, alice, complaint, field
     before = snapshot(complaint)
     posted = {"to_step": Stage.ATONE, "reason": "Typed reason", "expected_version": complaint.version, **data}
 
-    response = client.post(url("complaint_reopen", complaint), posted)
+    response = client.post(url("recovery:complaint_reopen", complaint), posted)
 
     assert message in error_next_to(response.content.decode(), "reopen", field)
     assert snapshot(complaint) == before
@@ -528,7 +537,7 @@ def test_editing_saves_the_details_and_the_timeline_shows_old_and_new(client, al
     client.force_login(alice)
 
     response = client.post(
-        url("complaint_edit", complaint),
+        url("recovery:complaint_edit", complaint),
         edit_data(complaint, summary="Parcel lost", severity=Severity.HIGH),
         headers=headers,
     )
@@ -536,7 +545,7 @@ def test_editing_saves_the_details_and_the_timeline_shows_old_and_new(client, al
     assert response.status_code == (200 if headers else 302)
     complaint = fresh(complaint)
     assert (complaint.summary, complaint.severity) == ("Parcel lost", Severity.HIGH)
-    html = client.get(url("complaint_detail", complaint)).content.decode()
+    html = client.get(url("recovery:complaint_detail", complaint)).content.decode()
     assert "Parcel arrived two days late</del>" in html
     assert "Parcel lost</ins>" in html
     if headers:
@@ -546,7 +555,7 @@ def test_editing_saves_the_details_and_the_timeline_shows_old_and_new(client, al
 def test_an_edit_that_changes_nothing_says_so(client, alice, complaint):
     client.force_login(alice)
 
-    response = client.post(url("complaint_edit", complaint), edit_data(complaint), follow=True)
+    response = client.post(url("recovery:complaint_edit", complaint), edit_data(complaint), follow=True)
 
     assert "Nothing changed." in response.content.decode()
     assert fresh(complaint).version == complaint.version
@@ -567,7 +576,7 @@ def test_bad_details_are_refused_next_to_the_field_with_the_rest_kept(client, al
     before = snapshot(complaint)
 
     response = client.post(
-        url("complaint_edit", complaint), edit_data(complaint, **{field: value, "root_cause": "Typed cause"})
+        url("recovery:complaint_edit", complaint), edit_data(complaint, **{field: value, "root_cause": "Typed cause"})
     )
 
     html = response.content.decode()
@@ -581,7 +590,7 @@ def test_a_colleague_who_may_not_handle_the_complaint_cannot_edit_it(client, bob
     client.force_login(bob)
     before = snapshot(complaint)
 
-    response = client.post(url("complaint_edit", complaint), edit_data(complaint, summary="Hijacked"))
+    response = client.post(url("recovery:complaint_edit", complaint), edit_data(complaint, summary="Hijacked"))
 
     assert "Only the owner (Alice Archer) or a manager" in response.content.decode()
     assert snapshot(complaint) == before
@@ -595,7 +604,7 @@ def test_a_complaint_can_be_walked_from_logging_to_closed_with_htmx(client, alic
         response = post_step(client, fresh(complaint), step, headers=HTMX)
         assert response.status_code == 200
     response = client.post(
-        url("complaint_close", complaint),
+        url("recovery:complaint_close", complaint),
         {"outcome": "retained", "expected_version": fresh(complaint).version},
         headers=HTMX,
     )
@@ -610,15 +619,17 @@ def test_handing_on_a_confidential_complaint_goes_to_the_queue_since_it_is_out_o
     client.force_login(alice)
 
     response = client.post(
-        url("complaint_assign", confidential), {"to": bob.pk, "expected_version": confidential.version}, headers=headers
+        url("recovery:complaint_assign", confidential),
+        {"to": bob.pk, "expected_version": confidential.version},
+        headers=headers,
     )
 
     if headers:
         assert response.status_code == 200
-        assert response["HX-Redirect"] == reverse("my_queue")
+        assert response["HX-Redirect"] == reverse("recovery:my_queue")
     else:
         assert response.status_code == 302
-        assert response["Location"] == reverse("my_queue")
+        assert response["Location"] == reverse("recovery:my_queue")
     assert fresh(confidential).owner == bob
     assert any("You no longer have access to it." in str(m) for m in get_messages(response.wsgi_request))
 

@@ -33,7 +33,7 @@ def browser(user: Any) -> Client:
 
 def open_form(client: Client, complaint: Any, slot: str) -> dict[str, str]:
     """Open the complaint page and return the hidden values of one of its forms, as the browser would send them."""
-    html = client.get(reverse("complaint_detail", args=[complaint.pk])).content.decode()
+    html = client.get(reverse("recovery:complaint_detail", args=[complaint.pk])).content.decode()
     hidden = re.findall(rf'<input type="hidden" name="(\w+)" value="([^"]*)" id="id_{slot}_\w+">', html)
     assert hidden, f"no {slot} form on the page"
     return {name: value.replace("&quot;", '"') for name, value in hidden}
@@ -51,13 +51,13 @@ def test_the_second_person_to_record_a_step_is_told_and_keeps_what_they_typed(al
     alices_form = open_form(alices, complaint, "step")
     marias_form = open_form(marias, complaint, "step")
     marias.post(
-        reverse("complaint_step", args=[complaint.pk]),
+        reverse("recovery:complaint_step", args=[complaint.pk]),
         {**marias_form, "step": Stage.APOLOGIZE, "note": "Maria apologised in person"},
     )
     before = snapshot(complaint)
 
     response = alices.post(
-        reverse("complaint_step", args=[complaint.pk]),
+        reverse("recovery:complaint_step", args=[complaint.pk]),
         {**alices_form, "step": Stage.APOLOGIZE, "note": "Alice apologised by phone", "minutes": "7"},
         headers=headers,
     )
@@ -79,14 +79,15 @@ def test_sending_the_kept_step_again_is_refused_because_it_was_already_done(alic
     alices, marias = browser(alice), browser(maria)
     alices_form = open_form(alices, complaint, "step")
     marias.post(
-        reverse("complaint_step", args=[complaint.pk]), {**open_form(marias, complaint, "step"), "step": "apologize"}
+        reverse("recovery:complaint_step", args=[complaint.pk]),
+        {**open_form(marias, complaint, "step"), "step": "apologize"},
     )
     stale = alices.post(
-        reverse("complaint_step", args=[complaint.pk]), {**alices_form, "step": "apologize", "note": "Mine"}
+        reverse("recovery:complaint_step", args=[complaint.pk]), {**alices_form, "step": "apologize", "note": "Mine"}
     ).content.decode()
 
     again = alices.post(
-        reverse("complaint_step", args=[complaint.pk]),
+        reverse("recovery:complaint_step", args=[complaint.pk]),
         {**alices_form, "expected_version": str(version_in(stale, "step")), "step": "apologize", "note": "Mine"},
     )
 
@@ -98,15 +99,16 @@ def test_a_kept_step_that_still_applies_goes_through_when_sent_again(alice, mari
     alices, marias = browser(alice), browser(maria)
     alices_form = open_form(alices, complaint, "step")
     marias.post(
-        reverse("complaint_edit", args=[complaint.pk]), {**edit_form_data(marias, complaint), "summary": "Parcel lost"}
+        reverse("recovery:complaint_edit", args=[complaint.pk]),
+        {**edit_form_data(marias, complaint), "summary": "Parcel lost"},
     )
     stale = alices.post(
-        reverse("complaint_step", args=[complaint.pk]), {**alices_form, "note": "Sorry!"}
+        reverse("recovery:complaint_step", args=[complaint.pk]), {**alices_form, "note": "Sorry!"}
     ).content.decode()
     assert STALE in stale
 
     alices.post(
-        reverse("complaint_step", args=[complaint.pk]),
+        reverse("recovery:complaint_step", args=[complaint.pk]),
         {**alices_form, "expected_version": str(version_in(stale, "step")), "note": "Sorry!"},
     )
 
@@ -116,9 +118,9 @@ def test_a_kept_step_that_still_applies_goes_through_when_sent_again(alice, mari
 def test_a_note_from_someone_else_does_not_make_the_step_form_stale(alice, bob, complaint):
     alices = browser(alice)
     alices_form = open_form(alices, complaint, "step")
-    browser(bob).post(reverse("complaint_note", args=[complaint.pk]), {"text": "Customer rang"})
+    browser(bob).post(reverse("recovery:complaint_note", args=[complaint.pk]), {"text": "Customer rang"})
 
-    response = alices.post(reverse("complaint_step", args=[complaint.pk]), {**alices_form, "note": "Sorry"})
+    response = alices.post(reverse("recovery:complaint_step", args=[complaint.pk]), {**alices_form, "note": "Sorry"})
 
     assert response.status_code == 302
     assert fresh(complaint).stage == Stage.REINSTATE
@@ -145,11 +147,12 @@ def test_a_stale_edit_keeps_the_persons_changes_on_top_of_the_other_persons(alic
     alices, marias = browser(alice), browser(maria)
     alices_form = edit_form_data(alices, complaint)
     marias.post(
-        reverse("complaint_edit", args=[complaint.pk]), {**edit_form_data(marias, complaint), "severity": "high"}
+        reverse("recovery:complaint_edit", args=[complaint.pk]),
+        {**edit_form_data(marias, complaint), "severity": "high"},
     )
 
     response = alices.post(
-        reverse("complaint_edit", args=[complaint.pk]),
+        reverse("recovery:complaint_edit", args=[complaint.pk]),
         {**alices_form, "summary": "Parcel lost, not late"},
         headers=headers,
     )
@@ -165,7 +168,7 @@ def test_a_stale_edit_keeps_the_persons_changes_on_top_of_the_other_persons(alic
     resend = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)" id="id_edit_\w+">', kept.group(0)))
     resend["original"] = resend["original"].replace("&quot;", '"')
     alices.post(
-        reverse("complaint_edit", args=[complaint.pk]),
+        reverse("recovery:complaint_edit", args=[complaint.pk]),
         {**alices_form, **resend, "summary": "Parcel lost, not late", "severity": "high"},
     )
     complaint = fresh(complaint)
@@ -175,8 +178,8 @@ def test_a_stale_edit_keeps_the_persons_changes_on_top_of_the_other_persons(alic
 @pytest.mark.parametrize(
     ("slot", "url", "typed"),
     [
-        ("assign", "complaint_assign", {"to": "bob"}),
-        ("escalate", "complaint_escalate", {"to": "maria", "reason": "Needs a manager's voice"}),
+        ("assign", "recovery:complaint_assign", {"to": "bob"}),
+        ("escalate", "recovery:complaint_escalate", {"to": "maria", "reason": "Needs a manager's voice"}),
     ],
 )
 def test_a_stale_hand_over_is_refused_and_keeps_the_choice_and_the_reason(
@@ -185,7 +188,7 @@ def test_a_stale_hand_over_is_refused_and_keeps_the_choice_and_the_reason(
     alices = browser(alice)
     alices_form = open_form(alices, complaint, slot)
     browser(maria).post(
-        reverse("complaint_step", args=[complaint.pk]),
+        reverse("recovery:complaint_step", args=[complaint.pk]),
         {**open_form(browser(maria), complaint, "step"), "note": "Sorry"},
     )
     people = {key: str(request.getfixturevalue(value).pk) if key == "to" else value for key, value in typed.items()}
@@ -205,12 +208,12 @@ def test_closing_after_someone_else_edited_is_refused_and_keeps_the_typed_text(a
     alices = browser(alice)
     alices_form = open_form(alices, complaint, "close")
     browser(maria).post(
-        reverse("complaint_edit", args=[complaint.pk]),
+        reverse("recovery:complaint_edit", args=[complaint.pk]),
         {**edit_form_data(browser(maria), complaint), "root_cause": "Courier"},
     )
 
     html = alices.post(
-        reverse("complaint_close", args=[complaint.pk]),
+        reverse("recovery:complaint_close", args=[complaint.pk]),
         {**alices_form, "outcome": "retained", "corrective_action": "New courier"},
     ).content.decode()
 

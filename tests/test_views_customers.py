@@ -22,7 +22,7 @@ from tests.helpers.pages import CONTROL, assert_error_next_to, assert_turned_awa
 from tests.helpers.workflow import advance, closed
 from tests.xss import PAYLOADS, assert_shown_escaped
 
-SCREENS = [("customer_list", False), ("customer_detail", True), ("customer_edit", True)]
+SCREENS = [("customers:customer_list", False), ("customers:customer_detail", True), ("customers:customer_edit", True)]
 
 
 def screen_args(name: str, needs_customer: bool, customer: Any) -> tuple[Any, ...]:
@@ -59,7 +59,9 @@ def test_outsiders_and_signed_out_people_are_turned_away(client, request, custom
 
     responses = [
         get(client, name, *screen_args(name, needs_customer, customer)),
-        client.post(reverse("customer_edit", args=[customer.pk]), {"name": "Taken Over", "group": "end_user"}),
+        client.post(
+            reverse("customers:customer_edit", args=[customer.pk]), {"name": "Taken Over", "group": "end_user"}
+        ),
     ]
 
     for response in responses:
@@ -67,7 +69,7 @@ def test_outsiders_and_signed_out_people_are_turned_away(client, request, custom
     assert stored(customer) == before
 
 
-@pytest.mark.parametrize("name", ["customer_detail", "customer_edit"])
+@pytest.mark.parametrize("name", ["customers:customer_detail", "customers:customer_edit"])
 def test_a_customer_that_does_not_exist_is_not_found(client, alice, name):
     client.force_login(alice)
 
@@ -109,7 +111,7 @@ def crowd(starter_data):
 def test_the_list_is_searched_and_filtered_by_group_and_sorted_by_name(client, alice, crowd, params, names):
     client.force_login(alice)
 
-    response = get(client, "customer_list", **params)
+    response = get(client, "customers:customer_list", **params)
 
     assert response.status_code == 200
     assert listed_names(response.content.decode()) == names
@@ -120,9 +122,9 @@ def test_the_list_shows_25_a_page(client, alice, starter_data):
         new_customer(name=f"Customer {number:02d}")
     client.force_login(alice)
 
-    first = get(client, "customer_list").content.decode()
-    second = get(client, "customer_list", page=2).content.decode()
-    beyond = get(client, "customer_list", page="lots")
+    first = get(client, "customers:customer_list").content.decode()
+    second = get(client, "customers:customer_list", page=2).content.decode()
+    beyond = get(client, "customers:customer_list", page="lots")
 
     assert listed_names(first) == [f"Customer {n:02d}" for n in range(25)]
     assert listed_names(second) == ["Customer 25", "Customer 26"]
@@ -133,7 +135,7 @@ def test_the_list_shows_25_a_page(client, alice, starter_data):
 def test_with_htmx_the_list_answers_with_its_results_only(client, alice, crowd):
     client.force_login(alice)
 
-    html = get(client, "customer_list", htmx=True, q="dealer").content.decode()
+    html = get(client, "customers:customer_list", htmx=True, q="dealer").content.decode()
 
     assert "<html" not in html
     assert listed_names(html) == ["Dan Dealer"]
@@ -154,7 +156,7 @@ def test_the_list_counts_only_the_complaints_the_user_may_see(client, request, a
     counts = {}
     for persona in ("alice", "maria"):
         client.force_login(request.getfixturevalue(persona))
-        counts[persona] = complaint_row_counts(get(client, "customer_list").content.decode(), "Eve Employee")
+        counts[persona] = complaint_row_counts(get(client, "customers:customer_list").content.decode(), "Eve Employee")
 
     assert counts == {"alice": ("1", "1"), "maria": ("2", "1")}
 
@@ -169,13 +171,13 @@ def test_the_page_shows_the_details_and_the_complaints_newest_first(client, alic
     newer = log_complaint(user=alice, customer=customer, summary="Second time")
     client.force_login(alice)
 
-    html = get(client, "customer_detail", customer.pk).content.decode()
+    html = get(client, "customers:customer_detail", customer.pk).content.decode()
 
     assert html.index(newer.reference) < html.index(older.reference)
-    assert f'href="{reverse("complaint_detail", args=[newer.pk])}"' in html
+    assert f'href="{reverse("recovery:complaint_detail", args=[newer.pk])}"' in html
     assert "carla@example.org" in html
-    assert f'href="{reverse("complaint_log")}?customer={customer.pk}"' in html
-    assert f'href="{reverse("customer_edit", args=[customer.pk])}"' in html
+    assert f'href="{reverse("recovery:complaint_log")}?customer={customer.pk}"' in html
+    assert f'href="{reverse("customers:customer_edit", args=[customer.pk])}"' in html
     assert "Repeat complaints" not in html
 
 
@@ -193,7 +195,7 @@ def test_the_totals_count_open_retained_and_lost_complaints_and_what_atonement_c
     log_complaint(user=alice, customer=customer)
     client.force_login(alice)
 
-    html = get(client, "customer_detail", customer.pk).content.decode()
+    html = get(client, "customers:customer_detail", customer.pk).content.decode()
 
     assert total(html, "Complaints") == "3"
     assert total(html, "Open") == "1"
@@ -206,8 +208,8 @@ def test_a_complaint_within_90_days_after_another_flags_a_repeat_complainant(cli
     log_complaint(user=alice, customer=customer, received_at=timezone.now() - timedelta(days=211))
     client.force_login(alice)
 
-    html = get(client, "customer_detail", customer.pk).content.decode()
-    listed = get(client, "customer_list").content.decode()
+    html = get(client, "customers:customer_detail", customer.pk).content.decode()
+    listed = get(client, "customers:customer_list").content.decode()
 
     assert (
         "<strong>Repeat complaints:</strong> 1 of this customer’s complaints was received within 90 days "
@@ -224,7 +226,7 @@ def test_complaints_further_apart_than_90_days_are_not_a_repeat(client, alice, c
     log_complaint(user=alice, customer=customer)
     client.force_login(alice)
 
-    html = get(client, "customer_detail", customer.pk).content.decode()
+    html = get(client, "customers:customer_detail", customer.pk).content.decode()
 
     assert "Repeat complaints" not in html
     assert total(html, "Complaints") == "2"
@@ -244,7 +246,7 @@ def test_an_employee_is_visible_to_all_but_their_complaints_only_to_managers_and
     }
     client.force_login(request.getfixturevalue(persona))
 
-    html = get(client, "customer_detail", eve.pk).content.decode()
+    html = get(client, "customers:customer_detail", eve.pk).content.decode()
 
     shown = {summary for summary, complaint in complaints.items() if complaint.reference in html}
     assert shown == sees
@@ -258,7 +260,7 @@ def test_the_customer_page_lists_25_complaints_a_page(client, alice, customer):
         log_complaint(user=alice, customer=customer)
     client.force_login(alice)
 
-    second = get(client, "customer_detail", customer.pk, page=2).content.decode()
+    second = get(client, "customers:customer_detail", customer.pk, page=2).content.decode()
 
     assert len(re.findall(r'<a class="reference"', second)) == 1
     assert total(second, "Complaints") == "26"
@@ -282,14 +284,14 @@ def edit_data(customer: Any, **changes: Any) -> dict[str, Any]:
 
 
 def post_edit(client: Any, customer: Any, data: dict[str, Any]) -> Any:
-    return client.post(reverse("customer_edit", args=[customer.pk]), data)
+    return client.post(reverse("customers:customer_edit", args=[customer.pk]), data)
 
 
 def test_the_edit_form_starts_with_the_customers_details(client, alice, starter_data):
     someone = new_customer(name="Dan Dealer", group="distributor", organization=new_organization(name="Acme"))
     client.force_login(alice)
 
-    html = get(client, "customer_edit", someone.pk).content.decode()
+    html = get(client, "customers:customer_edit", someone.pk).content.decode()
 
     assert 'value="Dan Dealer"' in html
     assert re.search(r'value="distributor" id="id_group_2" checked', html)
@@ -307,7 +309,7 @@ def test_editing_saves_the_details_and_shows_the_customer(client, alice, custome
 
     customer.refresh_from_db()
     assert response.status_code == 302
-    assert response["Location"] == reverse("customer_detail", args=[customer.pk])
+    assert response["Location"] == reverse("customers:customer_detail", args=[customer.pk])
     assert (customer.name, customer.email, customer.phone) == ("Carla Cole", "carla.cole@example.org", "0123")
     assert customer.organization.name == "New Co"
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["Customer details saved."]
@@ -430,11 +432,11 @@ def test_customer_and_complaint_text_is_shown_escaped_on_every_customer_screen(c
     client.force_login(alice)
 
     pages = [
-        get(client, "customer_list", q="xss@example.org"),
-        get(client, "customer_list", q=payload),
-        get(client, "customer_list", htmx=True, q=payload),
-        get(client, "customer_detail", someone.pk),
-        get(client, "customer_edit", someone.pk),
+        get(client, "customers:customer_list", q="xss@example.org"),
+        get(client, "customers:customer_list", q=payload),
+        get(client, "customers:customer_list", htmx=True, q=payload),
+        get(client, "customers:customer_detail", someone.pk),
+        get(client, "customers:customer_edit", someone.pk),
         post_edit(client, someone, edit_data(someone, name=payload, email="bad")),
     ]
 
@@ -453,9 +455,9 @@ def test_the_list_takes_a_fixed_number_of_queries(client, alice, starter_data, d
     client.force_login(alice)
 
     with django_assert_max_num_queries(7):
-        listed = get(client, "customer_list")
+        listed = get(client, "customers:customer_list")
     with django_assert_max_num_queries(7):
-        searched = get(client, "customer_list", htmx=True, q="customer")
+        searched = get(client, "customers:customer_list", htmx=True, q="customer")
     # Each is the page asked for (a redirect or refusal would cost fewer queries and pass the bound).
     assert (listed.status_code, searched.status_code) == (200, 200)
     assert "Customer 00" in listed.text
@@ -471,9 +473,9 @@ def test_the_customer_page_takes_a_fixed_number_of_queries(
     client.force_login(alice)
 
     with django_assert_max_num_queries(9):
-        detail = get(client, "customer_detail", customer.pk)
+        detail = get(client, "customers:customer_detail", customer.pk)
     with django_assert_max_num_queries(6):
-        edit = get(client, "customer_edit", customer.pk)
+        edit = get(client, "customers:customer_edit", customer.pk)
     assert (detail.status_code, edit.status_code) == (200, 200)
     assert customer.name in detail.text
     assert customer.name in edit.text
@@ -486,7 +488,7 @@ def test_atonement_total_is_summed_over_every_round(client, alice, customer):
     closed(complaint, alice)
     client.force_login(alice)
 
-    html = get(client, "customer_detail", customer.pk).content.decode()
+    html = get(client, "customers:customer_detail", customer.pk).content.decode()
 
     assert total(html, "Atonement value") == "£50.00"
 
@@ -495,7 +497,10 @@ def test_going_back_to_the_list_after_htmx_shows_the_whole_page(client, alice, c
     client.force_login(alice)
 
     html = client.get(
-        reverse("customer_list"), {"q": "dealer"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+        reverse("customers:customer_list"),
+        {"q": "dealer"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
     ).content.decode()
 
     assert "<html" in html

@@ -31,20 +31,20 @@ pytestmark = pytest.mark.django_db
 
 # Every URL of the complaint page, with the method a browser uses on it.
 PAGE_URLS = [
-    ("complaint_detail", "get"),
-    ("complaint_step", "post"),
-    ("complaint_skip", "post"),
-    ("complaint_note", "post"),
-    ("complaint_assign", "post"),
-    ("complaint_escalate", "post"),
-    ("complaint_close", "post"),
-    ("complaint_reopen", "post"),
-    ("complaint_edit", "post"),
+    ("recovery:complaint_detail", "get"),
+    ("recovery:complaint_step", "post"),
+    ("recovery:complaint_skip", "post"),
+    ("recovery:complaint_note", "post"),
+    ("recovery:complaint_assign", "post"),
+    ("recovery:complaint_escalate", "post"),
+    ("recovery:complaint_close", "post"),
+    ("recovery:complaint_reopen", "post"),
+    ("recovery:complaint_edit", "post"),
 ]
 
 
 def page(client: Any, complaint: Any) -> str:
-    response = client.get(reverse("complaint_detail", args=[complaint.pk]))
+    response = client.get(reverse("recovery:complaint_detail", args=[complaint.pk]))
     assert response.status_code == 200
     return str(response.content.decode())
 
@@ -114,7 +114,7 @@ def test_the_owner_and_managers_can_open_an_employee_complaint(request, client, 
 def test_a_missing_complaint_is_not_found(client, alice):
     client.force_login(alice)
 
-    assert client.get(reverse("complaint_detail", args=[999_999])).status_code == 404
+    assert client.get(reverse("recovery:complaint_detail", args=[999_999])).status_code == 404
 
 
 # --- what it shows ---------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def test_the_customer_card_shows_group_meaning_contact_and_a_link(client, alice)
     assert 'href="mailto:dan@northwind.example"' in html
     assert "+44 161 496 0000" in html
     assert "Northwind Traders" in html
-    assert f'href="{reverse("customer_detail", args=[customer.pk])}"' in html
+    assert f'href="{reverse("customers:customer_detail", args=[customer.pk])}"' in html
 
 
 @pytest.mark.parametrize(("days_apart", "repeat"), [(1, True), (89, True), (-89, False), (91, False), (-120, False)])
@@ -392,7 +392,9 @@ def test_recording_a_step_with_htmx_takes_the_same_number_of_queries_however_muc
     data = {"step": "atone", "kind": "refund", "value": "10", "expected_version": complaint.version}
 
     with django_assert_max_num_queries(HTMX_STEP_QUERY_BOUND):
-        response = client.post(reverse("complaint_step", args=[complaint.pk]), data, headers={"HX-Request": "true"})
+        response = client.post(
+            reverse("recovery:complaint_step", args=[complaint.pk]), data, headers={"HX-Request": "true"}
+        )
 
     assert response.status_code == 200
     assert "Atonement recorded" in response.content.decode()
@@ -423,4 +425,4 @@ def test_reminders_appear_on_the_timeline_in_plain_words(client, alice, complain
 
 
 def test_a_complaints_own_url_is_its_page_not_the_admin(complaint):
-    assert complaint.get_absolute_url() == reverse("complaint_detail", args=[complaint.pk])
+    assert complaint.get_absolute_url() == reverse("recovery:complaint_detail", args=[complaint.pk])

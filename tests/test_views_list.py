@@ -18,7 +18,7 @@ from tests.helpers.customers import new_customer
 from tests.helpers.pages import list_page, references_in
 from tests.xss import PAYLOADS, assert_never_raw, assert_shown_escaped
 
-URL = reverse("complaint_list")
+URL = reverse("recovery:complaint_list")
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results", "HTTP_HX_CURRENT_URL": f"http://testserver{URL}"}
 
 

@@ -41,10 +41,10 @@ def names_in(html: str) -> set[str]:
 
 
 ENDPOINTS = [
-    ("complaint_log", {}, False),
-    ("customer_search", {"q": "Carla"}, True),
-    ("customer_quick_create", {}, True),
-    ("customer_quick_create", {}, False),
+    ("recovery:complaint_log", {}, False),
+    ("customers:customer_search", {"q": "Carla"}, True),
+    ("customers:customer_quick_create", {}, True),
+    ("customers:customer_quick_create", {}, False),
 ]
 
 
@@ -75,7 +75,9 @@ def test_outsiders_cannot_log_a_complaint_or_add_a_customer(client, request, ali
 
     responses = [
         post_log(client, log_data(customer, alice)),
-        client.post(reverse("customer_quick_create"), {"new-name": "Nina New", "new-group": "end_user"}, **HTMX),
+        client.post(
+            reverse("customers:customer_quick_create"), {"new-name": "Nina New", "new-group": "end_user"}, **HTMX
+        ),
     ]
 
     for response in responses:
@@ -90,7 +92,7 @@ def test_outsiders_cannot_log_a_complaint_or_add_a_customer(client, request, ali
 def test_the_form_starts_in_the_search_box_received_now_in_local_time_and_owned_by_me(client, alice, bob):
     client.force_login(alice)
 
-    html = get(client, "complaint_log").content.decode()
+    html = get(client, "recovery:complaint_log").content.decode()
 
     assert re.search(r'<input type="search" id="customer-q"[^>]*autofocus', html)
     assert 'value="2025-07-01T14:00"' in html  # 13:00 UTC is 14:00 in London in July
@@ -103,7 +105,7 @@ def test_only_active_categories_and_colleagues_who_handle_complaints_are_offered
     Category.objects.filter(name="Billing").update(is_active=False)
     client.force_login(alice)
 
-    html = get(client, "complaint_log").content.decode()
+    html = get(client, "recovery:complaint_log").content.decode()
 
     assert ">Delivery</option>" in html
     assert ">Billing</option>" not in html
@@ -147,7 +149,7 @@ SEARCHES = [
 def test_the_customer_is_found_by_name_email_phone_or_organisation(client, alice, people, query, found):
     client.force_login(alice)
 
-    html = get(client, "customer_search", htmx=True, q=query).content.decode()
+    html = get(client, "customers:customer_search", htmx=True, q=query).content.decode()
 
     assert names_in(html) == found
 
@@ -172,7 +174,7 @@ def test_the_picker_finds_an_existing_customer_however_they_are_typed_and_offers
     new_customer(name="Zoë Quinlan", email="zoe@example.org", phone="")
     client.force_login(alice)
 
-    html = get(client, "customer_search", htmx=True, q=query).content.decode()
+    html = get(client, "customers:customer_search", htmx=True, q=query).content.decode()
 
     assert names_in(html) == found
     assert "Add them as a new customer" not in html
@@ -182,7 +184,7 @@ def test_a_match_is_a_button_that_picks_the_customer_with_a_readable_label(clien
     client.force_login(alice)
     dan = people["dan"]
 
-    html = get(client, "customer_search", htmx=True, q="dan").content.decode()
+    html = get(client, "customers:customer_search", htmx=True, q="dan").content.decode()
 
     assert "<html" not in html
     assert f'data-pick-customer="{dan.pk}"' in html
@@ -196,7 +198,7 @@ def test_the_picker_shows_the_first_ten_by_name_and_says_there_are_more(client, 
         new_customer(name=f"Smith {number:02d}")
     client.force_login(alice)
 
-    html = get(client, "customer_search", htmx=True, q="smith").content.decode()
+    html = get(client, "customers:customer_search", htmx=True, q="smith").content.decode()
 
     listed = [Customer.objects.get(pk=pk).name for pk in pick_buttons(html)]
     assert listed == [f"Smith {number:02d}" for number in range(1, 11)]
@@ -206,17 +208,20 @@ def test_the_picker_shows_the_first_ten_by_name_and_says_there_are_more(client, 
 def test_no_match_offers_to_add_the_customer_with_what_was_typed(client, alice, people):
     client.force_login(alice)
 
-    html = get(client, "customer_search", htmx=True, q="Nina New").content.decode()
+    html = get(client, "customers:customer_search", htmx=True, q="Nina New").content.decode()
 
     assert 'No customer matches “<span class="text-break-any">Nina New</span>”' in html
-    assert f"{reverse('customer_quick_create')}?q=Nina%20New" in html
+    assert f"{reverse('customers:customer_quick_create')}?q=Nina%20New" in html
 
 
 @pytest.mark.parametrize("query", ["\x00", "Carla\x00", "\x1b[31m", "%%%", "x" * 5000])
 def test_odd_search_text_is_answered_not_crashed_on(client, alice, people, query):
     client.force_login(alice)
 
-    responses = [get(client, "customer_search", htmx=True, q=query), get(client, "complaint_log", q=query)]
+    responses = [
+        get(client, "customers:customer_search", htmx=True, q=query),
+        get(client, "recovery:complaint_log", q=query),
+    ]
 
     assert [r.status_code for r in responses] == [200, 200]
 
@@ -224,21 +229,21 @@ def test_odd_search_text_is_answered_not_crashed_on(client, alice, people, query
 def test_without_javascript_the_search_box_reloads_the_log_page_with_the_matches(client, alice, people):
     client.force_login(alice)
 
-    page = get(client, "complaint_log", q="carla")
-    redirected = get(client, "customer_search", q="carla")
+    page = get(client, "recovery:complaint_log", q="carla")
+    redirected = get(client, "customers:customer_search", q="carla")
 
     html = page.content.decode()
     assert names_in(html) == {"Carla Customer"}
     assert 'value="carla"' in html
     assert redirected.status_code == 302
-    assert redirected["Location"] == f"{reverse('complaint_log')}?q=carla"
+    assert redirected["Location"] == f"{reverse('recovery:complaint_log')}?q=carla"
 
 
 def test_a_customer_chosen_in_the_address_is_shown_chosen_and_the_cursor_moves_on(client, alice, people):
     carla = people["carla"]
     client.force_login(alice)
 
-    html = get(client, "complaint_log", customer=carla.pk, q="carla").content.decode()
+    html = get(client, "recovery:complaint_log", customer=carla.pk, q="carla").content.decode()
 
     assert f'<input type="hidden" name="customer" value="{carla.pk}">' in html
     assert "Carla Customer · End-user · carla@example.org" in html
@@ -250,7 +255,7 @@ def test_a_customer_chosen_in_the_address_is_shown_chosen_and_the_cursor_moves_o
 def test_an_unknown_customer_in_the_address_is_ignored(client, alice, people, value):
     client.force_login(alice)
 
-    response = get(client, "complaint_log", customer=value)
+    response = get(client, "recovery:complaint_log", customer=value)
 
     assert response.status_code == 200
     assert '<input type="hidden" name="customer" value="">' in response.content.decode()
@@ -259,7 +264,7 @@ def test_an_unknown_customer_in_the_address_is_ignored(client, alice, people, va
 def test_the_search_box_and_the_quick_add_belong_to_their_own_forms(client, alice):
     client.force_login(alice)
 
-    html = get(client, "complaint_log").content.decode()
+    html = get(client, "recovery:complaint_log").content.decode()
 
     # Enter in the search box submits the search form, not the complaint; Enter elsewhere logs the complaint.
     assert re.search(r'id="customer-q"[^>]*form="customer-search-form"', html)
@@ -282,7 +287,7 @@ def test_logging_stores_the_complaint_and_shows_its_page_with_the_reference_and_
 
     complaint = Complaint.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("complaint_detail", args=[complaint.pk])
+    assert response["Location"] == reverse("recovery:complaint_detail", args=[complaint.pk])
     assert (complaint.customer, complaint.owner, complaint.logged_by) == (customer, alice, alice)
     assert (complaint.channel, complaint.severity, complaint.category.name) == ("phone", "high", "Delivery")
     assert complaint.summary == "Parcel arrived two days late"
@@ -415,7 +420,7 @@ def test_a_deactivated_category_chosen_before_it_was_switched_off_is_refused(cli
 def test_other_methods_are_refused(client, alice, method):
     client.force_login(alice)
 
-    assert getattr(client, method)(reverse("complaint_log")).status_code == 405
+    assert getattr(client, method)(reverse("recovery:complaint_log")).status_code == 405
 
 
 # --- adding a customer without leaving the form ----------------------------------------------------
@@ -435,13 +440,13 @@ def quick_data(**changes: Any) -> dict[str, Any]:
 
 
 def quick_post(client: Any, data: dict[str, Any], *, htmx: bool = True, **extra: Any) -> Any:
-    return client.post(reverse("customer_quick_create"), {**data, **extra}, **(HTMX if htmx else {}))
+    return client.post(reverse("customers:customer_quick_create"), {**data, **extra}, **(HTMX if htmx else {}))
 
 
 def test_the_quick_form_explains_each_group_in_one_line_and_starts_at_the_name(client, alice):
     client.force_login(alice)
 
-    html = get(client, "customer_quick_create", htmx=True).content.decode()
+    html = get(client, "customers:customer_quick_create", htmx=True).content.decode()
 
     assert "<html" not in html
     for help_line in GROUP_HELP.values():
@@ -458,7 +463,7 @@ def test_the_quick_form_explains_each_group_in_one_line_and_starts_at_the_name(c
 def test_what_was_searched_for_fills_the_matching_field_of_the_quick_form(client, alice, typed, field, autofocus):
     client.force_login(alice)
 
-    html = get(client, "customer_quick_create", htmx=True, q=typed).content.decode()
+    html = get(client, "customers:customer_quick_create", htmx=True, q=typed).content.decode()
 
     assert re.search(rf'name="new-{field}" value="{re.escape(typed)}"', html)
     assert re.search(rf'name="new-{autofocus}"[^>]*autofocus', html)
@@ -467,7 +472,7 @@ def test_what_was_searched_for_fills_the_matching_field_of_the_quick_form(client
 def test_cancel_closes_the_quick_form(client, alice):
     client.force_login(alice)
 
-    html = get(client, "customer_quick_create", htmx=True, closed="1").content.decode()
+    html = get(client, "customers:customer_quick_create", htmx=True, closed="1").content.decode()
 
     assert "new-name" not in html
     assert "+ New customer" in html
@@ -556,14 +561,14 @@ def test_a_refused_customer_leaves_no_new_organisation_behind(client, alice, mon
 def test_without_javascript_the_quick_add_is_a_page_that_returns_to_the_log_form(client, alice):
     client.force_login(alice)
 
-    page = get(client, "customer_quick_create", next="log", q="Nina New")
+    page = get(client, "customers:customer_quick_create", next="log", q="Nina New")
     response = quick_post(client, quick_data(), htmx=False, next="log")
 
     customer = Customer.objects.get()
     assert 'name="next" value="log"' in page.content.decode()
     assert 'value="Nina New"' in page.content.decode()
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('complaint_log')}?customer={customer.pk}"
+    assert response["Location"] == f"{reverse('recovery:complaint_log')}?customer={customer.pk}"
 
 
 @pytest.mark.parametrize("next_url", ["", "https://evil.example/", "//evil.example/", "/admin/"])
@@ -572,7 +577,7 @@ def test_adding_a_customer_elsewhere_shows_their_page_and_never_goes_off_site(cl
 
     response = quick_post(client, quick_data(), htmx=False, next=next_url)
 
-    assert response["Location"] == reverse("customer_detail", args=[Customer.objects.get().pk])
+    assert response["Location"] == reverse("customers:customer_detail", args=[Customer.objects.get().pk])
 
 
 @pytest.mark.parametrize(
@@ -593,8 +598,8 @@ def test_adding_someone_already_on_file_offers_the_existing_customer(
     html = response.content.decode()
     assert response.status_code == 200
     assert_error_next_to(html, f"new-{field}", message)
-    assert f'href="{reverse("customer_detail", args=[customer.pk])}"' in html
-    assert f'href="{reverse("complaint_log")}?customer={customer.pk}"' in html
+    assert f'href="{reverse("customers:customer_detail", args=[customer.pk])}"' in html
+    assert f'href="{reverse("recovery:complaint_log")}?customer={customer.pk}"' in html
     assert 'name="new-add_anyway"' in html
     assert 'value="Carla C."' in html
     assert list(Customer.objects.all()) == [customer]
@@ -633,12 +638,12 @@ def test_customer_details_are_shown_escaped_in_the_picker_and_the_chosen_custome
     client.force_login(alice)
 
     pages = [
-        get(client, "customer_search", htmx=True, q="xss@example.org"),
-        get(client, "complaint_log", q="xss@example.org"),
-        get(client, "complaint_log", customer=someone.pk),
+        get(client, "customers:customer_search", htmx=True, q="xss@example.org"),
+        get(client, "recovery:complaint_log", q="xss@example.org"),
+        get(client, "recovery:complaint_log", customer=someone.pk),
         quick_post(client, quick_data(name=payload, phone=payload[:40], organization=payload)),
         quick_post(client, quick_data(name=payload, email="bad", organization=payload)),
-        get(client, "customer_search", htmx=True, q=payload),
+        get(client, "customers:customer_search", htmx=True, q=payload),
     ]
 
     for response in pages:
@@ -669,11 +674,11 @@ def test_the_picker_and_the_log_page_take_a_fixed_number_of_queries(
     chosen = Customer.objects.get(name="Smith 00")
 
     with django_assert_max_num_queries(5):
-        picker = get(client, "customer_search", htmx=True, q="smith")
+        picker = get(client, "customers:customer_search", htmx=True, q="smith")
     with django_assert_max_num_queries(8):
-        searched = get(client, "complaint_log", q="smith")
+        searched = get(client, "recovery:complaint_log", q="smith")
     with django_assert_max_num_queries(8):
-        chosen_page = get(client, "complaint_log", customer=chosen.pk)
+        chosen_page = get(client, "recovery:complaint_log", customer=chosen.pk)
     # Each is the page asked for (a redirect or refusal would cost fewer queries and pass the bound).
     assert [picker.status_code, searched.status_code, chosen_page.status_code] == [200, 200, 200]
     assert "Smith 00" in picker.text

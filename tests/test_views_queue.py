@@ -16,7 +16,7 @@ from tests.helpers.customers import new_customer
 from tests.helpers.workflow import closed, employee_complaint
 from tests.xss import PAYLOADS, assert_shown_escaped
 
-URL = reverse("my_queue")
+URL = reverse("recovery:my_queue")
 # 21:00 in London (GMT in March): late enough that "later today" and "tomorrow" differ by hours.
 EVENING = datetime(2025, 3, 3, 21, 0, tzinfo=UTC)
 
@@ -103,7 +103,7 @@ def test_each_row_says_the_next_step_the_customer_and_links_to_the_complaint(cli
 
     html = queue_page(client, alice).content.decode()
 
-    assert reverse("complaint_detail", args=[complaint.pk]) in html
+    assert reverse("recovery:complaint_detail", args=[complaint.pk]) in html
     for text in ("Apologize", "Carla Customer", "End-user", "Parcel arrived two days late", "Medium"):
         assert text in html
 
@@ -112,7 +112,7 @@ def test_an_empty_queue_says_so_kindly_and_offers_to_log_a_complaint(client, ali
     html = queue_page(client, alice).content.decode()
 
     assert "Nothing waiting for you" in html
-    assert f'href="{reverse("complaint_log")}"' in html
+    assert f'href="{reverse("recovery:complaint_log")}"' in html
 
 
 def test_a_long_queue_is_paginated_and_no_page_number_breaks_it(client, alice, customer):

@@ -62,4 +62,4 @@ def seconds(value: timedelta | None) -> float | None:
 def list_url(**params: Any) -> str:
     """Return the complaint list's address with these filters."""
     clean = {name: str(value) for name, value in params.items() if value not in (None, "")}
-    return f"{reverse('complaint_list')}?{urlencode(clean)}" if clean else reverse("complaint_list")
+    return f"{reverse('recovery:complaint_list')}?{urlencode(clean)}" if clean else reverse("recovery:complaint_list")

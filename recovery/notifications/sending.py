@@ -97,7 +97,7 @@ def _message(reminder: Reminder, notice: Notice, to: list[str], *, now: datetime
         "recipient_name": display_name(reminder.recipient),
         "owner_inactive": False,
         "owner_name": display_name(complaint.owner),
-        "url": absolute_url("complaint_detail", complaint.pk),
+        "url": absolute_url("recovery:complaint_detail", complaint.pk),
         "follow_up_was_due": None,
         **notice.context(reminder, now=now),
     }

@@ -29,7 +29,7 @@ class SurveyEmail(CustomerEmail):
         survey = surveys.survey_invite(complaint=complaint)
         return {
             "customer_name": complaint.customer.name,
-            "survey_url": absolute_url("survey", surveys.survey_token(survey)),
+            "survey_url": absolute_url("survey:survey", surveys.survey_token(survey)),
             "link_days": settings.SURVEY_LINK_DAYS,
         }
 

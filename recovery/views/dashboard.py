@@ -79,8 +79,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sections": _sections(board),
         "metrics": METRICS,
         "charts": board.charts(),
-        "csv_url": reverse("dashboard_handlers_csv") + (f"?{query}" if query else ""),
-        "review_url": reverse("dashboard_review"),
+        "csv_url": reverse("recovery:dashboard_handlers_csv") + (f"?{query}" if query else ""),
+        "review_url": reverse("recovery:dashboard_review"),
         "milliseconds": round(board.seconds * 1000),
     }
     return render(request, "recovery/dashboard.html", context)
@@ -141,7 +141,7 @@ def dashboard_review(request: HttpRequest) -> HttpResponse:
     trend = monthly_trend(filters, last_month=month)
     causes = [(row, row.key) for row in current.root_causes]
     actions = corrective_actions(filters, [key for _row, key in causes])
-    review_url = reverse("dashboard_review")
+    review_url = reverse("recovery:dashboard_review")
     in_progress = filters.end < month_filters(month).end
     context = {
         "form": form,
@@ -165,6 +165,6 @@ def dashboard_review(request: HttpRequest) -> HttpResponse:
         },
         "causes": [(row, actions.get(key, [])) for row, key in causes],
         "metrics": METRICS,
-        "dashboard_url": reverse("dashboard"),
+        "dashboard_url": reverse("recovery:dashboard"),
     }
     return render(request, "recovery/review.html", context)

@@ -190,7 +190,7 @@ def _act(request: HttpRequest, pk: int, *, slot: str, perform: Perform) -> HttpR
     `perform(user, complaint, form)` returns the message to show when it worked.
     """
     complaint = selectors.get_complaint_for(request.user, pk)
-    detail_url = reverse("complaint_detail", args=[complaint.pk])
+    detail_url = reverse("recovery:complaint_detail", args=[complaint.pk])
     if request.method != "POST":
         return redirect(detail_url)
     form = _build_form(slot, user=request.user, complaint=complaint, data=request.POST)
@@ -218,10 +218,10 @@ def _done(request: HttpRequest, pk: int, message: str) -> HttpResponse:
     except Http404:
         # Handing a colleague's confidential complaint on takes it out of the user's sight.
         messages.success(request, f"{message} You no longer have access to it.")
-        queue = reverse("my_queue")
+        queue = reverse("recovery:my_queue")
         return HttpResponseClientRedirect(queue) if is_htmx else redirect(queue)
     messages.success(request, message)
-    return _render(request, complaint) if is_htmx else redirect(reverse("complaint_detail", args=[pk]))
+    return _render(request, complaint) if is_htmx else redirect(reverse("recovery:complaint_detail", args=[pk]))
 
 
 def _refreshed(slot: str, request: HttpRequest, complaint: Complaint, posted: forms.Form, message: str) -> forms.Form:

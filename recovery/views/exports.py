@@ -158,7 +158,9 @@ def complaint_list_csv(request: HttpRequest) -> HttpResponseBase:
     if not filterset.is_valid():
         messages.error(request, "Some filters could not be used, so nothing was exported. Fix them and export again.")
         query = request.GET.urlencode()
-        return redirect(f"{reverse('complaint_list')}?{query}" if query else reverse("complaint_list"))
+        return redirect(
+            f"{reverse('recovery:complaint_list')}?{query}" if query else reverse("recovery:complaint_list")
+        )
     values = complaint_export_rows(filterset.qs).iterator(chunk_size=CHUNK_SIZE)
     filename = f"complaints-{timezone.localtime():%Y-%m-%d-%H%M}.csv"
     # role_required is typed for HttpResponse; a StreamingHttpResponse is an HttpResponseBase like it.

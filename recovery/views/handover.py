@@ -37,14 +37,14 @@ def complaints_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Handed {count} open complaint{'s' if count != 1 else ''} "
                 f"from {display_name(owner)} to {display_name(to)}.",
             )
-            return redirect(f"{reverse('complaint_list')}?owner={to.pk}&stage=open")
+            return redirect(f"{reverse('recovery:complaint_list')}?owner={to.pk}&stage=open")
     complaints = selectors.open_complaints_of(request.user, owner)
     context = {
         "owner": owner,
         "owner_name": display_name(owner),
         "count": complaints.count(),
         "complaints": complaints[:LISTED],
-        "list_url": f"{reverse('complaint_list')}?owner={owner.pk}&stage=open",
+        "list_url": f"{reverse('recovery:complaint_list')}?owner={owner.pk}&stage=open",
         "form": form,
     }
     return render(request, "recovery/handover.html", context)

@@ -78,7 +78,7 @@ def complaint_log(request: HttpRequest) -> HttpResponse:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 messages.success(request, logged_message(complaint))
-                return redirect("complaint_detail", pk=complaint.pk)
+                return redirect("recovery:complaint_detail", pk=complaint.pk)
         return _page(request, form, customer=form.cleaned_data.get("customer"))
     customer = find_customer(request.GET["customer"]) if request.GET.get("customer") else None
     initial = {"customer": customer.pk} if customer is not None else {}

@@ -89,7 +89,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            return redirect("survey_thanks")
+            return redirect("survey:survey_thanks")
     focus_first_error(form)
     context = {"form": form, "reference": open_survey.complaint.reference}
     return _private(render(request, "recovery/survey.html", context))

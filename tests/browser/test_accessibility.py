@@ -236,7 +236,7 @@ def test_manager_pages_have_no_serious_violations(
         ("/dashboard/review/?month=2026-13", "monthly review, refused month"),
         (complaint_path(escalated), "complaint escalated to the manager, to close"),
         (f"/complaints/?owner={leaver.pk}", "complaint list of someone who left"),
-        (reverse("complaints_hand_over", args=[leaver.pk]), "hand-over"),
+        (reverse("recovery:complaints_hand_over", args=[leaver.pk]), "hand-over"),
     ]:
         visit(page, audit, path, label)
     page.get_by_role("button", name="Hand over 1 complaint").click()

@@ -33,7 +33,7 @@ def log_data(customer: Any, owner: Any, **changes: Any) -> dict[str, Any]:
 
 
 def post_log(client: Any, data: dict[str, Any]) -> Any:
-    return client.post(reverse("complaint_log"), data)
+    return client.post(reverse("recovery:complaint_log"), data)
 
 
 # What a person types into each step's form, as the browser sends it.
@@ -53,4 +53,4 @@ def url(name: str, complaint: Any) -> str:
 def post_step(client: Any, complaint: Any, step: str, headers: dict[str, str] | None = None, **changes: str) -> Any:
     """Post the form for `step` as the page built it (from the complaint's current version)."""
     data = {"step": step, "expected_version": str(complaint.version), **STEP_POSTS[step], **changes}
-    return client.post(url("complaint_step", complaint), data, headers=headers or {})
+    return client.post(url("recovery:complaint_step", complaint), data, headers=headers or {})

@@ -61,7 +61,7 @@ def text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-LIST_URL = reverse("complaint_list")
+LIST_URL = reverse("recovery:complaint_list")
 
 
 def list_page(client, user, params=None, **headers):
