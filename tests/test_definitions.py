@@ -29,7 +29,8 @@ from recovery.workflow import (
     complaint_follow_up,
     complaint_reinstate,
 )
-from tests.factories import CustomerFactory, log_complaint
+from tests.factories import CustomerFactory, UserFactory, log_complaint
+from tests.helpers.admin import admin_url
 
 H = timedelta(hours=1)
 D = timedelta(days=1)
@@ -179,3 +180,10 @@ def test_escalated_means_the_same_on_the_badges_the_list_filter_the_dashboard_an
     assert content.escalations.count == 2
     assert {row.reference for row in content.escalations.rows} == escalated
     assert listed(client, local_path(content.escalated_url)) == escalated
+
+    # The administrator's complaint list filters and marks by the same rule.
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    changelist = get(client, admin_url("recovery.complaint", "changelist"), {"escalated": "yes"})
+    assert {x.reference for x in everyone if x.reference in changelist} == escalated
+    changelist = get(client, admin_url("recovery.complaint", "changelist"), {"escalated": "no"})
+    assert {x.reference for x in everyone if x.reference in changelist} == {x.reference for x in everyone} - escalated

@@ -13,12 +13,13 @@ from django.contrib import admin
 from django.db.models import ForeignKey, Q, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts import roles
 from common.admin import NeverDeleted, SuperusersOnly
 from common.errors import DomainError
 from common.people import display_name
-from recovery import permissions, selectors, workflow
+from recovery import definitions, permissions, selectors, workflow
 from recovery.admin.audit import ComplaintEventInline, RecoveryActionInline
 from recovery.admin.base import _search_by_reference
 from recovery.models import Category, Complaint
@@ -82,6 +83,8 @@ class MineFilter(admin.SimpleListFilter):
 
 
 class EscalatedFilter(admin.SimpleListFilter):
+    """Escalated as the staff screens mean it (`recovery.definitions.escalated`)."""
+
     title = "escalated"
     parameter_name = "escalated"
 
@@ -89,8 +92,11 @@ class EscalatedFilter(admin.SimpleListFilter):
         return [("yes", "Yes"), ("no", "No")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() in ("yes", "no"):
-            return queryset.filter(escalated_at__isnull=self.value() == "no")
+        escalated = definitions.escalated(timezone.now())
+        if self.value() == "yes":
+            return queryset.filter(escalated)
+        if self.value() == "no":
+            return queryset.exclude(escalated)
         return queryset
 
 
@@ -318,4 +324,4 @@ class ComplaintAdmin(SuperusersOnly[Complaint], NeverDeleted[Complaint], Complai
 
     @admin.display(description="escalated", boolean=True, ordering="escalated_at")
     def is_escalated(self, complaint: Complaint) -> bool:
-        return complaint.is_escalated
+        return complaint.escalated_now
