@@ -28,9 +28,13 @@ run: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py seed_demo --if-empty
 	DEBUG=true HOST=$(HOST) PORT=$(PORT) $(PY) scripts/run_local.py
 
+# The property tests run derandomised (tests/conftest.py, profile "ci"): the same examples every run, so a
+# failure reproduces; HYPOTHESIS_PROFILE=dev explores new ones.
+HYPOTHESIS_PROFILE ?= ci
+
 test: $(VENV)/.installed services browser
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings_test
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -n $(TEST_WORKERS)
 
 services:
 	@bash scripts/ensure_services.sh

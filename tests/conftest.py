@@ -29,9 +29,10 @@ pytest_plugins = [
     "tests.helpers.fixtures_complaint_list",
 ]
 
-# Hypothesis: with CI set (.ci/run sets it), the property tests are derandomised: the same examples on
-# every run and every machine, so a failure in CI fails again locally with `CI=1 pytest …`. Either way a
-# failure prints the blob to replay it with @reproduce_failure. HYPOTHESIS_PROFILE picks one by name.
+# Hypothesis: `make test` (and CI, which runs it) uses the "ci" profile: the property tests are
+# derandomised, the same examples on every run and every machine, so a failure in CI fails again
+# locally with `HYPOTHESIS_PROFILE=ci pytest …`. Plain pytest uses "dev" (new examples each run) unless
+# CI is set. Either way a failure prints the blob to replay it with @reproduce_failure.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
 hypothesis_settings.register_profile("dev", print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
