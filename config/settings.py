@@ -86,8 +86,13 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "common.navigation.navigation",
             ],
-            # {{ amount|money }} and {{ user|person }} in every template, emails included, without a {% load %}.
-            "builtins": ["common.templatetags.money", "common.templatetags.people"],
+            # {{ amount|money }}, {{ user|person }} and {{ text|markdown }} in every template, emails included,
+            # without a {% load %}.
+            "builtins": [
+                "common.templatetags.money",
+                "common.templatetags.people",
+                "common.templatetags.markdown_text",
+            ],
         },
     },
 ]
