@@ -222,3 +222,41 @@ def starter_drafts(modules: Sequence[Any]) -> list[tuple[str, ModuleDraft]]:
         f"MODULES has the slugs {slugs}; the starter set is {list(STARTER_SLUGS)}.",
     )
     return drafts
+
+
+def write_content(
+    draft: ModuleDraft, *, version: Any, section_model: Any, question_model: Any, choice_model: Any
+) -> None:
+    """Store the draft's sections and check under `version`, in order (live or a migration's models)."""
+    section_model.objects.bulk_create(
+        [
+            section_model(version=version, order=order, title=section.title.strip(), body=section.body)
+            for order, section in enumerate((s for s in draft.sections if s.body.strip()), start=1)
+        ]
+    )
+    questions = question_model.objects.bulk_create(
+        [
+            question_model(version=version, order=order, text=q.text.strip(), explanation=q.explanation.strip())
+            for order, q in enumerate(draft.questions, start=1)
+        ]
+    )
+    choice_model.objects.bulk_create(
+        [
+            choice_model(question=stored, order=order, text=text.strip(), is_correct=index == draft_q.answer)
+            for stored, draft_q in zip(questions, draft.questions, strict=True)
+            for order, (index, text) in enumerate(enumerate(draft_q.choices), start=1)
+        ]
+    )
+
+
+def version_fields(draft: ModuleDraft) -> dict[str, Any]:
+    """Return the fields of a `ModuleVersion` that the draft sets."""
+    return {
+        "title": draft.title.strip(),
+        "summary": draft.summary.strip(),
+        "audience": draft.audience,
+        "steps": [step for step in STEP_VALUES if step in draft.steps],
+        "required": draft.required,
+        "renewal_months": draft.renewal_months,
+        "pass_mark": draft.pass_mark,
+    }

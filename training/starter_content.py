@@ -39,7 +39,9 @@ MODULES = [
         "required": True,
         "renewal_months": 12,
         "pass_mark": 80,
-        "sections": [{"title": "The steps", "body": "1. Apologize\n2. Reinstate\n3. Empathize\n4. Atone\n5. Follow up"}],
+        "sections": [
+            {"title": "The steps", "body": "1. Apologize\n2. Reinstate\n3. Empathize\n4. Atone\n5. Follow up"}
+        ],
         "questions": [
             {
                 "text": "What comes first?",
