@@ -247,6 +247,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # Training whose pass ran out comes back; required modules reach anyone still without them.
+    "renew-training": {
+        "task": "training.tasks.renew_training",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
