@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("recovery.urls")),
     path("customers/", include("customers.urls")),
     path("survey/", include("recovery.survey_urls")),
+    path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,13 +23,14 @@ def menu(client: Any, url: str) -> list[tuple[str, bool]]:
     ]
 
 
-def test_front_line_see_their_four_entries_with_the_page_they_are_on_marked(client, alice):
+def test_front_line_see_their_five_entries_with_the_page_they_are_on_marked(client, alice):
     client.force_login(alice)
     assert menu(client, reverse("recovery:my_queue")) == [
         ("Log complaint", False),
         ("My queue", True),
         ("Complaints", False),
         ("Customers", False),
+        ("Training", False),
     ]
 
 
@@ -41,6 +42,7 @@ def test_managers_also_see_the_dashboard_and_a_complaint_page_belongs_to_complai
         ("Complaints", True),
         ("Customers", False),
         ("Dashboard", False),
+        ("Training", False),
     ]
 
 
@@ -62,10 +64,10 @@ def registry(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_an_app_adds_its_entry_without_editing_another_app(client, registry, alice, maria):
-    # What the training app's AppConfig.ready will do (here pointing at an existing page).
-    navigation.register_link("Training", view_name="recovery:complaint_list_csv", when="is_manager", order=60)
+    # What an app's AppConfig.ready does (here pointing at an existing page).
+    navigation.register_link("Exports", view_name="recovery:complaint_list_csv", when="is_manager", order=90)
 
     client.force_login(maria)
-    assert menu(client, reverse("recovery:my_queue"))[-1] == ("Training", False)
+    assert menu(client, reverse("recovery:my_queue"))[-1] == ("Exports", False)
     client.force_login(alice)
-    assert "Training" not in [label for label, _ in menu(client, reverse("recovery:my_queue"))]
+    assert "Exports" not in [label for label, _ in menu(client, reverse("recovery:my_queue"))]

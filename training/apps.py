@@ -14,7 +14,24 @@ class TrainingConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import m2m_changed, post_save
 
+        from common import navigation
         from training import signals
+
+        # Everyone in a role (front line and managers) has training; managers find their screens from it.
+        navigation.register_link(
+            "Training",
+            view_name="training:my_training",
+            when="can_work",
+            order=60,
+            current_for=(
+                "training:module_take",
+                "training:attempt_detail",
+                "training:module_list",
+                "training:module_create",
+                "training:module_edit",
+                "training:module_assign",
+            ),
+        )
 
         user_model = get_user_model()
         post_save.connect(signals.user_saved, sender=user_model, dispatch_uid="training_user_saved")

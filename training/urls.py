@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from training import views
+
+app_name = "training"
+
+urlpatterns = [
+    path("", views.my_training, name="my_training"),
+    path("modules/<slug:slug>/", views.module_take, name="module_take"),
+    path("attempts/<int:pk>/", views.attempt_detail, name="attempt_detail"),
+    path("manage/", views.module_list, name="module_list"),
+    path("manage/new/", views.module_create, name="module_create"),
+    path("manage/<slug:slug>/edit/", views.module_edit, name="module_edit"),
+    path("manage/<slug:slug>/assign/", views.module_assign, name="module_assign"),
+]
