@@ -18,6 +18,7 @@ from hypothesis import settings as hypothesis_settings
 from customers.models import CustomerGroup
 from recovery.bootstrap import ensure_starter_data
 from tests.factories import CustomerFactory, UserFactory, front_line_user, log_complaint, manager_user
+from training.bootstrap import ensure_starter_modules
 
 # Fixtures shared by several modules, asked for by name and never imported (pytest only reads
 # pytest_plugins here, in the top-level conftest). broker, smtp, worker: the real Redis, SMTP server and
@@ -40,8 +41,9 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" i
 
 @pytest.fixture
 def starter_data(db: None) -> None:
-    """Roles, categories and policies (transactional tests flush the migration's copy)."""
+    """Roles, categories, policies and the starter training modules (transactional tests flush the migrations' copy)."""
     ensure_starter_data(apps)
+    ensure_starter_modules(apps)
 
 
 @pytest.fixture

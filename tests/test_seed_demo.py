@@ -228,3 +228,34 @@ def test_a_fresh_demo_does_not_email_staff_about_old_hand_overs(seeded):
     )
     assert old.exists()
     assert not old.exclude(status="sent").exists()
+
+
+def test_demo_staff_have_training_in_every_state(seeded):
+    from training.models import Assignment, AssignmentReason, Attempt
+    from training.selectors import my_training
+
+    today = timezone.localdate()
+    users = {u.username: u for u in get_user_model().objects.all()}
+    # Required modules reached the demo staff through the seed's own saves (the signals), not by hand.
+    for name in ("alice", "bob", "fiona", "maria", "mark"):
+        assert Assignment.objects.filter(user=users[name], reason=AssignmentReason.REQUIRED).count() == 3
+    assert not Assignment.objects.filter(user=users["admin"]).exists()
+
+    alice, bob, fiona = (my_training(users[name], today=today) for name in ("alice", "bob", "fiona"))
+    assert {row.module.slug for row in alice.passed} == {"five-step-recovery", "who-is-the-customer"}
+    assert [
+        row.passed
+        for row in Attempt.objects.filter(user=users["alice"], version__module__slug="five-step-recovery").order_by(
+            "submitted_at"
+        )
+    ] == [False, True]
+    assert any(row.overdue for row in alice.to_do)
+    assert any(not row.overdue for row in alice.to_do)
+    expired = next(row for row in bob.passed if row.module.slug == "five-step-recovery")
+    assert expired.expired
+    assert Assignment.objects.get(
+        user=users["bob"], module__slug="five-step-recovery", closed_at__isnull=True
+    ).reason == (AssignmentReason.RENEWAL)
+    assert not fiona.passed  # not started, or failed only
+    assert Attempt.objects.filter(user=users["fiona"], passed=False).exists()
+    assert {row.overdue for row in fiona.to_do} == {True, False}

@@ -15,7 +15,9 @@ from training.starter_content import MODULES
 pytestmark = pytest.mark.django_db
 
 
-def test_the_migration_loaded_the_five_starter_modules_with_their_checks():
+def test_the_five_starter_modules_are_loaded_with_their_checks(starter_data):
+    # Data migration 0002 loads them when the database is created; starter_data loads them again after a
+    # transactional test flushed them, through the same function.
     modules = TrainingModule.objects.select_related("current_version")
     assert sorted(m.slug for m in modules) == sorted(STARTER_SLUGS)
     for module in modules:
@@ -30,7 +32,7 @@ def test_the_migration_loaded_the_five_starter_modules_with_their_checks():
     assert recovery.steps == ["apologize", "reinstate", "empathize", "atone", "follow_up"]
 
 
-def test_loading_again_adds_nothing():
+def test_loading_again_adds_nothing(starter_data):
     before = Choice.objects.count()
     assert ensure_starter_modules(apps) == 0
     assert Choice.objects.count() == before

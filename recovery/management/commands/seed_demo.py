@@ -58,6 +58,8 @@ from recovery.models import (
     Stage,
 )
 from recovery.reminders import reminders_reschedule
+from training.bootstrap import ensure_starter_modules
+from training.demo import seed_training
 
 DEMO_PASSWORD = "caredesk-demo"  # noqa: S105 - a published demo password, printed on purpose
 SEED = 2026
@@ -193,6 +195,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 ensure_starter_data(apps)
+                # Before the staff: saving them assigns the required modules (training.signals).
+                ensure_starter_modules(apps)
                 staff = ensure_demo_staff()
                 if Complaint.objects.exists():
                     self.stdout.write("Complaints already exist: demo accounts refreshed, nothing else added.")
@@ -210,6 +214,7 @@ class Command(BaseCommand):
         mark_acknowledgements_sent(now=now)
         mark_notices_sent(now=now)
         seed_surveys(rng, now=now)
+        seed_training(people=staff.by_username, now=now)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
