@@ -23,13 +23,14 @@ def menu(client: Any, url: str) -> list[tuple[str, bool]]:
     ]
 
 
-def test_front_line_see_their_four_entries_with_the_page_they_are_on_marked(client, alice):
+def test_front_line_see_their_five_entries_with_the_page_they_are_on_marked(client, alice):
     client.force_login(alice)
     assert menu(client, reverse("recovery:my_queue")) == [
         ("Log complaint", False),
         ("My queue", True),
         ("Complaints", False),
         ("Customers", False),
+        ("Policy", False),
     ]
 
 
@@ -41,7 +42,14 @@ def test_managers_also_see_the_dashboard_and_a_complaint_page_belongs_to_complai
         ("Complaints", True),
         ("Customers", False),
         ("Dashboard", False),
+        ("Policy", False),
     ]
+
+
+@pytest.mark.parametrize("name", ["policy:current", "policy:versions"])
+def test_the_policy_pages_belong_to_policy(client, alice, name):
+    client.force_login(alice)
+    assert ("Policy", True) in menu(client, reverse(name))
 
 
 def test_a_customer_page_belongs_to_customers(client, alice, customer):
