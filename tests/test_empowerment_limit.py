@@ -7,8 +7,10 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 
+from policy.bootstrap import ensure_first_version
 from policy.models import PolicyVersion
 from policy.services import policy_publish
 from recovery.models import AtonementKind, RecoveryAction, Stage
@@ -16,6 +18,12 @@ from recovery.workflow import complaint_atone
 from tests.helpers.forms import post_step
 from tests.helpers.pages import error_next_to
 from tests.helpers.workflow import advance, assert_refused
+
+
+@pytest.fixture(autouse=True)
+def first_policy(db: None) -> None:
+    """Version 1 of the policy, as the data migration makes it (a transactional test before may have flushed it)."""
+    ensure_first_version(apps)
 
 
 @pytest.fixture

@@ -6,14 +6,22 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accounts.roles import FRONT_LINE, MANAGERS
 from common.errors import DomainError
 from policy import first_version, selectors
+from policy.bootstrap import ensure_first_version
 from policy.models import PolicyAcknowledgement, PolicyVersion
 from policy.services import policy_acknowledge, policy_publish
+
+
+@pytest.fixture(autouse=True)
+def first_policy(db: None) -> None:
+    """Version 1 of the policy, as the data migration makes it (a transactional test before may have flushed it)."""
+    ensure_first_version(apps)
 
 
 def publish(user: Any, **changes: Any) -> PolicyVersion:

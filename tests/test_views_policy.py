@@ -6,18 +6,26 @@ import re
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
 from policy import selectors
+from policy.bootstrap import ensure_first_version
 from policy.models import PolicyAcknowledgement, PolicyVersion
 from policy.services import policy_acknowledge, policy_publish
 from tests.helpers.pages import HTMX, assert_error_next_to
 from tests.xss import DANGEROUS, PAYLOADS, assert_shown_escaped
 
 BANNER = 'id="policy-banner"'
+
+
+@pytest.fixture(autouse=True)
+def first_policy(db: None) -> None:
+    """Version 1 of the policy, as the data migration makes it (a transactional test before may have flushed it)."""
+    ensure_first_version(apps)
 
 
 def version_1() -> PolicyVersion:

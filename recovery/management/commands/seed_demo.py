@@ -38,6 +38,7 @@ from common.phones import phone_key
 from customers.models import Customer, CustomerGroup, Organization
 from customers.services import customer_create, organization_get_or_create
 from policy import selectors as policy_selectors
+from policy.bootstrap import ensure_first_version
 from policy.models import PolicyAcknowledgement, PolicyVersion
 from policy.services import policy_acknowledge, policy_publish
 from recovery import demo_text, surveys, workflow
@@ -280,6 +281,7 @@ def seed_policy(*, staff: Staff, now: datetime) -> None:
     Version 1 (the data migration's) is moved back to when the demo's history starts, version 2 to a
     fortnight ago, and each acknowledgement to a day or two after its version.
     """
+    ensure_first_version(apps)  # the data migration's, unless the database was emptied since
     first = PolicyVersion.objects.get(number=1)
     second = policy_publish(
         user=staff.by_username["maria"],
