@@ -63,15 +63,17 @@ def ensure_roles(apps: Any) -> None:
 
 
 def _model_exists(apps: Any, app_label: str, codename: str) -> bool:
-    """Return False for a model permission whose model a migration has not created yet.
+    """Return False for a permission whose model a migration has not created yet.
 
     An early migration runs this with the historical registry of its time; a later migration
-    calls `ensure_roles` again once the model exists.
+    calls `ensure_roles` again once the model exists. A custom permission (`publish_policy`) belongs
+    to one of its app's models: before the app's first migration it has none, and on a fresh database
+    the apps' migrations may run in any order between them.
     """
     action, _, model_name = codename.partition("_")
-    if action not in ("add", "change", "delete", "view"):
-        return True
     try:
+        if action not in ("add", "change", "delete", "view"):
+            return any(True for _ in apps.get_app_config(app_label).get_models())
         apps.get_model(app_label, model_name)
     except LookupError:
         return False

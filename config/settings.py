@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "accounts",
+    # Below customers, recovery and training, which read it (the empowerment limit, the policy module).
+    "policy",
     "customers",
     "recovery",
     "training",
@@ -85,6 +87,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "common.navigation.navigation",
+                # The banner asking for the current policy to be acknowledged: one query, on pages that show it.
+                "policy.context_processors.policy_banner",
             ],
             # {{ amount|money }}, {{ user|person }} and {{ text|markdown }} in every template, emails included,
             # without a {% load %}.

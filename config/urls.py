@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("recovery.urls")),
     path("customers/", include("customers.urls")),
+    path("policy/", include("policy.urls")),
     path("survey/", include("recovery.survey_urls")),
     path("training/", include("training.urls")),
     path("admin/", admin.site.urls),

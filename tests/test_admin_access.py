@@ -255,6 +255,7 @@ MANAGER_PERMISSIONS = {
     "recovery.change_category",
     "recovery.view_recoverypolicy",
     "recovery.change_recoverypolicy",
+    "policy.publish_policy",  # the service policy's screens, not the admin
 }
 
 

@@ -31,6 +31,7 @@ def test_front_line_see_their_five_entries_with_the_page_they_are_on_marked(clie
         ("Complaints", False),
         ("Customers", False),
         ("Training", False),
+        ("Policy", False),
     ]
 
 
@@ -43,7 +44,14 @@ def test_managers_also_see_the_dashboard_and_a_complaint_page_belongs_to_complai
         ("Customers", False),
         ("Dashboard", False),
         ("Training", False),
+        ("Policy", False),
     ]
+
+
+@pytest.mark.parametrize("name", ["policy:current", "policy:versions"])
+def test_the_policy_pages_belong_to_policy(client, alice, name):
+    client.force_login(alice)
+    assert ("Policy", True) in menu(client, reverse(name))
 
 
 def test_a_customer_page_belongs_to_customers(client, alice, customer):

@@ -233,12 +233,15 @@ def test_a_fresh_demo_does_not_email_staff_about_old_hand_overs(seeded):
 def test_demo_staff_have_training_in_every_state(seeded):
     from training.models import Assignment, AssignmentReason, Attempt
     from training.selectors import my_training
+    from training.starter_content import MODULES
 
     today = timezone.localdate()
     users = {u.username: u for u in get_user_model().objects.all()}
     # Required modules reached the demo staff through the seed's own saves (the signals), not by hand.
     for name in ("alice", "bob", "fiona", "maria", "mark"):
-        assert Assignment.objects.filter(user=users[name], reason=AssignmentReason.REQUIRED).count() == 3
+        assert Assignment.objects.filter(user=users[name], reason=AssignmentReason.REQUIRED).count() == sum(
+            1 for module in MODULES if module["required"]
+        )
     assert not Assignment.objects.filter(user=users["admin"]).exists()
 
     alice, bob, fiona = (my_training(users[name], today=today) for name in ("alice", "bob", "fiona"))
@@ -259,3 +262,25 @@ def test_demo_staff_have_training_in_every_state(seeded):
     assert not fiona.passed  # not started, or failed only
     assert Attempt.objects.filter(user=users["fiona"], passed=False).exists()
     assert {row.overdue for row in fiona.to_do} == {True, False}
+
+
+def test_the_demo_has_a_second_policy_version_read_by_most_but_not_all_of_the_staff(seeded):
+    from policy import selectors as policy_selectors
+
+    current = policy_selectors.current_policy()
+    assert current is not None
+    assert current.number == 2
+    assert current.published_by is not None
+    readers = policy_selectors.acknowledgements_for(current)
+    assert len(readers.have) > len(readers.have_not) > 0
+    first = policy_selectors.acknowledgements_for(policy_selectors.get_version(1))
+    assert first.have_not == []  # version 1's acknowledgements are kept
+
+
+def test_no_front_line_atonement_in_the_demo_is_above_the_limit(seeded):
+    from policy import selectors as policy_selectors
+
+    limit = policy_selectors.empowerment_limit()
+    above = RecoveryAction.objects.filter(step=Stage.ATONE, atonement_value__gt=limit)
+    assert above.exists()  # managers approved some
+    assert not above.filter(done_by__groups__name=FRONT_LINE).exists()

@@ -17,6 +17,9 @@ else), the step facts kept on the complaint equal a recount from its steps
 (`facts.refresh_all`), and the actions the complaint page offers each person
 (`permissions.allowed_actions`) are exactly those the model allows.
 
+An atonement above the service policy's empowerment limit (version 1's) by
+a front-line person is refused and changes nothing; a manager's is recorded.
+
 Runs start from a random history (escalated or not, some way through one or
 two rounds), and a `try_everything` rule attempts every call with valid
 arguments in whatever state a run reached, each rolled back, so the stage and
@@ -47,6 +50,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.db.models import Max
@@ -56,6 +60,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from customers.models import CustomerGroup
+from policy import first_version
+from policy.bootstrap import ensure_first_version
+from policy.selectors import empowerment_limit
 from recovery import facts
 from recovery.models import (
     MINUTES_MAX,
@@ -168,8 +175,26 @@ satisfactions = st.one_of(st.just((4, True)), st.sampled_from(SATISFACTION))
 retained_choices = st.sampled_from(((True, True), (False, True), (None, False), ("yes", False)))
 done_at_choices = st.sampled_from(("none", "none", "exact", "skew", "early", "future", "naive"))
 atonement_kinds = st.sampled_from((*AtonementKind.values, "bribe", ""))
+# The service policy's empowerment limit (version 1's, 50): front line up to it, a manager above it.
+LIMIT = first_version.EMPOWERMENT_LIMIT
+NEAR_THE_LIMIT = tuple(str(LIMIT + Decimal(more)) for more in ("0", "0.004", "0.005", "0.01", "25"))
 atonement_values = st.sampled_from(
-    (None, "", "25", "25.50", 0, "0.005", "-1", "abc", "NaN", "Infinity", "99999999.99", "99999999.999", "100000000")
+    (
+        None,
+        "",
+        "25",
+        "25.50",
+        0,
+        "0.005",
+        "-1",
+        "abc",
+        "NaN",
+        "Infinity",
+        "99999999.99",
+        "99999999.999",
+        "100000000",
+        *NEAR_THE_LIMIT,
+    )
 )
 step_names = st.sampled_from((*Stage.values, "bogus"))
 targets = st.sampled_from(("maria", "mark", *PERSONAS, None, "not-a-user"))
@@ -217,6 +242,16 @@ def text_problem(value: Any, *, max_length: int, required: bool = False) -> str 
     if CONTROL_CHARACTERS.search(text):
         return "control characters"
     return None
+
+
+ABOVE_THE_LIMIT = "above the front line's empowerment limit"
+
+
+def above_the_limit(kind: str, value: Any, name: str, limit: Decimal | None) -> bool:
+    """Return True when `name` may not give this (valid) value alone: front line, above the empowerment limit."""
+    if value in (None, "") or kind not in AtonementKind.values or limit is None or is_manager(name):
+        return False
+    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) > limit
 
 
 def atonement_value_problem(kind: str, value: Any) -> str | None:
@@ -342,6 +377,8 @@ class WorkflowMachine(RuleBasedStateMachine):
             "Retired": Category.objects.create(name="Retired", is_active=False),
         }
         self.policies = {policy.severity: policy for policy in RecoveryPolicy.objects.all()}
+        self.limit = empowerment_limit()
+        assert self.limit == LIMIT, "the runs expect the service policy's first version"
         employee = CustomerFactory.create(group=CustomerGroup.EMPLOYEE, staff_user=people.bob, name="Bob as a customer")
         manager = CustomerFactory.create(
             group=CustomerGroup.EMPLOYEE, staff_user=people.mark, name="Mark as a customer"
@@ -575,11 +612,14 @@ class WorkflowMachine(RuleBasedStateMachine):
     def atone(
         self, index: int, actor: str, kind: str, value: Any, note: Any, minutes: Any, done_at: str, version: str
     ) -> None:
+        name = self._actor(index, actor)
         problems = []
         if kind not in AtonementKind.values:
             problems.append("unknown atonement kind")
         elif value_problem := atonement_value_problem(kind, value):
             problems.append(value_problem)
+        elif above_the_limit(kind, value, name, self.limit):
+            problems.append(ABOVE_THE_LIMIT)
         if note_problem := text_problem(note, max_length=NOTE_MAX, required=kind == AtonementKind.NOTHING):
             problems.append(note_problem)
         self._step(
@@ -593,6 +633,12 @@ class WorkflowMachine(RuleBasedStateMachine):
             done_at=done_at,
             minutes=minutes,
         )
+        # `_step` added its own problems (and `_attempt` checked the call against them): the limit alone
+        # refused a front-line person, or nothing stopped a manager above it.
+        if problems == [ABOVE_THE_LIMIT]:
+            REACHED["front line refused above the limit"] += 1
+        if not problems and is_manager(name) and above_the_limit(kind, value, "alice", self.limit):
+            REACHED["manager above the limit"] += 1
 
     @rule(
         index=complaints,
@@ -749,6 +795,8 @@ class WorkflowMachine(RuleBasedStateMachine):
                 self._do(index, actor, what)
                 if what in STEPS:
                     self._do(index, actor, what, skip=True)
+            # Above the empowerment limit: the role decides (front line refused, a manager recorded).
+            self.atone(index, actor, AtonementKind.REFUND, "75", GOOD_TEXT, (10, True), "none", "current")
             target = next(n for n in ("bob", "alice", "maria") if n != expected.owner and expected.may_own(n))
             self.assign(index, actor, target, "current")
             self.escalate(index, actor, "maria", GOOD_TEXT, "current")
@@ -1203,6 +1251,7 @@ MACHINE_SETTINGS = settings(
 @pytest.mark.django_db
 def test_random_workflow_sequences_keep_the_rules(alice: Any, bob: Any, maria: Any, mark: Any, olivia: Any) -> None:
     people = People(alice=alice, bob=bob, maria=maria, mark=mark, olivia=olivia)
+    ensure_first_version(apps)  # the policy whose limit the runs expect (a flush may have taken the migration's)
     REACHED.clear()
     run_state_machine_as_test(lambda: WorkflowMachine(people), settings=MACHINE_SETTINGS)  # type: ignore[arg-type]
     # The machine proves something only if the runs went through whole recoveries and refusals.
@@ -1215,6 +1264,8 @@ def test_random_workflow_sequences_keep_the_rules(alice: Any, bob: Any, maria: A
         "closed escalated",
         "edited",
         "skipped atone",
+        "front line refused above the limit",
+        "manager above the limit",
     ):
         assert REACHED[milestone] > 0, f"no run reached {milestone!r}: {dict(REACHED)}"
 

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from common.forms import PlainTextField
 from common.localtime import ClockChange, clock_change_at
-from common.money import currency_symbol
+from common.money import currency_symbol, format_money
+from policy.selectors import EmpowermentLimit
 from recovery.models import MINUTES_MAX, NOTE_MAX, REASON_MAX, SKIPPABLE_STEPS, AtonementKind, Stage
 from recovery.workflow import CLOCK_SKEW
 
@@ -287,6 +288,14 @@ class AtoneForm(StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["note"].label = "Note"
+
+    def show_limit(self, limit: EmpowermentLimit) -> None:
+        """Say, by the value, what this front-line person may give on their own (the service policy's limit)."""
+        self.fields[
+            "value"
+        ].help_text = (
+            f"Your limit: {format_money(limit.amount)} (service policy v{limit.version}). Above it, a manager decides."
+        )
 
     def step_fields(self) -> list[Any]:
         return [

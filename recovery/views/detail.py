@@ -29,9 +29,11 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts import roles
 from common.errors import DomainError
 from common.forms import focus_first_error
+from common.money import format_money
 from common.people import display_name
 from common.views import role_required
 from customers.models import GROUP_HELP, CustomerGroup
+from policy import selectors as policy_selectors
 from recovery import permissions, selectors, timeline, workflow
 from recovery.definitions import REPEAT_WINDOW
 from recovery.forms.complaint import (
@@ -43,8 +45,9 @@ from recovery.forms.complaint import (
     NoteForm,
     ReopenForm,
 )
-from recovery.forms.steps import STEP_FORMS, FollowUpForm, SkipForm, StepForm
+from recovery.forms.steps import STEP_FORMS, AtoneForm, FollowUpForm, SkipForm, StepForm
 from recovery.models import (
+    AtonementKind,
     Complaint,
     Outcome,
     Stage,
@@ -127,11 +130,31 @@ def _build_form(
     raise ValueError(slot)
 
 
+def _limit_escalation(
+    user: Any, complaint: Complaint, form: forms.Form, refusal: workflow.AboveEmpowermentLimitError
+) -> forms.Form | None:
+    """Return the escalation to offer with an atonement above the empowerment limit, its reason filled in."""
+    if not permissions.allowed_actions(user, complaint).escalate:
+        return None
+    kind = form.cleaned_data.get("kind") or ""
+    what = AtonementKind(kind).label.lower() if kind in AtonementKind.values else "atonement"
+    reason = (
+        f"Please approve an atonement of {format_money(refusal.proposed)} ({what}): it is above my empowerment "
+        f"limit of {format_money(refusal.limit.amount)} (service policy v{refusal.limit.version})."
+    )
+    return EscalateForm(
+        initial={"expected_version": complaint.version, "reason": reason},
+        auto_id="id_limit_escalate_%s",
+        people=_people_for_escalate(user, complaint),
+    )
+
+
 def _render(
     request: HttpRequest,
     complaint: Complaint,
     *,
     bound: Mapping[str, forms.Form] | None = None,
+    limit_escalation: forms.Form | None = None,
 ) -> HttpResponse:
     """Render the complaint page, or its swappable parts for htmx, with `bound` forms in their slots."""
     user = request.user
@@ -149,6 +172,11 @@ def _render(
             page_forms[slot] = None
     is_htmx = bool(getattr(request, "htmx", False))
     step_form = page_forms["step"]
+    if isinstance(step_form, AtoneForm) and not roles.is_manager(user):
+        # What this front-line person may give on their own, read only when the atonement form is shown.
+        limit = policy_selectors.current_limit()
+        if limit is not None:
+            step_form.show_limit(limit)
     if is_htmx and isinstance(step_form, StepForm) and not step_form.is_bound:
         step_form.focus_first()
     for form in bound.values():
@@ -165,6 +193,7 @@ def _render(
         "allowed": allowed,
         "survey": survey,
         "customer_reachable": bool(complaint.customer.consents_to_contact and complaint.customer.email),
+        "limit_escalation": limit_escalation,
     }
     template = "recovery/partials/detail_region.html" if is_htmx else "recovery/detail.html"
     return render(request, template, context)
@@ -197,17 +226,21 @@ def _act(request: HttpRequest, pk: int, *, slot: str, perform: Perform) -> HttpR
     if form is None:
         messages.error(request, f"There is no step to record on {complaint.reference} now.")
         return _render(request, complaint)
+    escalation = None
     if form.is_valid():
         try:
             done = perform(request.user, complaint, form)
         except workflow.StaleComplaintError as exc:
             complaint = selectors.get_complaint_for(request.user, pk)
             form = _refreshed(slot, request, complaint, form, exc.message)
+        except workflow.AboveEmpowermentLimitError as exc:
+            form.add_error(exc.field, exc.message)
+            escalation = _limit_escalation(request.user, complaint, form, exc)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             return _done(request, pk, done)
-    return _render(request, complaint, bound={slot: form})
+    return _render(request, complaint, bound={slot: form}, limit_escalation=escalation)
 
 
 def _done(request: HttpRequest, pk: int, message: str) -> HttpResponse:

@@ -35,6 +35,7 @@ from recovery.workflow.log import complaint_log
 from recovery.workflow.people import complaint_assign, complaint_escalate, complaints_hand_over
 from recovery.workflow.steps import (
     ATONEMENT_LIMIT,
+    AboveEmpowermentLimitError,
     complaint_apologize,
     complaint_atone,
     complaint_empathize,
@@ -49,6 +50,7 @@ __all__ = [
     "CLOCK_SKEW",
     "EDITABLE_FIELDS",
     "NOT_FOUND",
+    "AboveEmpowermentLimitError",
     "StaleComplaintError",
     "WorkflowError",
     "complaint_add_note",

@@ -7,6 +7,7 @@ step functions in `steps` check their own details and then call it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -80,12 +81,19 @@ def _complete_step(
     note_label: str = "what you said or did",
     skipped: bool = False,
     skip_reason: str = "",
+    check: Callable[[Complaint], None] | None = None,
     **details: Any,
 ) -> Complaint:
-    """Record one step as done (or not needed) and move the complaint on."""
+    """Record one step as done (or not needed) and move the complaint on.
+
+    `check(complaint)` is the step's own rule about this person (the atonement's empowerment limit): it runs
+    once access and order are confirmed, so someone who may not act hears that first.
+    """
     locked = _lock(complaint, user=user, expected_version=expected_version)
     _require(user, locked, "skip" if skipped else "step")
     _refuse_out_of_order(locked, step)
+    if check is not None:
+        check(locked)
     clean_note = _text(note, field="note", label=note_label, max_length=NOTE_MAX, required=note_required)
     minutes_spent = _minutes(minutes)
     when = _when(done_at, not_before=_last_action_time(locked))

@@ -11,6 +11,10 @@ from typing import Any
 
 from django.db import transaction
 
+from accounts import roles
+from common.money import format_money
+from policy import selectors as policy_selectors
+from policy.selectors import EmpowermentLimit
 from recovery.models import NOTE_MAX, REASON_MAX, SKIPPABLE_STEPS, AtonementKind, Complaint, Stage
 from recovery.workflow.base import WorkflowError, _text, _whole_number
 from recovery.workflow.order import _complete_step
@@ -113,6 +117,32 @@ def _atonement_value(kind: str, value: Any) -> Decimal | None:
     return amount
 
 
+class AboveEmpowermentLimitError(WorkflowError):
+    """A front-line person proposed an atonement above the service policy's empowerment limit.
+
+    `proposed` and `limit` let the complaint page offer the escalation to a manager with the value.
+    """
+
+    def __init__(self, *, proposed: Decimal, limit: EmpowermentLimit) -> None:
+        super().__init__(
+            f"{format_money(proposed)} is above your empowerment limit of {format_money(limit.amount)} "
+            f"(service policy v{limit.version}). A manager can approve it: escalate the complaint to a manager "
+            "with the value you propose.",
+            field="value",
+        )
+        self.proposed = proposed
+        self.limit = limit
+
+
+def _within_empowerment(user: Any, amount: Decimal | None) -> None:
+    """Refuse a front-line person an atonement above the policy's empowerment limit; a manager may give any value."""
+    if amount is None or roles.is_manager(user):
+        return
+    limit = policy_selectors.current_limit()
+    if limit is not None and amount > limit.amount:
+        raise AboveEmpowermentLimitError(proposed=amount, limit=limit)
+
+
 @transaction.atomic
 def complaint_atone(
     *,
@@ -125,7 +155,10 @@ def complaint_atone(
     done_at: datetime | None = None,
     expected_version: int | None = None,
 ) -> Complaint:
-    """Record how we made it up to the customer (step 4); the follow-up falls due from now."""
+    """Record how we made it up to the customer (step 4); the follow-up falls due from now.
+
+    Above the service policy's empowerment limit only a manager may record it (`AboveEmpowermentLimitError`).
+    """
     if kind not in AtonementKind.values:
         raise WorkflowError("Choose what was offered (or “nothing”, with a reason).", field="kind")
     amount = _atonement_value(kind, value)
@@ -141,6 +174,7 @@ def complaint_atone(
         note_label="why nothing was offered" if kind == AtonementKind.NOTHING else "what was offered",
         atonement_kind=kind,
         atonement_value=amount,
+        check=lambda _complaint: _within_empowerment(user, amount),
     )
 
 

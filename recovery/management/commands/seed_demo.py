@@ -37,6 +37,10 @@ from common.errors import DomainError
 from common.phones import phone_key
 from customers.models import Customer, CustomerGroup, Organization
 from customers.services import customer_create, organization_get_or_create
+from policy import selectors as policy_selectors
+from policy.bootstrap import ensure_first_version
+from policy.models import PolicyAcknowledgement, PolicyVersion
+from policy.services import policy_acknowledge, policy_publish
 from recovery import demo_text, surveys, workflow
 from recovery.bootstrap import ensure_starter_data
 from recovery.demo_text import Story
@@ -210,6 +214,7 @@ class Command(BaseCommand):
         rng = random.Random(SEED)
         customers = seed_customers(rng, staff=staff)
         now = timezone.now()
+        seed_policy(staff=staff, now=now)
         complaints = seed_complaints(rng, staff=staff, customers=customers, now=now)
         mark_acknowledgements_sent(now=now)
         mark_notices_sent(now=now)
@@ -266,6 +271,43 @@ def ensure_demo_staff() -> Staff:
         elif account.role == FRONT_LINE:
             staff.front_line.append(user)
     return staff
+
+
+# --- the service policy ------------------------------------------------------------------------
+
+POLICY_V2_LIMIT = 75
+# Who has not read version 2 yet, so a manager sees both lists filled.
+POLICY_V2_NOT_READ = ("mark", "fiona")
+
+
+def seed_policy(*, staff: Staff, now: datetime) -> None:
+    """Publish version 2 of the service policy (a higher limit), read by most of the staff, and version 1 by all.
+
+    Version 1 (the data migration's) is moved back to when the demo's history starts, version 2 to a
+    fortnight ago, and each acknowledgement to a day or two after its version.
+    """
+    ensure_first_version(apps)  # the data migration's, unless the database was emptied since
+    first = PolicyVersion.objects.get(number=1)
+    second = policy_publish(
+        user=staff.by_username["maria"],
+        title=first.title,
+        body=first.body.replace("Use it: a quick", "Use it, and do not wait to be asked: a quick"),
+        change_summary=(
+            f"The empowerment limit goes up to {POLICY_V2_LIMIT}: front-line colleagues recovered customers well all "
+            "year, and most atonements above the old limit were approved anyway. Clearer words on using it."
+        ),
+        empowerment_limit=POLICY_V2_LIMIT,
+    )
+    people = [*staff.managers, *staff.front_line]
+    for person in people:
+        policy_acknowledge(user=person, version=first)
+        if person.username not in POLICY_V2_NOT_READ:
+            policy_acknowledge(user=person, version=second)
+    for version, published in ((first, now - HISTORY), (second, now - timedelta(days=14))):
+        PolicyVersion.objects.filter(pk=version.pk).update(published_at=published)
+        for n, acknowledgement in enumerate(PolicyAcknowledgement.objects.filter(version=version).order_by("pk")):
+            read_at = published + timedelta(hours=4 + 9 * n)
+            PolicyAcknowledgement.objects.filter(pk=acknowledgement.pk).update(acknowledged_at=read_at)
 
 
 # --- customers -----------------------------------------------------------------------------
@@ -646,9 +688,10 @@ def plan_history(
                 handler, raised = _add_extra(rng, moves, extra, spec=spec, staff=staff, handler=handler, text=text)
                 severity = raised or severity
             if position < len(steps):
-                moves.append(
-                    _step_move(rng, steps[position], spec=spec, handler=handler, policy=policies[severity], text=text)
+                move = _step_move(
+                    rng, steps[position], spec=spec, handler=handler, policy=policies[severity], text=text
                 )
+                moves.append(_within_empowerment(rng, move, spec=spec, staff=staff))
         if last == Stage.CLOSED:
             moves.append(_close_move(rng, spec=spec, handler=handler, text=text))
     return moves
@@ -756,6 +799,16 @@ def _step_move(
     note = text(atonement.note, value=value, percent=rng.choice((5, 10, 15)))
     args = {"kind": atonement.kind, "value": value, "note": note, "minutes": rng.randint(10, 45)}
     return Move("atone", handler, gap, args)
+
+
+def _within_empowerment(rng: random.Random, move: Move, *, spec: ComplaintSpec, staff: Staff) -> Move:
+    """Return the move, an atonement above the front line's limit recorded by a manager who approved it."""
+    limit = policy_selectors.empowerment_limit()
+    value = move.args.get("value")
+    if move.action != "atone" or value is None or limit is None or value <= limit or move.actor in staff.managers:
+        return move
+    managers = [user for user in staff.managers if user.pk != spec.customer.staff_user_id]
+    return Move(move.action, rng.choice(managers), move.gap, move.args)
 
 
 def _follow_up_move(
