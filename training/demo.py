@@ -56,13 +56,11 @@ def seed_training(*, people: dict[str, Any], now: datetime) -> None:
     """Give the demo staff (by username: maria, mark, alice, bob, fiona) a spread of training states."""
     alice, bob, fiona, maria, mark = (people[name] for name in ("alice", "bob", "fiona", "maria", "mark"))
     today = timezone.localdate(now)
-    # alice: failed the recovery once, then passed; passed who-is-the-customer; the policy due; an
-    # optional module her manager gave her, overdue.
+    # alice: failed the recovery once, then passed; passed who-is-the-customer; the policy due;
+    # "Treat the person, then the problem" overdue.
     _take(alice, RECOVERY, at=now - timedelta(days=61), right=False)
     _take(alice, RECOVERY, at=now - timedelta(days=60, hours=22))
     _take(alice, CUSTOMER, at=now - timedelta(days=150))
-    person = TrainingModule.objects.get(slug=PERSON)
-    services.assignment_create(module=person, person=alice, due_on=today, by=maria)
     _overdue(alice, PERSON, days=5, now=now)
     # bob: passed the recovery thirteen months ago (expired, so renewed); who-is-the-customer overdue and
     # not started; the policy passed; an optional module due.
@@ -75,7 +73,7 @@ def seed_training(*, people: dict[str, Any], now: datetime) -> None:
     _take(fiona, CUSTOMER, at=now - timedelta(days=3), right=False)
     _overdue(fiona, POLICY, days=2, now=now)
     # The managers: maria passed everything required; mark the recovery only.
-    for slug in (RECOVERY, CUSTOMER, POLICY):
+    for slug in (RECOVERY, CUSTOMER, PERSON, POLICY):
         _take(maria, slug, at=now - timedelta(days=90))
     _take(mark, RECOVERY, at=now - timedelta(days=30))
     services.renew_expired(now)
