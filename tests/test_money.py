@@ -95,13 +95,15 @@ def test_the_currency_setting_defaults_to_pounds_and_accepts_lower_case(tmp_path
 # --- where amounts are shown ---------------------------------------------------------------------
 
 
-def atoned(user: Any, value: str) -> Any:
+def atoned(user: Any, value: str, *, by: Any = None) -> Any:
+    """`user`'s complaint with an atonement of `value`, recorded by `by` (a manager, for values above the
+    front line's empowerment limit) or else by `user`."""
     complaint = advance(log_complaint(user=user), user, Stage.ATONE)
-    return do_step(Stage.ATONE, complaint=complaint, user=user, kind=AtonementKind.VOUCHER, value=value)
+    return do_step(Stage.ATONE, complaint=complaint, user=by or user, kind=AtonementKind.VOUCHER, value=value)
 
 
-def test_the_complaint_page_shows_the_atonement_with_its_currency(client, alice):
-    complaint = atoned(alice, "1275.50")
+def test_the_complaint_page_shows_the_atonement_with_its_currency(client, alice, maria):
+    complaint = atoned(alice, "1275.50", by=maria)
     client.force_login(alice)
     page = html.unescape(client.get(reverse("recovery:complaint_detail", args=[complaint.pk])).content.decode())
     assert "Voucher, worth €1,275.50" in page  # the tracker and the work list
@@ -157,8 +159,8 @@ def test_the_csv_header_names_the_currency(client, maria, alice):
     assert rows[1][rows[0].index("Atonement total (EUR)")] == "12.50"
 
 
-def test_the_admins_step_list_shows_the_value_with_the_currency(client, alice, starter_data):
-    atoned(alice, "1040")
+def test_the_admins_step_list_shows_the_value_with_the_currency(client, alice, maria, starter_data):
+    atoned(alice, "1040", by=maria)
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     page = html.unescape(client.get(reverse("admin:recovery_recoveryaction_changelist")).content.decode())
     assert "€1,040.00" in page

@@ -116,8 +116,9 @@ def test_my_training_runs_a_fixed_number_of_queries(client, alice, maria, django
         module = TrainingModule.objects.get(slug=slug)
         services.attempt_submit(user=alice, version=current(module), answers=answers(current(module)), token=slug)
     client.force_login(alice)
-    # session, user, open assignments, modules with their versions, passes, the user's permissions (two: the menu)
-    with django_assert_num_queries(7):
+    # session, user, open assignments, modules with their versions, passes, the user's permissions (two: the
+    # menu), the policy banner
+    with django_assert_num_queries(8):
         page = client.get(reverse("training:my_training"))
     assert page.status_code == 200
 
@@ -145,8 +146,9 @@ def test_the_module_page_runs_a_fixed_number_of_queries(client, alice, django_as
         services.attempt_submit(user=alice, version=current(module), answers=answers(current(module)), token=f"t{n}")
     client.force_login(alice)
     # session, user, module with its version, questions, choices, attempts so far (the form token), the
-    # user's permissions (user and group: the menu and the managers' buttons), sections, my attempts
-    with django_assert_num_queries(10):
+    # user's permissions (user and group: the menu and the managers' buttons), sections, my attempts, the
+    # policy banner
+    with django_assert_num_queries(11):
         page = client.get(module_url())
     assert page.status_code == 200
 
