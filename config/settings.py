@@ -257,6 +257,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3500},
     },
+    # Due-soon and overdue training reminders, claimed like complaint reminders (see training/reminders.py).
+    "dispatch-training-reminders": {
+        "task": "training.tasks.dispatch_training_reminders",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 

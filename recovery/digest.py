@@ -10,6 +10,7 @@ email shares (`common.leases`). A digest is about no single complaint, so it wri
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -73,6 +74,36 @@ class DigestSection:
 
 
 @dataclass(frozen=True)
+class DigestLine:
+    """One line another app adds to the digest (overdue training, say): a sentence and where to see more.
+
+    Built from counts and labels only, like the subject: it is rendered in both parts of the email.
+    """
+
+    text: str
+    url: str = ""
+
+
+# Builds one app's line for the morning of `day` as of `now`, in a fixed number of queries; None: no line.
+LineBuilder = Callable[[date, datetime], DigestLine | None]
+_extra_lines: dict[str, tuple[int, LineBuilder]] = {}
+
+
+def register_line(name: str, build: LineBuilder, *, order: int = 100) -> None:
+    """Add a line to every digest, after recovery's own sections (call it from the app's AppConfig.ready).
+
+    Recovery knows no app that depends on it; those apps say here what the managers should read.
+    Registering the same `name` again replaces it.
+    """
+    _extra_lines[name] = (order, build)
+
+
+def _extra(day: date, now: datetime) -> tuple[DigestLine, ...]:
+    built = (build(day, now) for _, build in sorted(_extra_lines.values(), key=lambda entry: entry[0]))
+    return tuple(line for line in built if line is not None)
+
+
+@dataclass(frozen=True)
 class DigestContent:
     """Everything one day's digest says; the same for every manager."""
 
@@ -88,6 +119,8 @@ class DigestContent:
     outcomes: DigestSection
     retained: int
     lost: int
+    # The lines other apps registered (`register_line`), in their order.
+    extra: tuple[DigestLine, ...] = ()
 
 
 def _when(moment: datetime) -> str:
@@ -198,7 +231,10 @@ def _outcomes(day: date) -> tuple[DigestSection, int, int]:
 
 
 def digest_content(*, day: date, now: datetime | None = None) -> DigestContent:
-    """Return what the digest for the morning of `day` says, as of `now`, in a fixed number of queries."""
+    """Return what the digest for the morning of `day` says, as of `now`, in a fixed number of queries.
+
+    Eight for recovery's sections, plus what each registered extra line takes (`register_line`).
+    """
     now = now or timezone.now()
     escalations, escalated_open, escalated_recently = _escalations(now)
     outcomes, retained, lost = _outcomes(day)
@@ -216,6 +252,7 @@ def digest_content(*, day: date, now: datetime | None = None) -> DigestContent:
         outcomes=outcomes,
         retained=retained,
         lost=lost,
+        extra=_extra(day, now),
     )
 
 

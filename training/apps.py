@@ -15,7 +15,9 @@ class TrainingConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_save
 
         from common import navigation
+        from recovery import digest
         from training import signals
+        from training.digest import overdue_training_line
 
         # Everyone in a role (front line and managers) has training; managers find their screens from it.
         navigation.register_link(
@@ -32,6 +34,9 @@ class TrainingConfig(AppConfig):
                 "training:module_assign",
             ),
         )
+
+        # The managers' daily digest (recovery) knows no training: training adds its line.
+        digest.register_line("overdue_training", overdue_training_line, order=10)
 
         user_model = get_user_model()
         post_save.connect(signals.user_saved, sender=user_model, dispatch_uid="training_user_saved")

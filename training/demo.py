@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from training import services
 from training.models import Assignment, Attempt, TrainingModule
+from training.reminders import reminders_schedule
 
 RECOVERY, CUSTOMER, POLICY = "five-step-recovery", "who-is-the-customer", "our-service-policy"
 PERSON, STEP_BACK = "person-then-problem", "when-to-step-back"
@@ -47,9 +48,9 @@ def _take(user: Any, slug: str, *, at: datetime, right: bool = True) -> Attempt:
 def _overdue(user: Any, slug: str, *, days: int, now: datetime) -> None:
     """Make the person's open assignment of the module `days` overdue."""
     due_on = timezone.localdate(now) - timedelta(days=days)
-    Assignment.objects.filter(user=user, module__slug=slug, closed_at__isnull=True).update(
-        due_on=due_on, assigned_at=now - timedelta(days=days + 30)
-    )
+    overdue = Assignment.objects.filter(user=user, module__slug=slug, closed_at__isnull=True)
+    overdue.update(due_on=due_on, assigned_at=now - timedelta(days=days + 30))
+    reminders_schedule(overdue.values_list("pk", flat=True), now=now)
 
 
 def seed_training(*, people: dict[str, Any], now: datetime) -> None:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from common.leases.models import LeasedEmail, lease_constraints
 from common.validators import no_control_characters
 from training.content import (
     BODY_MAX,
@@ -192,3 +193,38 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.version}: {self.score}%"
+
+
+class TrainingReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", "Due soon"
+    OVERDUE = "overdue", "Overdue"
+
+
+class TrainingReminder(LeasedEmail):
+    """An email owed about an open assignment: due soon, or overdue (see `training/reminders.py`).
+
+    Claimed, sent and retried by the lease loop every email shares (`common.leases`). One row per
+    assignment and kind: a new due date moves the row rather than adding one.
+    """
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=TrainingReminderKind.choices)
+    due_at = models.DateTimeField()
+    # Whose training it is; the address is read when the email is sent.
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "kind"], name="training_reminder_one_per_kind"),
+            *lease_constraints("training_reminder"),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(status="pending"), name="training_reminder_pending_idx"),
+            models.Index(
+                fields=["lease_expires_at"], condition=Q(status="claimed"), name="training_reminder_claimed_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reminder for assignment {self.assignment_id}"

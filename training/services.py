@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -34,6 +35,7 @@ from training.models import (
     Section,
     TrainingModule,
 )
+from training.reminders import reminders_cancel, reminders_schedule
 
 
 class ModuleContentError(DomainError):
@@ -136,9 +138,18 @@ def _open_for(module: TrainingModule, user_ids: Iterable[int]) -> set[int]:
 
 def _create(module: TrainingModule, user_ids: Iterable[int], **fields: Any) -> int:
     rows = [Assignment(module=module, user_id=user_id, **fields) for user_id in user_ids]
+    if not rows:
+        return 0
     # The one-open-assignment constraint settles a race with another writer: theirs stands.
     Assignment.objects.bulk_create(rows, ignore_conflicts=True)
+    # ignore_conflicts leaves the new rows without ids: find them (the open ones of these people).
+    opened = _open_assignments(module, [row.user_id for row in rows])
+    reminders_schedule(opened.values_list("pk", flat=True))
     return len(rows)
+
+
+def _open_assignments(module: TrainingModule, user_ids: list[int]) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(module=module, user__in=user_ids, closed_at__isnull=True)
 
 
 def _owe_required(module: TrainingModule, user_ids: list[int], *, now: datetime) -> int:
@@ -247,9 +258,11 @@ def assignment_create(*, module: TrainingModule, person: Any, due_on: date, by: 
             f"due {existing.due_on:%d %b %Y}.",
             field="person",
         )
-    return Assignment.objects.create(
+    assignment = Assignment.objects.create(
         module=module, user=person, due_on=due_on, assigned_by=by, reason=AssignmentReason.MANUAL
     )
+    reminders_schedule([assignment.pk])
+    return assignment
 
 
 @dataclass(frozen=True)
@@ -336,7 +349,8 @@ def attempt_submit(
         token=token,
     )
     if attempt.passed:
-        Assignment.objects.filter(user=user, module=module, closed_at__isnull=True).update(
-            closed_at=now, passed_by=attempt
-        )
+        passed = Q(user=user, module=module, closed_at__isnull=True)
+        # Cancelled first, while the assignments still match: passed, nothing more to remind.
+        reminders_cancel(passed)
+        Assignment.objects.filter(passed).update(closed_at=now, passed_by=attempt)
     return attempt

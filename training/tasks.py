@@ -1,12 +1,16 @@
-"""Celery tasks: thin wrappers over `training.services`."""
+"""Celery tasks: thin wrappers over `training.services` and `training.reminder_sending`."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from celery import shared_task
 from django.utils import timezone
 
 from accounts import roles
-from training import services
+from common import leases
+from training import reminder_sending, services
+from training.models import TrainingReminder
 
 
 @shared_task(ignore_result=True)
@@ -20,3 +24,31 @@ def renew_training() -> int:
     for user in roles.handlers():
         created += services.assign_required(user)
     return created
+
+
+# --- due-soon and overdue reminders (what is owed: training/reminders.py; sending: reminder_sending.py) ---
+
+
+@shared_task(ignore_result=True)
+def dispatch_training_reminders() -> int:
+    """Claim due training reminders and enqueue their sending; return how many were claimed."""
+    return reminder_sending.training_reminders_claim_due(enqueue=_enqueue)
+
+
+def _enqueue(reminder_id: int, attempt: int) -> None:
+    send_training_reminder.delay(reminder_id, attempt)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, ignore_result=True)
+def send_training_reminder(self: Any, reminder_id: int, attempt: int) -> str:
+    """Send one claimed training reminder; retry SMTP/network errors with backoff, then give up."""
+    return leases.send_with_retries(
+        self,
+        TrainingReminder,
+        reminder_id,
+        attempt,
+        deliver=lambda: reminder_sending.training_reminder_deliver(reminder_id=reminder_id, attempt=attempt),
+        mark_failed=lambda error: reminder_sending.training_reminder_mark_failed(
+            reminder_id=reminder_id, attempt=attempt, error=error
+        ),
+    )

@@ -8,6 +8,6 @@
 - `digest`: the managers' daily digest's part of the loop (its content stays in `recovery.digest`).
 
 What is owed, and when, is decided elsewhere (`recovery.reminders`, `recovery.digest`); the tasks
-in `recovery.tasks` are thin wrappers. A new kind of email (a training reminder, say) is a new
-module here, plus its scheduling.
+in `recovery.tasks` are thin wrappers. A new kind of complaint email is a new module here, plus its
+scheduling; another app's emails (training reminders) have their own rows over `common.leases`.
 """
