@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import FRONT_LINE, MANAGERS
+from accounts.roles import FRONT_LINE
 from tests.helpers.training import answers, current, draft
 from training import services
 from training.matrix import MatrixFilters, Status, cell_status, training_matrix
@@ -243,13 +243,13 @@ def test_csv_has_a_header_and_a_row_per_cell_with_the_page_filters(client, alice
     by_user = {row[1]: row for row in rows}
     assert set(by_user) == {"alice", "bob"}
     assert by_user["alice"][0] == "'=HYPERLINK(1) Archer"  # never a formula
-    assert by_user["alice"][2:6] == [FRONT_LINE, "Listening first", "Due", timezone.localdate().isoformat()]
+    assert by_user["alice"][2:6] == ["Front line", "Listening first", "Due", timezone.localdate().isoformat()]
     assert by_user["bob"][4] == "Passed"
     assert by_user["bob"][6]
     assert by_user["bob"][7]
     everyone = csv_of(client.get(reverse("training:matrix_csv")))[1:]
     assert len(everyone) == 3 * TrainingModule.objects.count()  # alice, bob, maria × every module
-    assert {row[2] for row in everyone} == {FRONT_LINE, MANAGERS}
+    assert {row[2] for row in everyone} == {"Front line", "Manager"}
 
 
 # --- a fixed number of queries ---------------------------------------------------------------------

@@ -154,7 +154,7 @@ class Row:
 
     @property
     def role(self) -> str:
-        return roles.MANAGERS if self.is_manager else roles.FRONT_LINE
+        return "Manager" if self.is_manager else "Front line"
 
 
 @dataclass(frozen=True)
