@@ -32,6 +32,8 @@ class TrainingConfig(AppConfig):
                 "training:module_create",
                 "training:module_edit",
                 "training:module_assign",
+                "training:matrix",
+                "training:person_attempts",
             ),
         )
 

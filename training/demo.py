@@ -57,18 +57,19 @@ def seed_training(*, people: dict[str, Any], now: datetime) -> None:
     """Give the demo staff (by username: maria, mark, alice, bob, fiona) a spread of training states."""
     alice, bob, fiona, maria, mark = (people[name] for name in ("alice", "bob", "fiona", "maria", "mark"))
     today = timezone.localdate(now)
-    # alice: failed the recovery once, then passed; passed who-is-the-customer; the policy due;
-    # "Treat the person, then the problem" overdue.
+    # alice: failed the recovery once, then passed; passed who-is-the-customer; the policy and
+    # person-then-problem due (required); an optional module her manager gave her, overdue.
     _take(alice, RECOVERY, at=now - timedelta(days=61), right=False)
     _take(alice, RECOVERY, at=now - timedelta(days=60, hours=22))
     _take(alice, CUSTOMER, at=now - timedelta(days=150))
-    _overdue(alice, PERSON, days=5, now=now)
+    step_back = TrainingModule.objects.get(slug=STEP_BACK)
+    services.assignment_create(module=step_back, person=alice, due_on=today, by=maria)
+    _overdue(alice, STEP_BACK, days=5, now=now)
     # bob: passed the recovery thirteen months ago (expired, so renewed); who-is-the-customer overdue and
     # not started; the policy passed; an optional module due.
     _take(bob, RECOVERY, at=now - timedelta(days=400))
     _overdue(bob, CUSTOMER, days=10, now=now)
     _take(bob, POLICY, at=now - timedelta(days=20))
-    step_back = TrainingModule.objects.get(slug=STEP_BACK)
     services.assignment_create(module=step_back, person=bob, due_on=today + timedelta(days=10), by=maria)
     # fiona, new: nothing started; failed who-is-the-customer once; the policy overdue.
     _take(fiona, CUSTOMER, at=now - timedelta(days=3), right=False)

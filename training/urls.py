@@ -14,4 +14,7 @@ urlpatterns = [
     path("manage/new/", views.module_create, name="module_create"),
     path("manage/<slug:slug>/edit/", views.module_edit, name="module_edit"),
     path("manage/<slug:slug>/assign/", views.module_assign, name="module_assign"),
+    path("manage/matrix/", views.matrix, name="matrix"),
+    path("manage/matrix.csv", views.matrix_csv, name="matrix_csv"),
+    path("manage/people/<int:user_pk>/<slug:slug>/", views.person_attempts, name="person_attempts"),
 ]

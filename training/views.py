@@ -14,15 +14,17 @@ from typing import Any
 from django.contrib import messages
 from django.core import signing
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import roles
+from common.csv_export import stream_csv
 from common.errors import DomainError
 from common.forms import focus_first_error
 from common.views import role_required
+from training import matrix as training_matrix
 from training import selectors, services
 from training.forms import (
     AssignForm,
@@ -265,3 +267,34 @@ def module_assign(request: HttpRequest, slug: str) -> HttpResponse:
     focus_first_error(form)
     status = 400 if request.method == "POST" else 200
     return render(request, "training/assign.html", {"form": form, "module": module}, status=status)
+
+
+@role_required(roles.is_manager)
+@require_safe
+def matrix(request: HttpRequest) -> HttpResponse:
+    """Everyone in a role against every module, each cell a status linking to that person's attempts."""
+    filters = training_matrix.MatrixFilters.from_query(request.GET)
+    grid = training_matrix.training_matrix(today=timezone.localdate(), filters=filters)
+    context = {"matrix": grid, "role_choices": training_matrix.ROLE_CHOICES, "statuses": list(training_matrix.Status)}
+    return render(request, "training/matrix.html", context)
+
+
+@role_required(roles.is_manager)
+@require_safe
+def matrix_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The matrix as CSV, one row per person and module, with the page's filters."""
+    today = timezone.localdate()
+    filters = training_matrix.MatrixFilters.from_query(request.GET)
+    grid = training_matrix.training_matrix(today=today, filters=filters)
+    rows = training_matrix.csv_rows(grid)
+    return stream_csv(f"training-matrix-{today:%Y-%m-%d}.csv", training_matrix.CSV_HEADER, rows)
+
+
+@role_required(roles.is_manager)
+@require_safe
+def person_attempts(request: HttpRequest, user_pk: int, slug: str) -> HttpResponse:
+    """Every attempt one person made at one module, newest first (a matrix cell's link)."""
+    person = training_matrix.get_person(user_pk)
+    module = selectors.get_module_for_managers(slug)
+    context = {"person": person, "module": module, "attempts": selectors.attempts_of(person, module)}
+    return render(request, "training/person_attempts.html", context)
