@@ -47,7 +47,7 @@ def test_the_line_counts_open_overdue_assignments_and_the_people_they_belong_to(
     [line] = training_lines(digest.digest_content(day=timezone.localdate()))
 
     assert line.text == "Overdue training: 3 assignments, 2 people"
-    assert line.url.endswith("/training/manage/")
+    assert line.url.endswith("/training/manage/matrix/")
 
 
 def test_one_overdue_assignment_reads_in_the_singular_and_none_says_zero(alice: Any) -> None:
@@ -65,7 +65,7 @@ def test_both_parts_of_the_email_show_the_line_and_its_link(alice: Any, maria: A
     text = message.body
     html = cast(str, message.alternatives[0][0])
     assert "Overdue training: 1 assignment, 1 person" in text
-    link = absolute_url("training:module_list")
+    link = absolute_url("training:matrix")
     assert f"Overdue training: 1 assignment, 1 person\n  {link}\n" in text
     assert "Overdue training: 1 assignment, 1 person" in html
     assert f'<a href="{link}">' in html

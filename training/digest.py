@@ -10,8 +10,8 @@ from common.urls import absolute_url
 from recovery.digest import DigestLine
 from training.models import Assignment
 
-# Where the line links: the managers' module list, until the training matrix (`training:matrix`) lands.
-LINK_VIEW = "training:module_list"
+# Where the line links: the training matrix, where a manager sees who is overdue on what.
+LINK_VIEW = "training:matrix"
 
 
 def _plural(count: int, one: str, many: str) -> str:
