@@ -40,7 +40,7 @@ def training_reminders_claim_due(*, enqueue: Callable[[int, int], object], now: 
     Rows another scanner holds are skipped, never waited for. Returns how many were claimed.
     """
     now = now or timezone.now()
-    due = Q(status=LeaseStatus.PENDING, due_at__lte=now) | Q(status=LeaseStatus.CLAIMED, lease_expires_at__lte=now)
+    due = leases.claimable(now, ready=Q(due_at__lte=now))
     leases.give_up_stuck(
         TrainingReminder,
         now=now,

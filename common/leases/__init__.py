@@ -6,8 +6,9 @@ never lost to a killed worker or a flushed broker, never doubled by a stale task
 
 - `status`: `LeaseStatus` (the values every leased row stores) and `ACTIVE` (not finished yet).
 - `models`: the abstract `LeasedEmail` and the database rules of a leased row.
-- `core`: claim, finish, keep for a retry, send, the retry-with-backoff loop of a send task, and
-  the give-up cap (`REMINDER_MAX_ATTEMPTS`) for a row whose lease keeps running out.
+- `core`: which rows a scan may claim (`claimable`), claim, finish, keep for a retry, send, the
+  retry-with-backoff loop of a send task, and the give-up cap (`REMINDER_MAX_ATTEMPTS`) for a row
+  whose lease keeps running out.
 
 This package knows no app: the app says which rows are due and how one is delivered.
 """
@@ -18,6 +19,7 @@ from common.leases.core import (
     ERROR_MAX,
     DeliveryError,
     claim,
+    claimable,
     finish,
     give_up_stuck,
     held,
@@ -34,6 +36,7 @@ __all__ = [
     "DeliveryError",
     "LeaseStatus",
     "claim",
+    "claimable",
     "finish",
     "give_up_stuck",
     "held",

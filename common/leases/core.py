@@ -39,6 +39,16 @@ def held(pk: int, attempt: int) -> Q:
     return Q(pk=pk, status=LeaseStatus.CLAIMED, attempts=attempt)
 
 
+def claimable(now: datetime, *, ready: Q | None = None) -> Q:
+    """Rows a scan may claim now: pending and `ready` (e.g. due), or claimed with a lease that has run out.
+
+    A run-out lease means the task that held the row died or lost it; the row is claimed again with a
+    new token, so the old task, if it is still alive, stands down (`held`).
+    """
+    pending = Q(status=LeaseStatus.PENDING) & (ready if ready is not None else Q())
+    return pending | Q(status=LeaseStatus.CLAIMED, lease_expires_at__lte=now)
+
+
 def claim(due: QuerySet[Any], *, now: datetime, enqueue: Callable[[int, int], object], limit: int) -> int:
     """Claim up to `limit` rows of `due` (in its order) and enqueue `enqueue(pk, token)` after commit.
 

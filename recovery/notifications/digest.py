@@ -16,7 +16,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from common import leases
@@ -35,7 +34,7 @@ def digests_claim_due(*, enqueue: Callable[[int, int], object], now: datetime | 
     """
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    due = Q(status=ReminderStatus.PENDING) | Q(status=ReminderStatus.CLAIMED, lease_expires_at__lte=now)
+    due = leases.claimable(now)
     digests = ManagerDigest.objects.filter(due, day=today).order_by("pk")
     leases.give_up_stuck(
         ManagerDigest,

@@ -71,9 +71,7 @@ def reminders_claim_due(
 
 @transaction.atomic
 def _claim_batch(*, enqueue: Callable[[int, int], object], now: datetime, batch_size: int) -> int:
-    due = Q(status=ReminderStatus.PENDING, due_at__lte=now) | Q(
-        status=ReminderStatus.CLAIMED, lease_expires_at__lte=now
-    )
+    due = leases.claimable(now, ready=Q(due_at__lte=now))
     leases.give_up_stuck(
         Reminder,
         now=now,
