@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -55,3 +56,24 @@ class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
     def label_from_instance(self, obj: Any) -> str:
         return display_name(obj)
+
+
+class AmountField(forms.DecimalField):
+    """An amount of money as people type it: 0 or more, to the penny, under 100,000,000.
+
+    The bounds are those of every money column (max_digits=10, decimal_places=2). `noun` names the
+    amount in the messages ("the value", "the empowerment limit"); `example` shows how to type one.
+    """
+
+    def __init__(self, *, noun: str, example: str, **kwargs: Any) -> None:
+        too_big = f"{noun[:1].upper()}{noun[1:]} must be less than 100,000,000."
+        messages = {
+            "invalid": f"Enter {noun} as an amount, like {example}.",
+            "min_value": f"{noun[:1].upper()}{noun[1:]} cannot be negative.",
+            "max_digits": too_big,
+            "max_whole_digits": too_big,
+            "max_decimal_places": f"Give {noun} to the penny (at most 2 decimal places).",
+            **kwargs.pop("error_messages", {}),
+        }
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}))
+        super().__init__(min_value=Decimal(0), max_digits=10, decimal_places=2, error_messages=messages, **kwargs)

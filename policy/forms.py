@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from crispy_forms.bootstrap import PrependedText
@@ -10,9 +9,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 
-from common.forms import PlainTextField
+from common.forms import AmountField, PlainTextField
 from common.money import currency_symbol
-from policy.models import BODY_MAX, LIMIT_MAX, SUMMARY_MAX, TITLE_MAX, PolicyVersion
+from policy.models import BODY_MAX, SUMMARY_MAX, TITLE_MAX, PolicyVersion
 
 
 class PublishForm(forms.Form):
@@ -41,23 +40,12 @@ class PublishForm(forms.Form):
         help_text="One or two lines: everyone sees it when asked to read the new version.",
         error_messages={"required": "Say in a line what changed."},
     )
-    empowerment_limit = forms.DecimalField(
+    empowerment_limit = AmountField(
+        noun="the empowerment limit",
+        example="50 or 49.99",
         label="Empowerment limit",
-        min_value=Decimal(0),
-        max_value=LIMIT_MAX,
-        max_digits=10,
-        decimal_places=2,
         help_text="The atonement value a front-line person may give on their own; above it, a manager decides.",
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
-        error_messages={
-            "required": "Enter the empowerment limit (0 if front-line staff may give nothing).",
-            "invalid": "Enter the limit as an amount, like 50 or 49.99.",
-            "min_value": "The empowerment limit cannot be negative.",
-            "max_value": "The empowerment limit must be less than 100,000,000.",
-            "max_digits": "The empowerment limit must be less than 100,000,000.",
-            "max_whole_digits": "The empowerment limit must be less than 100,000,000.",
-            "max_decimal_places": "Give the limit to the penny (at most 2 decimal places).",
-        },
+        error_messages={"required": "Enter the empowerment limit (0 if front-line staff may give nothing)."},
     )
     # The version in force when the form was shown (see policy_publish's expected_current).
     expected_current = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

@@ -19,6 +19,8 @@ from common.money import format_money
 from policy import permissions
 from policy.models import LIMIT_MAX, PolicyAcknowledgement, PolicyVersion
 
+NOT_AN_AMOUNT = "Enter the empowerment limit as an amount, like 50 or 49.99."
+
 
 def _text(value: Any, *, field: str, missing: str) -> str:
     text = "" if value is None else str(value).strip()
@@ -35,9 +37,9 @@ def _limit(value: Any) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise DomainError("Enter the limit as an amount, like 50 or 49.99.", field="empowerment_limit") from None
+        raise DomainError(NOT_AN_AMOUNT, field="empowerment_limit") from None
     if not amount.is_finite():
-        raise DomainError("Enter the limit as an amount, like 50 or 49.99.", field="empowerment_limit")
+        raise DomainError(NOT_AN_AMOUNT, field="empowerment_limit")
     if amount < 0:
         raise DomainError("The empowerment limit cannot be negative.", field="empowerment_limit")
     amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -271,7 +271,7 @@ def test_publishing_puts_the_new_version_in_force_and_shows_who_has_read_it(clie
         ("body", "   ", "Write the policy: its text cannot be empty."),
         ("change_summary", "", "Say in a line what changed."),
         ("empowerment_limit", "-5", "The empowerment limit cannot be negative."),
-        ("empowerment_limit", "a lot", "Enter the limit as an amount, like 50 or 49.99."),
+        ("empowerment_limit", "a lot", "Enter the empowerment limit as an amount, like 50 or 49.99."),
     ],
 )
 def test_bad_input_reshows_the_form_with_the_message_and_keeps_what_was_typed(client, maria, field, value, message):

@@ -9,7 +9,6 @@ next to the field it is about.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any, ClassVar
 
 from crispy_forms.bootstrap import InlineRadios, PrependedText
@@ -18,7 +17,7 @@ from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
 from django.utils import timezone
 
-from common.forms import PlainTextField
+from common.forms import AmountField, PlainTextField
 from common.localtime import ClockChange, clock_change_at
 from common.money import currency_symbol, format_money
 from policy.selectors import EmpowermentLimit
@@ -268,21 +267,12 @@ class AtoneForm(StepForm):
         choices=[("", "Choose…"), *AtonementKind.choices],
         error_messages={"required": "Choose what was offered (or “nothing”, with a reason)."},
     )
-    value = forms.DecimalField(
+    value = AmountField(
+        noun="the value",
+        example="25 or 25.50",
         label="Value",
         required=False,
-        min_value=Decimal("0"),
-        max_digits=10,
-        decimal_places=2,
         help_text="What it cost us; 0 if nothing.",
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
-        error_messages={
-            "invalid": "Enter the value as an amount, like 25 or 25.50.",
-            "min_value": "The value cannot be negative.",
-            "max_digits": "The value must be less than 100,000,000.",
-            "max_whole_digits": "The value must be less than 100,000,000.",
-            "max_decimal_places": "Give the value to the penny (at most 2 decimal places).",
-        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
