@@ -112,7 +112,6 @@ class DigestContent:
     overdue: DigestSection
     overdue_url: str
     escalations: DigestSection
-    escalated_open: int
     escalated_recently: int
     escalated_url: str
     follow_ups: DigestSection
@@ -166,12 +165,12 @@ def _overdue(now: datetime) -> DigestSection:
     )
 
 
-def _escalations(now: datetime) -> tuple[DigestSection, int, int]:
+def _escalations(now: datetime) -> tuple[DigestSection, int]:
     """Return the escalated complaints (`definitions.escalated`), newest escalation first.
 
     The count is exactly what the list's `escalated` filter (the digest's link) shows at `now`; those
     escalated in the last 24 h, by a person or by falling overdue past the grace, are marked new.
-    Also returns how many are open (all of them: a closed complaint is not escalated) and how many new.
+    Also returns how many are new. (All of them are open: a closed complaint is not escalated.)
     """
     since = now - RECENT_ESCALATION
     # When the current step went past the grace, if it has: managers were alerted then.
@@ -198,7 +197,7 @@ def _escalations(now: datetime) -> tuple[DigestSection, int, int]:
                 continue
             is_new = (by_hand is not None and since <= by_hand <= now) or (automatic is not None and automatic >= since)
             rows.append(_row(c, detail, is_new=is_new))
-    return DigestSection(count=counts["total"], rows=rows), counts["total"], counts["recent"]
+    return DigestSection(count=counts["total"], rows=rows), counts["recent"]
 
 
 def _follow_ups(day: date) -> DigestSection:
@@ -236,7 +235,7 @@ def digest_content(*, day: date, now: datetime | None = None) -> DigestContent:
     Eight for recovery's sections, plus what each registered extra line takes (`register_line`).
     """
     now = now or timezone.now()
-    escalations, escalated_open, escalated_recently = _escalations(now)
+    escalations, escalated_recently = _escalations(now)
     outcomes, retained, lost = _outcomes(day)
     return DigestContent(
         day=day,
@@ -245,7 +244,6 @@ def digest_content(*, day: date, now: datetime | None = None) -> DigestContent:
         # The complaint list's own filters, so the link shows exactly the complaints meant.
         overdue_url=absolute_url("recovery:complaint_list", query={"overdue": "on", "sort": "due"}),
         escalations=escalations,
-        escalated_open=escalated_open,
         escalated_recently=escalated_recently,
         escalated_url=absolute_url("recovery:complaint_list", query={"escalated": "on", "stage": "open"}),
         follow_ups=_follow_ups(day),
