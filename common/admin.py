@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from django.contrib.admin import TabularInline
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
@@ -17,10 +18,14 @@ if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
 
     class _ModelAdmin(ModelAdmin[_M]): ...
+
+    _TabularInline = TabularInline[Any, Any]
 else:
 
     class _ModelAdmin(Generic[_M]):
         pass
+
+    _TabularInline = TabularInline
 
 
 class SuperusersOnly(_ModelAdmin[_M]):
@@ -44,6 +49,36 @@ class SuperusersOnly(_ModelAdmin[_M]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser) and super().has_delete_permission(request, obj)
+
+
+class ReadOnly(_ModelAdmin[_M]):
+    """Rows only the app's services write (the workflow, a publish, an attempt): viewable here, never
+    added or changed, so nothing bypasses the rules the services keep. Combine with `NeverDeleted`."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(_TabularInline):
+    """An inline that only shows rows (an audit trail, a stored version's parts): never added to, changed
+    or deleted here."""
+
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    # An inline's add permission takes the parent object; django-stubs ignores the same mismatch.
+    def has_add_permission(self, request: HttpRequest, obj: Any) -> bool:  # type: ignore[override]
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class NeverDeleted(_ModelAdmin[_M]):

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from common import leases
 from common.leases import ACTIVE
 from recovery.models import (
     NOTICE_KINDS,
@@ -250,6 +251,4 @@ def reminders_send_again(*, ids: list[int], now: datetime | None = None) -> int:
 
     Only failed rows: a sent one stays sent, so this never doubles an email. Returns how many.
     """
-    return Reminder.objects.filter(pk__in=ids, status=ReminderStatus.FAILED).update(
-        status=ReminderStatus.PENDING, due_at=now or timezone.now(), lease_expires_at=None
-    )
+    return leases.send_again(Reminder.objects.filter(pk__in=ids), now=now or timezone.now())

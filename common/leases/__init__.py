@@ -7,8 +7,8 @@ never lost to a killed worker or a flushed broker, never doubled by a stale task
 - `status`: `LeaseStatus` (the values every leased row stores) and `ACTIVE` (not finished yet).
 - `models`: the abstract `LeasedEmail` and the database rules of a leased row.
 - `core`: which rows a scan may claim (`claimable`), claim, finish, keep for a retry, send, the
-  retry-with-backoff loop of a send task, and the give-up cap (`REMINDER_MAX_ATTEMPTS`) for a row
-  whose lease keeps running out.
+  retry-with-backoff loop of a send task, the give-up cap (`REMINDER_MAX_ATTEMPTS`) for a row
+  whose lease keeps running out, and sending failed rows again (`send_again`, the admin's action).
 
 This package knows no app: the app says which rows are due and how one is delivered.
 """
@@ -26,6 +26,7 @@ from common.leases.core import (
     keep_for_retry,
     retry_countdown,
     send,
+    send_again,
     send_with_retries,
 )
 from common.leases.status import ACTIVE, LeaseStatus
@@ -43,5 +44,6 @@ __all__ = [
     "keep_for_retry",
     "retry_countdown",
     "send",
+    "send_again",
     "send_with_retries",
 ]

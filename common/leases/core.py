@@ -107,6 +107,15 @@ def give_up_stuck(
     return given_up
 
 
+def send_again(rows: QuerySet[Any], *, now: datetime) -> int:
+    """Put the failed rows among `rows` back in the queue, due `now`; return how many.
+
+    An operator's choice after fixing the cause. Only failed rows: a sent one stays sent, so this
+    never doubles an email. The model must keep its send time in `due_at`.
+    """
+    return rows.filter(status=LeaseStatus.FAILED).update(status=LeaseStatus.PENDING, due_at=now, lease_expires_at=None)
+
+
 def send(message: EmailMessage) -> None:
     """Send, never silently; SMTP and network errors become DeliveryError, for the task to retry."""
     try:

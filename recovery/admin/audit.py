@@ -11,39 +11,19 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from common.admin import NeverDeleted, SuperusersOnly
+from common.admin import NeverDeleted, ReadOnly, ReadOnlyInline, SuperusersOnly
 from common.money import format_money
 from recovery import selectors, timeline
-from recovery.admin.base import ReadOnlyAdminMixin, _complaint_reference, _search_by_reference
-from recovery.models import Complaint, ComplaintEvent, RecoveryAction
+from recovery.admin.base import _complaint_reference, _search_by_reference
+from recovery.models import ComplaintEvent, RecoveryAction
 
 # Django's admin and form classes are generic only to the type checker.
 if TYPE_CHECKING:
     RecoveryActionAdminBase = admin.ModelAdmin[RecoveryAction]
     ComplaintEventAdminBase = admin.ModelAdmin[ComplaintEvent]
-    ReadOnlyInlineBase = admin.TabularInline[Any, Complaint]
 else:
     RecoveryActionAdminBase = admin.ModelAdmin
     ComplaintEventAdminBase = admin.ModelAdmin
-    ReadOnlyInlineBase = admin.TabularInline
-
-
-class ReadOnlyInline(ReadOnlyInlineBase):
-    """An inline that only shows rows: the audit trail is never added to, changed or deleted here."""
-
-    extra = 0
-    max_num = 0
-    can_delete = False
-
-    # An inline's add permission takes the parent object; django-stubs ignores the same mismatch.
-    def has_add_permission(self, request: HttpRequest, obj: Any) -> bool:  # type: ignore[override]
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 # Set on each event of a changelist page by ComplaintEventAdmin, so the page describes them in one query.
@@ -89,7 +69,7 @@ class ComplaintEventInline(ReadOnlyInline):
 
 @admin.register(RecoveryAction)
 class RecoveryActionAdmin(
-    SuperusersOnly[RecoveryAction], NeverDeleted[RecoveryAction], ReadOnlyAdminMixin, RecoveryActionAdminBase
+    SuperusersOnly[RecoveryAction], NeverDeleted[RecoveryAction], ReadOnly[RecoveryAction], RecoveryActionAdminBase
 ):
     never_deleted_because = "Recorded steps are not deleted: they are part of the complaint's audit trail."
     list_display = (
@@ -132,7 +112,7 @@ class RecoveryActionAdmin(
 
 @admin.register(ComplaintEvent)
 class ComplaintEventAdmin(
-    SuperusersOnly[ComplaintEvent], NeverDeleted[ComplaintEvent], ReadOnlyAdminMixin, ComplaintEventAdminBase
+    SuperusersOnly[ComplaintEvent], NeverDeleted[ComplaintEvent], ReadOnly[ComplaintEvent], ComplaintEventAdminBase
 ):
     never_deleted_because = "Timeline events are not deleted: they are the complaint's audit trail."
     list_display = ("created_at", "complaint_reference", "kind", "actor", "stage_before", "stage_after", "details")

@@ -1,11 +1,11 @@
-"""What the admin's read-only pages share: the complaint reference, shown and searched, and no adding or changing."""
+"""What the admin's read-only pages share: the complaint reference, shown and searched (no adding or changing
+is `common.admin.ReadOnly`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from recovery.models import ComplaintEvent, RecoveryAction, Reminder, Survey, format_reference, parse_reference
 
@@ -21,13 +21,3 @@ def _search_by_reference(
     """Add the complaint whose reference ("C-000123", "c123", "123") is the search term."""
     pk = parse_reference(search_term)
     return results | queryset.filter(**{lookup: pk}) if pk is not None else results
-
-
-class ReadOnlyAdminMixin:
-    """Rows only the workflow writes: viewable, never added or changed here (and NeverDeleted)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

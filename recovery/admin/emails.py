@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts import roles
-from common.admin import NeverDeleted, SuperusersOnly
+from common.admin import NeverDeleted, ReadOnly, SuperusersOnly
 from recovery import reminders, selectors
-from recovery.admin.base import ReadOnlyAdminMixin, _complaint_reference, _search_by_reference
+from recovery.admin.base import _complaint_reference, _search_by_reference
 from recovery.models import ManagerDigest, Reminder, ReminderKind, ReminderStatus, Survey
 
 # Django's admin and form classes are generic only to the type checker.
@@ -29,7 +29,7 @@ else:
 
 
 @admin.register(Reminder)
-class ReminderAdmin(SuperusersOnly[Reminder], NeverDeleted[Reminder], ReadOnlyAdminMixin, ReminderAdminBase):
+class ReminderAdmin(SuperusersOnly[Reminder], NeverDeleted[Reminder], ReadOnly[Reminder], ReminderAdminBase):
     """Every email CareDesk owes or sent: what, to whom, when, and why one failed."""
 
     never_deleted_because = (
@@ -115,7 +115,7 @@ class ReminderAdmin(SuperusersOnly[Reminder], NeverDeleted[Reminder], ReadOnlyAd
 
 
 @admin.register(Survey)
-class SurveyAdmin(SuperusersOnly[Survey], NeverDeleted[Survey], ReadOnlyAdminMixin, SurveyAdminBase):
+class SurveyAdmin(SuperusersOnly[Survey], NeverDeleted[Survey], ReadOnly[Survey], SurveyAdminBase):
     never_deleted_because = "Surveys are not deleted: they hold what the customer answered."
     list_display = ("created_at", "complaint_reference", "round", "answered_at", "satisfaction", "would_return")
     list_filter = ("satisfaction", "would_return")
@@ -140,7 +140,7 @@ class SurveyAdmin(SuperusersOnly[Survey], NeverDeleted[Survey], ReadOnlyAdminMix
 
 @admin.register(ManagerDigest)
 class ManagerDigestAdmin(
-    SuperusersOnly[ManagerDigest], NeverDeleted[ManagerDigest], ReadOnlyAdminMixin, ManagerDigestAdminBase
+    SuperusersOnly[ManagerDigest], NeverDeleted[ManagerDigest], ReadOnly[ManagerDigest], ManagerDigestAdminBase
 ):
     never_deleted_because = "Digests are not deleted: they record what each manager was sent."
     list_display = ("day", "recipient", "status", "attempts", "sent_at", "last_error")
