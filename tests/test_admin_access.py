@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import MANAGERS
+from policy.models import PolicyAcknowledgement, PolicyVersion
 from recovery.models import Category, ManagerDigest, RecoveryPolicy, Reminder, ReminderKind, Stage, Survey
 from tests.factories import (
     CustomerFactory,
@@ -30,6 +31,14 @@ from tests.factories import (
     front_line_user,
     log_complaint,
     manager_user,
+)
+from training.models import (
+    Assignment,
+    AssignmentReason,
+    Attempt,
+    ModuleVersion,
+    TrainingReminder,
+    TrainingReminderKind,
 )
 
 ANONYMOUS, FRONT_LINE, OUTSIDER, MANAGER_WITHOUT_STAFF, MANAGER, SUPERUSER = (
@@ -53,6 +62,15 @@ NEVER_ADDED = {
     "axes.accessattempt",
     "axes.accesslog",
     "axes.accessfailurelog",
+    # Written on the policy and training pages, by their services: the admin only shows them.
+    "policy.policyversion",
+    "policy.policyacknowledgement",
+    "training.trainingmodule",
+    "training.moduleversion",
+    "training.question",
+    "training.assignment",
+    "training.attempt",
+    "training.trainingreminder",
 }
 MODELS = sorted(model._meta.label_lower for model in admin.site._registry)
 
@@ -84,6 +102,35 @@ def one_of_each(alice: Any, maria: Any) -> dict[str, Model]:
         "recovery.reminder": Reminder.objects.filter(complaint=complaint, kind=ReminderKind.ACKNOWLEDGEMENT).get(),
         "recovery.survey": Survey.objects.create(complaint=complaint, round=1),
         "recovery.managerdigest": ManagerDigest.objects.create(recipient=maria, day=timezone.localdate()),
+        **_training_rows(alice),
+    }
+
+
+def _training_rows(person: Any) -> dict[str, Model]:
+    policy = PolicyVersion.objects.latest("number")
+    version = ModuleVersion.objects.filter(module__slug="five-step-recovery").latest("number")
+    assignment = Assignment.objects.get_or_create(
+        user=person,
+        module=version.module,
+        closed_at=None,
+        defaults={"due_on": timezone.localdate(), "reason": AssignmentReason.MANUAL},
+    )[0]
+    now = timezone.now()
+    return {
+        "policy.policyversion": policy,
+        "policy.policyacknowledgement": PolicyAcknowledgement.objects.create(
+            user=person, version=policy, acknowledged_at=now
+        ),
+        "training.trainingmodule": version.module,
+        "training.moduleversion": version,
+        "training.question": version.questions.order_by("order")[0],
+        "training.assignment": assignment,
+        "training.attempt": Attempt.objects.create(
+            user=person, version=version, score=0, passed=False, started_at=now, submitted_at=now, token="t"
+        ),
+        "training.trainingreminder": TrainingReminder.objects.get_or_create(
+            assignment=assignment, kind=TrainingReminderKind.OVERDUE, defaults={"due_at": now, "recipient": person}
+        )[0],
     }
 
 
@@ -123,7 +170,8 @@ def admin_pages(objects: dict[str, Model]) -> list[tuple[str, str, str]]:
     """Return (model or "", page, url) for every admin page."""
     pages = [("", "index", reverse("admin:index")), ("", "password change", reverse("admin:password_change"))]
     pages += [("", f"{label} app", reverse("admin:app_list", args=[label])) for label in ("auth", "axes")]
-    pages += [("", f"{label} app", reverse("admin:app_list", args=[label])) for label in ("customers", "recovery")]
+    apps = ("customers", "recovery", "policy", "training")
+    pages += [("", f"{label} app", reverse("admin:app_list", args=[label])) for label in apps]
     for model in MODELS:
         app_label, model_name = model.split(".")
         obj = objects[model]
