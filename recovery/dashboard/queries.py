@@ -210,6 +210,33 @@ def root_cause_counts(filters: DashboardFilters) -> list[tuple[str, int]]:
     )
 
 
+def handling_aggregates(received_p: Q, closed_p: Q, *, vendor: str) -> dict[str, Any]:
+    """The figures of how complaints were handled, as aggregates: received (`received_p`) and closed
+    (`closed_p`) in the period, customers kept, steps on time, median time to apologize, satisfaction.
+
+    They are the headline figures' definitions (recovery rate, satisfaction, time to apologize, steps on
+    time) for any group of complaints: one handler's (the handler table) or any other (`split_values`).
+    """
+    return {
+        "handled": Count("pk", filter=received_p),
+        "closed": Count("pk", filter=closed_p),
+        "retained": Count("pk", filter=closed_p & Q(outcome=Outcome.RETAINED)),
+        "timed": _summed(Count("pk", filter=received_p & Q(**{f"{c}__isnull": False})) for c in ON_TIME),
+        "ontime": _summed(Count("pk", filter=received_p & Q(**{c: True})) for c in ON_TIME),
+        "follow_ups": Count("pk", filter=closed_p & Q(satisfaction__isnull=False)),
+        "satisfaction_avg": Avg("satisfaction", filter=closed_p),
+        **(
+            {
+                "apology_p50": Percentile(
+                    _apology_span(), 0.5, filter=received_p & APOLOGIZED, output_field=DurationField()
+                )
+            }
+            if uses_percentile_cont(vendor)
+            else {}
+        ),
+    }
+
+
 def handler_values(filters: DashboardFilters, *, vendor: str) -> list[dict[str, Any]]:
     """Per owner: complaints received and closed in the period, kept customers, steps on time, speed, satisfaction."""
     received_p = in_period(filters, "received_at")
@@ -218,23 +245,7 @@ def handler_values(filters: DashboardFilters, *, vendor: str) -> list[dict[str, 
         complaints_for(filters)
         .filter(received_p | closed_p)
         .values("owner_id", "owner__first_name", "owner__last_name", "owner__username")
-        .annotate(
-            handled=Count("pk", filter=received_p),
-            closed=Count("pk", filter=closed_p),
-            retained=Count("pk", filter=closed_p & Q(outcome=Outcome.RETAINED)),
-            timed=_summed(Count("pk", filter=received_p & Q(**{f"{c}__isnull": False})) for c in ON_TIME),
-            ontime=_summed(Count("pk", filter=received_p & Q(**{c: True})) for c in ON_TIME),
-            satisfaction_avg=Avg("satisfaction", filter=closed_p),
-            **(
-                {
-                    "apology_p50": Percentile(
-                        _apology_span(), 0.5, filter=received_p & APOLOGIZED, output_field=DurationField()
-                    )
-                }
-                if uses_percentile_cont(vendor)
-                else {}
-            ),
-        )
+        .annotate(**handling_aggregates(received_p, closed_p, vendor=vendor))
     )
     if not uses_percentile_cont(vendor):
         spans: dict[int, list[timedelta]] = {}
@@ -244,3 +255,29 @@ def handler_values(filters: DashboardFilters, *, vendor: str) -> list[dict[str, 
         for row in rows:
             row["apology_p50"] = percentile_cont(spans.get(row["owner_id"], []), 0.5)
     return rows
+
+
+def split_values(filters: DashboardFilters, split: Q, *, vendor: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The handler table's figures (`handling_aggregates`) for the filters' complaints that `split` keeps, and
+    for the others, in one query (on PostgreSQL).
+
+    `split` is a condition on a complaint row (another app's: say "its handler had passed a training
+    module before it was received"); it must never be NULL, so that the two groups share out every row.
+    """
+    received_p = in_period(filters, "received_at")
+    closed_p = in_period(filters, "closed_at")
+    sides = {"yes": split, "no": ~split}
+    aggregates: dict[str, Any] = {}
+    for side, condition in sides.items():
+        for name, aggregate in handling_aggregates(received_p & condition, closed_p & condition, vendor=vendor).items():
+            aggregates[f"{side}_{name}"] = aggregate
+    values = complaints_for(filters).filter(received_p | closed_p).aggregate(**aggregates)
+    if not uses_percentile_cont(vendor):
+        for side, condition in sides.items():
+            spans = received_in(filters).filter(APOLOGIZED, condition).annotate(span=_apology_span())
+            values[f"{side}_apology_p50"] = percentile_cont(spans.values_list("span", flat=True), 0.5)
+
+    def side_values(side: str) -> dict[str, Any]:
+        return {name.removeprefix(f"{side}_"): value for name, value in values.items() if name.startswith(f"{side}_")}
+
+    return side_values("yes"), side_values("no")
