@@ -17,7 +17,18 @@ from functools import reduce
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count, DurationField, Expression, F, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    DurationField,
+    Expression,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+)
 
 from common.localtime import local_midnight
 from customers.models import CustomerGroup
@@ -259,25 +270,26 @@ def handler_values(filters: DashboardFilters, *, vendor: str) -> list[dict[str, 
 
 def split_values(filters: DashboardFilters, split: Q, *, vendor: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The handler table's figures (`handling_aggregates`) for the filters' complaints that `split` keeps, and
-    for the others, in one query (on PostgreSQL).
+    for the others: one query (on PostgreSQL), grouped by the condition as the handler table is by owner.
 
     `split` is a condition on a complaint row (another app's: say "its handler had passed a training
     module before it was received"); it must never be NULL, so that the two groups share out every row.
+    Grouping evaluates it once a row, however many figures count with it.
     """
     received_p = in_period(filters, "received_at")
     closed_p = in_period(filters, "closed_at")
-    sides = {"yes": split, "no": ~split}
-    aggregates: dict[str, Any] = {}
-    for side, condition in sides.items():
-        for name, aggregate in handling_aggregates(received_p & condition, closed_p & condition, vendor=vendor).items():
-            aggregates[f"{side}_{name}"] = aggregate
-    values = complaints_for(filters).filter(received_p | closed_p).aggregate(**aggregates)
+    rows = (
+        complaints_for(filters)
+        .filter(received_p | closed_p)
+        .values(side=ExpressionWrapper(split, output_field=BooleanField()))
+        .annotate(**handling_aggregates(received_p, closed_p, vendor=vendor))
+    )
+    empty = {"handled": 0, "closed": 0, "retained": 0, "timed": 0, "ontime": 0, "follow_ups": 0}
+    sides: dict[bool, dict[str, Any]] = {True: dict(empty), False: dict(empty)}
+    for row in rows:
+        sides[bool(row.pop("side"))] = row
     if not uses_percentile_cont(vendor):
-        for side, condition in sides.items():
+        for side, condition in ((True, split), (False, ~split)):
             spans = received_in(filters).filter(APOLOGIZED, condition).annotate(span=_apology_span())
-            values[f"{side}_apology_p50"] = percentile_cont(spans.values_list("span", flat=True), 0.5)
-
-    def side_values(side: str) -> dict[str, Any]:
-        return {name.removeprefix(f"{side}_"): value for name, value in values.items() if name.startswith(f"{side}_")}
-
-    return side_values("yes"), side_values("no")
+            sides[side]["apology_p50"] = percentile_cont(spans.values_list("span", flat=True), 0.5)
+    return sides[True], sides[False]
