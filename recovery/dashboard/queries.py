@@ -80,8 +80,8 @@ def reporting_session() -> Iterator[None]:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-                cursor.execute("SET LOCAL jit = off")
+                # SET LOCAL both, in one round trip (set_config(…, true) is SET LOCAL).
+                cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
         yield
 
 
