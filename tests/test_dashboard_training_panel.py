@@ -264,3 +264,15 @@ def test_the_panel_adds_two_queries_whatever_the_number_of_handlers_and_complain
     assert Complaint.objects.values("owner").distinct().count() == 31
     many = queries(client, maria)
     assert few == many <= 21
+
+
+def test_a_handler_who_left_keeps_their_figures_and_says_so(world):
+    carl = world["carl"]
+    carl.is_active = False
+    carl.save(update_fields=["is_active"])
+    board = dashboard_compute(PERIOD, now=NOW)
+    row = next(row for row in board.handlers if row.handler_id == carl.pk)
+    assert (row.notes[0].text, row.notes[0].detail, row.url) == ("Account switched off", "Recovery not passed", "")
+    # No longer on the front line: the share counts alice and bob only.
+    content = board.panels[0].content
+    assert (content.front_line_trained, content.front_line) == (1, 2)

@@ -46,6 +46,7 @@ class PersonTraining:
     """Where one person is with their training, as the panel needs it."""
 
     is_front_line: bool
+    is_active: bool
     recovery_first_passed_at: datetime | None  # their first pass of the five-step recovery, any version
     required_holding: int  # required modules whose pass counts and holds today
     required_total: int
@@ -76,6 +77,7 @@ def people_training(user_ids: Iterable[int], *, today: date) -> dict[int, Person
         )
         .values(
             "pk",
+            "is_active",
             "is_front_line",
             "required_total",
             module=F(module),
@@ -95,7 +97,13 @@ def people_training(user_ids: Iterable[int], *, today: date) -> dict[int, Person
     for row in rows:
         person = people.setdefault(
             row["pk"],
-            {"front": bool(row["is_front_line"]), "total": row["required_total"] or 0, "first": None, "holding": 0},
+            {
+                "front": bool(row["is_front_line"]),
+                "active": row["is_active"],
+                "total": row["required_total"] or 0,
+                "first": None,
+                "holding": 0,
+            },
         )
         if row["slug"] == FIVE_STEP_RECOVERY:
             person["first"] = row["first_pass"]
@@ -104,6 +112,7 @@ def people_training(user_ids: Iterable[int], *, today: date) -> dict[int, Person
     return {
         pk: PersonTraining(
             is_front_line=p["front"],
+            is_active=p["active"],
             recovery_first_passed_at=p["first"],
             required_holding=p["holding"],
             required_total=p["total"],
@@ -195,15 +204,16 @@ def _compared(trained: Handling, untrained: Handling) -> list[ComparedFigure]:
 
 
 def _note(person: PersonTraining | None, matrix_url: str, pk: int) -> HandlerNote:
-    url = f"{matrix_url}#person-{pk}"
-    if person is None:  # not in a role any more: no training to show
-        return HandlerNote("Not in a role")
+    if person is None:  # every handler is among people_training's rows: nothing to say otherwise
+        return HandlerNote()
+    passed = person.recovery_first_passed_at
+    detail = f"Recovery passed {timezone.localdate(passed):%-d %b %Y}" if passed is not None else "Recovery not passed"
+    if not person.is_active:  # left: not in the matrix any more
+        return HandlerNote("Account switched off", detail)
     status = "Fully trained" if person.fully_trained else "Not fully trained"
     if person.required_total and not person.fully_trained:
         status += f" ({person.required_holding} of {person.required_total} required)"
-    passed = person.recovery_first_passed_at
-    detail = f"Recovery passed {timezone.localdate(passed):%-d %b %Y}" if passed is not None else "Recovery not passed"
-    return HandlerNote(status, detail, url)
+    return HandlerNote(status, detail, f"{matrix_url}#person-{pk}")
 
 
 def training_panel(request: PanelRequest) -> Panel:
