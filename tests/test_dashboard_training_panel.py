@@ -190,11 +190,12 @@ def test_the_handler_table_shows_training_today_and_links_to_the_matrix(world):
     board = dashboard_compute(PERIOD, now=NOW)
     assert board.handler_columns == [HANDLER_COLUMN]
     notes = {row.name: row.notes[0] for row in board.handlers}
-    assert notes["Alice Archer"].text.startswith("Not fully trained (1 of ")
-    assert notes["Alice Archer"].detail == "Recovery passed 10 Feb 2026"
+    required = modules_listed().filter(current_version__required=True).count()
+    assert notes["Alice Archer"].text == f"1 of {required} required modules"
+    assert notes["Alice Archer"].detail == "Five-step recovery passed 10 Feb 2026"
     assert notes["Bob Baker"].text == "Fully trained"
-    assert notes["Bob Baker"].detail == "Recovery passed 1 Mar 2024"
-    assert notes["Carl Cole"].detail == "Recovery not passed"
+    assert notes["Bob Baker"].detail == "Five-step recovery passed 1 Mar 2024"
+    assert notes["Carl Cole"].detail == "Five-step recovery not passed"
     alice_row = next(row for row in board.handlers if row.name == "Alice Archer")
     assert alice_row.url == f"{MATRIX}#person-{world['alice'].pk}"
 
@@ -229,7 +230,8 @@ def test_the_handlers_csv_has_the_training_column(client, world):
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert lines[0].endswith(HANDLER_COLUMN)
     assert any(
-        line.startswith("Bob Baker,") and line.endswith("Fully trained Recovery passed 1 Mar 2024") for line in lines
+        line.startswith("Bob Baker,") and line.endswith("Fully trained Five-step recovery passed 1 Mar 2024")
+        for line in lines
     )
 
 
@@ -272,7 +274,11 @@ def test_a_handler_who_left_keeps_their_figures_and_says_so(world):
     carl.save(update_fields=["is_active"])
     board = dashboard_compute(PERIOD, now=NOW)
     row = next(row for row in board.handlers if row.handler_id == carl.pk)
-    assert (row.notes[0].text, row.notes[0].detail, row.url) == ("Account switched off", "Recovery not passed", "")
+    assert (row.notes[0].text, row.notes[0].detail, row.url) == (
+        "Account switched off",
+        "Five-step recovery not passed",
+        "",
+    )
     # No longer on the front line: the share counts alice and bob only.
     content = board.panels[0].content
     assert (content.front_line_trained, content.front_line) == (1, 2)

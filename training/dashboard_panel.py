@@ -207,12 +207,18 @@ def _note(person: PersonTraining | None, matrix_url: str, pk: int) -> HandlerNot
     if person is None:  # every handler is among people_training's rows: nothing to say otherwise
         return HandlerNote()
     passed = person.recovery_first_passed_at
-    detail = f"Recovery passed {timezone.localdate(passed):%-d %b %Y}" if passed is not None else "Recovery not passed"
+    detail = (
+        f"Five-step recovery passed {timezone.localdate(passed):%-d %b %Y}"
+        if passed is not None
+        else "Five-step recovery not passed"
+    )
     if not person.is_active:  # left: not in the matrix any more
         return HandlerNote("Account switched off", detail)
-    status = "Fully trained" if person.fully_trained else "Not fully trained"
-    if person.required_total and not person.fully_trained:
-        status += f" ({person.required_holding} of {person.required_total} required)"
+    status = (
+        "Fully trained"
+        if person.fully_trained
+        else f"{person.required_holding} of {person.required_total} required modules"
+    )
     return HandlerNote(status, detail, f"{matrix_url}#person-{pk}")
 
 
