@@ -282,3 +282,13 @@ def test_a_handler_who_left_keeps_their_figures_and_says_so(world):
     # No longer on the front line: the share counts alice and bob only.
     content = board.panels[0].content
     assert (content.front_line_trained, content.front_line) == (1, 2)
+
+
+def test_the_printed_monthly_review_leaves_the_training_column_out(client, world):
+    # The review is about its month; today's training belongs to the dashboard (and keeps the print on A4).
+    client.force_login(world["maria"])
+    with time_machine.travel(NOW, tick=False):
+        text = client.get(reverse("recovery:dashboard_review"), {"month": "2026-02"}).content.decode()
+    assert "Alice Archer" in text
+    assert HANDLER_COLUMN not in text
+    assert f"{MATRIX}#person-" not in text
