@@ -149,11 +149,14 @@ def test_rates_link_to_the_complaints_they_are_computed_from(client, maria, dash
 
 
 @pytest.mark.parametrize("size", [10, 1000])
-def test_the_page_takes_at_most_20_queries(client, maria, alice, django_assert_max_num_queries, size, at_now):
+def test_the_page_takes_at_most_21_queries(client, maria, alice, django_assert_max_num_queries, size, at_now):
     bulk_world(size, alice, [CustomerFactory() for _ in range(5)])
     assert Complaint.objects.count() == size
     client.force_login(maria)
-    with django_assert_max_num_queries(20):
+    # 19 for recovery's figures (with this test's savepoint and its release, the session, permissions, the
+    # policy banner and the form's choices), 2 for training's panel (tests/test_dashboard_training_panel.py).
+    # In production, without the savepoint: 19, and 20 with a category or a handler to check.
+    with django_assert_max_num_queries(21):
         response = client.get(DASHBOARD, {"period": "365"})
     assert response.status_code == 200
     assert response.context["board"].figures["received"].value == size
@@ -179,8 +182,9 @@ def test_the_handlers_csv_has_the_same_rows_as_the_table(client, maria, dashboar
     assert "caredesk-handlers-2026-02-01-to-2026-02-20.csv" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:2] == ["Handler", "Complaints handled"]
-    assert ["Alice Archer", "2", "1.5 h", "80%", "100%", "5.0"] in rows
-    assert ["Bob Baker", "1", "6.0 h", "60%", "50%", "3.0"] in rows
+    # The first six columns are recovery's; the panels' columns (training's) follow.
+    assert ["Alice Archer", "2", "1.5 h", "80%", "100%", "5.0"] in [row[:6] for row in rows]
+    assert ["Bob Baker", "1", "6.0 h", "60%", "50%", "3.0"] in [row[:6] for row in rows]
 
 
 def test_the_monthly_review_defaults_to_the_last_full_month(client, maria, dashboard_world, at_now):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -260,6 +261,28 @@ def test_demo_staff_have_training_in_every_state(seeded):
     assert not fiona.passed  # not started, or failed only
     assert Attempt.objects.filter(user=users["fiona"], passed=False).exists()
     assert {row.overdue for row in fiona.to_do} == {True, False}
+
+
+def test_the_demo_dashboard_compares_trained_and_untrained_handling(seeded):
+    # The training panel of the default view has complaints on both sides, alice's among them on each:
+    # she passed the five-step recovery in the middle of the period.
+    from recovery.dashboard import dashboard_compute, default_filters, split_values
+    from training.dashboard_panel import passed_recovery_before_received, people_training
+
+    now = timezone.now()
+    filters = default_filters(now)
+    pays = next(p for p in dashboard_compute(filters, now=now).panels if p.key == "training").content
+    assert pays.trained.handled > 0
+    assert pays.untrained.handled > 0
+    assert pays.trained.closed > 0
+    assert pays.untrained.closed > 0
+    assert pays.front_line == 3
+    alice = get_user_model().objects.get(username="alice")
+    split = passed_recovery_before_received(people_training([alice.pk], today=timezone.localdate(now)))
+    only_alice = replace(filters, handler_id=alice.pk)
+    trained, untrained = split_values(only_alice, split, vendor=connection.vendor)
+    assert trained["handled"] > 0
+    assert untrained["handled"] > 0
 
 
 def test_the_demo_has_a_second_policy_version_read_by_most_but_not_all_of_the_staff(seeded):

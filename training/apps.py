@@ -16,7 +16,9 @@ class TrainingConfig(AppConfig):
 
         from common import navigation
         from recovery import digest
+        from recovery.dashboard import register_panel
         from training import signals
+        from training.dashboard_panel import training_panel
         from training.digest import overdue_training_line
 
         # Everyone in a role (front line and managers) has training; managers find their screens from it.
@@ -39,6 +41,8 @@ class TrainingConfig(AppConfig):
 
         # The managers' daily digest (recovery) knows no training: training adds its line.
         digest.register_line("overdue_training", overdue_training_line, order=10)
+        # Nor does its dashboard: training adds "Does training pay?" and its column in the handler table.
+        register_panel("training", training_panel, order=10)
 
         user_model = get_user_model()
         post_save.connect(signals.user_saved, sender=user_model, dispatch_uid="training_user_saved")

@@ -41,6 +41,11 @@ def is_expired(expires_on: date | None, today: date) -> bool:
     return expires_on is not None and today >= expires_on
 
 
+def pass_holds(passed_at: datetime | None, renewal_months: int | None, today: date) -> bool:
+    """Return True when there is a pass that counts (`passed_at`, the latest) and it has not expired by `today`."""
+    return passed_at is not None and not is_expired(pass_expires_on(passed_at, renewal_months), today)
+
+
 def retake_from_q() -> Coalesce:
     """An expression for a module row: the lowest version number whose passes count."""
     latest = (
@@ -52,11 +57,15 @@ def retake_from_q() -> Coalesce:
     return Coalesce(Subquery(latest), 1)
 
 
+def retake_from_of(module: str) -> Subquery:
+    """An expression for any row: the lowest version number whose passes count, of the module `module` names."""
+    return Subquery(TrainingModule.objects.filter(pk=OuterRef(module)).annotate(n=retake_from_q()).values("n"))
+
+
 def counting_passes(module_ids: Iterable[int]) -> QuerySet[Attempt]:
     """Return the passing attempts that count, for these modules (see the module docstring)."""
-    retake_from = TrainingModule.objects.filter(pk=OuterRef("version__module")).annotate(n=retake_from_q()).values("n")
     return Attempt.objects.filter(
-        passed=True, version__module__in=list(module_ids), version__number__gte=Subquery(retake_from)
+        passed=True, version__module__in=list(module_ids), version__number__gte=retake_from_of("version__module")
     )
 
 

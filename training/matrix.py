@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts import roles
@@ -177,21 +177,22 @@ class Matrix:
         return counts
 
 
-def _staff(role: str) -> list[Any]:
-    """The active people in a role (as `roles.handlers`), each with `is_manager`, by name: one query."""
-    people = roles.handlers().annotate(is_manager=Exists(roles.managers().filter(pk=OuterRef("pk"))))
+def staff(role: str = "") -> QuerySet[Any]:
+    """The active people in a role (as `roles.handlers`), each with `is_manager`, by name; `role` narrows them
+    to the front line (ROLE_FRONT_LINE: not managers) or the managers."""
+    people: QuerySet[Any] = roles.handlers().annotate(is_manager=Exists(roles.managers().filter(pk=OuterRef("pk"))))
     if role == ROLE_FRONT_LINE:
         people = people.filter(is_manager=False)
     elif role == ROLE_MANAGERS:
         people = people.filter(is_manager=True)
-    return list(people)
+    return people
 
 
 def training_matrix(*, today: date, filters: MatrixFilters) -> Matrix:
     """Everyone in a role against every listed module (or those the filters keep): four queries."""
     all_modules = list(modules_listed())
     modules = [m for m in all_modules if not filters.module or m.slug == filters.module]
-    people = _staff(filters.role)
+    people = list(staff(filters.role))
     module_ids = [m.pk for m in modules]
     user_ids = [p.pk for p in people]
     passes = latest_passes(module_ids, user_ids)

@@ -14,13 +14,14 @@ The modules, each on its own:
 - `queries`: the SQL, one aggregate per family of figures (`percentiles`: medians on any database);
 - `compute`: the queries' values turned into the figures and rows shown (`figures`), with `formatting`;
 - `cache`: the cache keys, the age limit, and the beat task's warming;
-- `review`: the monthly review's trend and corrective actions.
+- `review`: the monthly review's trend and corrective actions;
+- `panels`: the sections other apps add (training's "Does training pay?"), computed and cached with the figures.
 What "repeat", "escalated", "overdue" and "open at" mean for a complaint is recovery.definitions'.
 """
 
 from recovery.dashboard.cache import dashboard_for, dashboard_refresh
-from recovery.dashboard.compute import dashboard_compute
-from recovery.dashboard.figures import Dashboard, Figure
+from recovery.dashboard.compute import dashboard_compute, handling
+from recovery.dashboard.figures import Dashboard, Figure, HandlerNote, Handling, Panel
 from recovery.dashboard.filters import (
     DashboardFilters,
     default_filters,
@@ -31,6 +32,8 @@ from recovery.dashboard.filters import (
 )
 from recovery.dashboard.formatting import NO_VALUE, list_url
 from recovery.dashboard.metrics import METRICS
+from recovery.dashboard.panels import PanelRequest, register_panel
+from recovery.dashboard.queries import split_values
 from recovery.dashboard.review import corrective_actions, monthly_trend
 
 __all__ = [
@@ -39,15 +42,22 @@ __all__ = [
     "Dashboard",
     "DashboardFilters",
     "Figure",
+    "HandlerNote",
+    "Handling",
+    "Panel",
+    "PanelRequest",
     "corrective_actions",
     "dashboard_compute",
     "dashboard_for",
     "dashboard_refresh",
     "default_filters",
+    "handling",
     "list_url",
     "month_filters",
     "month_so_far",
     "monthly_trend",
     "next_month",
     "previous_month",
+    "register_panel",
+    "split_values",
 ]

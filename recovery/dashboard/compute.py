@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,7 +15,7 @@ from django.db import connection
 
 from common.people import display_name_from
 from customers.models import CustomerGroup
-from recovery.dashboard.figures import Dashboard, Figure, HandlerRow, Row
+from recovery.dashboard.figures import Dashboard, Figure, HandlerNote, HandlerRow, Handling, Row
 from recovery.dashboard.filters import DashboardFilters
 from recovery.dashboard.formatting import (
     chart_percentage,
@@ -28,6 +28,7 @@ from recovery.dashboard.formatting import (
     score,
     seconds,
 )
+from recovery.dashboard.panels import PanelRequest, build_panels
 from recovery.dashboard.queries import (
     backlog_values,
     category_counts,
@@ -98,6 +99,7 @@ def _compute(filters: DashboardFilters, *, now: datetime, vendor: str) -> Dashbo
     board.by_category = _by_category(per_category, categories, received=v["received"], links=links)
     board.root_causes = _root_causes(causes, with_cause=v["with_cause"], links=links)
     board.handlers = sorted((_handler(row, links) for row in handlers), key=lambda h: (h.name.lower(), h.handler_id))
+    _add_panels(board, PanelRequest(filters, now, vendor, tuple(h.handler_id for h in board.handlers)))
     v["week_days"] = week_days
     board.values = v
     board.seconds = time.perf_counter() - started
@@ -288,19 +290,48 @@ def _cost(v: Mapping[str, Any], links: _Links) -> list[Figure]:
 # --- handlers ------------------------------------------------------------------------------------
 
 
+def handling(values: Mapping[str, Any]) -> Handling:
+    """Return the handler table's figures as they read, from `queries.handling_aggregates`' values."""
+    return Handling(
+        handled=values["handled"],
+        closed=values["closed"],
+        apology_median=duration(values.get("apology_p50")),
+        on_time=percent(ratio(values.get("ontime"), values.get("timed"))),
+        recovery_rate=percent(ratio(values["retained"], values["closed"])),
+        satisfaction=score(values.get("satisfaction_avg")),
+        values=dict(values),
+    )
+
+
 def _handler(row: Mapping[str, Any], links: _Links) -> HandlerRow:
     name = display_name_from(
         username=row["owner__username"], first_name=row["owner__first_name"], last_name=row["owner__last_name"]
     )
     owner = str(row["owner_id"])
+    figures = handling(row)
     return HandlerRow(
         handler_id=row["owner_id"],
         name=name,
-        handled=row["handled"],
+        handled=figures.handled,
         handled_url=list_url(**{**links.received_range, "owner": owner}),
-        apology_median=duration(row.get("apology_p50")),
-        on_time=percent(ratio(row.get("ontime"), row.get("timed"))),
-        recovery_rate=percent(ratio(row["retained"], row["closed"])),
+        apology_median=figures.apology_median,
+        on_time=figures.on_time,
+        recovery_rate=figures.recovery_rate,
         recovery_url=list_url(**{**links.closed_range, "owner": owner}),
-        satisfaction=score(row.get("satisfaction_avg")),
+        satisfaction=figures.satisfaction,
     )
+
+
+# --- the other apps' panels ----------------------------------------------------------------------
+
+
+def _add_panels(board: Dashboard, request: PanelRequest) -> None:
+    """Compute the registered panels (recovery.dashboard.panels) and their notes in the handler table."""
+    board.panels = build_panels(request)
+    columns = [panel for panel in board.panels if panel.handler_column]
+    board.handler_columns = [panel.handler_column for panel in columns]
+    if columns:
+        board.handlers = [
+            replace(row, notes=tuple(panel.handler_notes.get(row.handler_id, HandlerNote()) for panel in columns))
+            for row in board.handlers
+        ]

@@ -48,6 +48,34 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Handling:
+    """How a group of complaints was handled, as it reads: the handler table's figures for any group.
+
+    `handled`: received in the period; `closed`: closed in it; `values`: the raw values they come from.
+    """
+
+    handled: int
+    closed: int
+    apology_median: str
+    on_time: str
+    recovery_rate: str
+    satisfaction: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HandlerNote:
+    """What a panel (recovery.dashboard.panels) says about one handler in the handler table.
+
+    `text` and `detail` fill the panel's column; `url`, when given, is where the handler's name links.
+    """
+
+    text: str = ""
+    detail: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class HandlerRow:
     handler_id: int
     name: str
@@ -58,6 +86,30 @@ class HandlerRow:
     recovery_rate: str
     recovery_url: str
     satisfaction: str
+    # One note per column the panels add (Dashboard.handler_columns), in that order.
+    notes: tuple[HandlerNote, ...] = ()
+
+    @property
+    def url(self) -> str:
+        """Where the name links: the first panel's note that gives an address ("" for none)."""
+        return next((note.url for note in self.notes if note.url), "")
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section another app adds to the dashboard (recovery.dashboard.panels): computed with the figures,
+    for the same filters, and cached with them.
+
+    `template` is rendered with `panel` in the context, so `content` is whatever it reads (plain values:
+    the board is pickled into the cache). A panel may add a column to the handler table: its heading
+    `handler_column` and a note per handler id.
+    """
+
+    key: str
+    template: str
+    content: Any = None
+    handler_column: str = ""
+    handler_notes: dict[int, HandlerNote] = field(default_factory=dict)
 
 
 @dataclass
@@ -75,6 +127,10 @@ class Dashboard:
     by_category: list[Row] = field(default_factory=list)
     root_causes: list[Row] = field(default_factory=list)
     handlers: list[HandlerRow] = field(default_factory=list)
+    # The other apps' panels (recovery.dashboard.panels) and the headings of the columns they add to
+    # the handler table.
+    panels: list[Panel] = field(default_factory=list)
+    handler_columns: list[str] = field(default_factory=list)
     # Raw values kept for comparisons (the monthly review) and tests.
     values: dict[str, Any] = field(default_factory=dict)
 

@@ -17,7 +17,18 @@ from functools import reduce
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count, DurationField, Expression, F, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    DurationField,
+    Expression,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+)
 
 from common.localtime import local_midnight
 from customers.models import CustomerGroup
@@ -69,8 +80,8 @@ def reporting_session() -> Iterator[None]:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-                cursor.execute("SET LOCAL jit = off")
+                # SET LOCAL both, in one round trip (set_config(…, true) is SET LOCAL).
+                cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
         yield
 
 
@@ -210,6 +221,33 @@ def root_cause_counts(filters: DashboardFilters) -> list[tuple[str, int]]:
     )
 
 
+def handling_aggregates(received_p: Q, closed_p: Q, *, vendor: str) -> dict[str, Any]:
+    """The figures of how complaints were handled, as aggregates: received (`received_p`) and closed
+    (`closed_p`) in the period, customers kept, steps on time, median time to apologize, satisfaction.
+
+    They are the headline figures' definitions (recovery rate, satisfaction, time to apologize, steps on
+    time) for any group of complaints: one handler's (the handler table) or any other (`split_values`).
+    """
+    return {
+        "handled": Count("pk", filter=received_p),
+        "closed": Count("pk", filter=closed_p),
+        "retained": Count("pk", filter=closed_p & Q(outcome=Outcome.RETAINED)),
+        "timed": _summed(Count("pk", filter=received_p & Q(**{f"{c}__isnull": False})) for c in ON_TIME),
+        "ontime": _summed(Count("pk", filter=received_p & Q(**{c: True})) for c in ON_TIME),
+        "follow_ups": Count("pk", filter=closed_p & Q(satisfaction__isnull=False)),
+        "satisfaction_avg": Avg("satisfaction", filter=closed_p),
+        **(
+            {
+                "apology_p50": Percentile(
+                    _apology_span(), 0.5, filter=received_p & APOLOGIZED, output_field=DurationField()
+                )
+            }
+            if uses_percentile_cont(vendor)
+            else {}
+        ),
+    }
+
+
 def handler_values(filters: DashboardFilters, *, vendor: str) -> list[dict[str, Any]]:
     """Per owner: complaints received and closed in the period, kept customers, steps on time, speed, satisfaction."""
     received_p = in_period(filters, "received_at")
@@ -218,23 +256,7 @@ def handler_values(filters: DashboardFilters, *, vendor: str) -> list[dict[str, 
         complaints_for(filters)
         .filter(received_p | closed_p)
         .values("owner_id", "owner__first_name", "owner__last_name", "owner__username")
-        .annotate(
-            handled=Count("pk", filter=received_p),
-            closed=Count("pk", filter=closed_p),
-            retained=Count("pk", filter=closed_p & Q(outcome=Outcome.RETAINED)),
-            timed=_summed(Count("pk", filter=received_p & Q(**{f"{c}__isnull": False})) for c in ON_TIME),
-            ontime=_summed(Count("pk", filter=received_p & Q(**{c: True})) for c in ON_TIME),
-            satisfaction_avg=Avg("satisfaction", filter=closed_p),
-            **(
-                {
-                    "apology_p50": Percentile(
-                        _apology_span(), 0.5, filter=received_p & APOLOGIZED, output_field=DurationField()
-                    )
-                }
-                if uses_percentile_cont(vendor)
-                else {}
-            ),
-        )
+        .annotate(**handling_aggregates(received_p, closed_p, vendor=vendor))
     )
     if not uses_percentile_cont(vendor):
         spans: dict[int, list[timedelta]] = {}
@@ -244,3 +266,30 @@ def handler_values(filters: DashboardFilters, *, vendor: str) -> list[dict[str, 
         for row in rows:
             row["apology_p50"] = percentile_cont(spans.get(row["owner_id"], []), 0.5)
     return rows
+
+
+def split_values(filters: DashboardFilters, split: Q, *, vendor: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The handler table's figures (`handling_aggregates`) for the filters' complaints that `split` keeps, and
+    for the others: one query (on PostgreSQL), grouped by the condition as the handler table is by owner.
+
+    `split` is a condition on a complaint row (another app's: say "its handler had passed a training
+    module before it was received"); it must never be NULL, so that the two groups share out every row.
+    Grouping evaluates it once a row, however many figures count with it.
+    """
+    received_p = in_period(filters, "received_at")
+    closed_p = in_period(filters, "closed_at")
+    rows = (
+        complaints_for(filters)
+        .filter(received_p | closed_p)
+        .values(side=ExpressionWrapper(split, output_field=BooleanField()))
+        .annotate(**handling_aggregates(received_p, closed_p, vendor=vendor))
+    )
+    empty = {"handled": 0, "closed": 0, "retained": 0, "timed": 0, "ontime": 0, "follow_ups": 0}
+    sides: dict[bool, dict[str, Any]] = {True: dict(empty), False: dict(empty)}
+    for row in rows:
+        sides[bool(row.pop("side"))] = row
+    if not uses_percentile_cont(vendor):
+        for side, condition in ((True, split), (False, ~split)):
+            spans = received_in(filters).filter(APOLOGIZED, condition).annotate(span=_apology_span())
+            sides[side]["apology_p50"] = percentile_cont(spans.values_list("span", flat=True), 0.5)
+    return sides[True], sides[False]

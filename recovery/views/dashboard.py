@@ -98,6 +98,7 @@ def dashboard_handlers_csv(request: HttpRequest) -> HttpResponse:
         "Steps on time",
         "Recovery rate",
         "Average satisfaction",
+        *board.handler_columns,
     )
 
     def blank(text: str) -> str:
@@ -111,6 +112,7 @@ def dashboard_handlers_csv(request: HttpRequest) -> HttpResponse:
             blank(h.on_time),
             blank(h.recovery_rate),
             blank(h.satisfaction),
+            *(" ".join(part for part in (note.text, note.detail) if part) for note in h.notes),
         )
         for h in board.handlers
     )
