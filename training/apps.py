@@ -15,8 +15,9 @@ class TrainingConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_save
 
         from common import navigation
-        from recovery import digest
+        from recovery import digest, page_links
         from training import signals
+        from training.coaching.complaint_panel import coaching_section
         from training.digest import overdue_training_line
 
         # Everyone in a role (front line and managers) has training; managers find their screens from it.
@@ -34,8 +35,18 @@ class TrainingConfig(AppConfig):
                 "training:module_assign",
                 "training:matrix",
                 "training:person_attempts",
+                "training:coaching_review",
             ),
         )
+        navigation.register_link(
+            "Coaching",
+            view_name="training:coaching",
+            when="is_manager",
+            order=65,
+            current_for=("training:coaching_queue", "training:coaching_complaint", "training:coaching_review_create"),
+        )
+        # The complaint page (recovery) knows no training: training adds its coaching section.
+        page_links.register_section("coaching", coaching_section, order=10)
 
         # The managers' daily digest (recovery) knows no training: training adds its line.
         digest.register_line("overdue_training", overdue_training_line, order=10)
