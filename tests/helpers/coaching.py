@@ -39,7 +39,12 @@ def review(complaint: Complaint, reviewer: Any, rating: str = "well_done", **per
 def answer_survey(complaint: Complaint, satisfaction: int) -> Survey:
     now = timezone.now()
     return Survey.objects.create(
-        complaint=complaint, round=complaint.round, sent_at=now, answered_at=now, satisfaction=satisfaction
+        complaint=complaint,
+        round=complaint.round,
+        sent_at=now,
+        answered_at=now,
+        satisfaction=satisfaction,
+        would_return=satisfaction >= 3,
     )
 
 

@@ -255,7 +255,9 @@ def coaching_queue(*, now: datetime | None = None) -> CoachingQueue:
     closed = (
         Complaint.objects.filter(stage=Stage.CLOSED, closed_at__gte=now - timedelta(days=QUEUE_DAYS))
         .exclude(Exists(reviewed))
-        .annotate(customer_satisfaction=Coalesce(answered_satisfaction("pk"), "satisfaction"))
+        .annotate(
+            customer_satisfaction=Coalesce(answered_satisfaction("pk"), "satisfaction", output_field=IntegerField())
+        )
         .select_related("owner", "customer")
     )
     urgent_q = Q(outcome=Outcome.LOST) | Q(customer_satisfaction__lte=LOW_SATISFACTION)
