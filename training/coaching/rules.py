@@ -41,9 +41,9 @@ class Verdict(models.TextChoices):
 class Mood(models.TextChoices):
     """The customer's satisfaction (1–5) in the survey, in three bands; neutral (3) is left out of agreement."""
 
-    SATISFIED = "satisfied", "Satisfied (4–5)"
-    NEUTRAL = "neutral", "Neutral (3)"
-    UNHAPPY = "unhappy", "Unhappy (1–2)"
+    SATISFIED = "satisfied", "Satisfied"
+    NEUTRAL = "neutral", "Neutral"
+    UNHAPPY = "unhappy", "Unhappy"
 
 
 AGREEMENT_EXPLAINED = (
