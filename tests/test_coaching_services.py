@@ -9,6 +9,7 @@ from recovery.models import RecoveryAction, Stage
 from recovery.workflow import complaint_reopen, complaint_skip_step
 from tests.factories import log_complaint
 from tests.helpers.coaching import closed_complaint, ratings, review
+from tests.helpers.concurrency import run_at_once
 from tests.helpers.workflow import advance, closed
 from training.coaching import services
 from training.coaching.models import CalibrationRequest, CoachingNotice, CoachingReply, CoachingReview, StepRating
@@ -176,3 +177,28 @@ def test_calibration_needs_your_own_review_first_and_another_manager(alice, bob,
     review(complaint, mark)
     with pytest.raises(CoachingError, match="already reviewed"):
         services.calibration_request(complaint=complaint, by=maria, asked=mark)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_of_the_same_review_at_once_store_one_review_and_one_email(alice, maria, customer):
+    complaint = closed_complaint(alice, customer)
+
+    outcomes = run_at_once(lambda: review(complaint, maria), lambda: review(complaint, maria))
+
+    assert [o.error for o in outcomes] == [None, None]
+    assert outcomes[0].value.pk == outcomes[1].value.pk
+    assert CoachingReview.objects.count() == 1
+    assert CoachingNotice.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_of_the_same_reply_at_once_store_one(alice, maria, customer):
+    stored = review(closed_complaint(alice, customer), maria)
+
+    def send() -> object:
+        return services.reply_add(review=stored, author=alice, stance="agree", text="Yes.", token="same")
+
+    outcomes = run_at_once(send, send)
+
+    assert [o.error for o in outcomes] == [None, None]
+    assert CoachingReply.objects.count() == 1
