@@ -239,3 +239,23 @@ def test_the_coaching_page_counts_agreement_and_lists_praise_of_an_unhappy_custo
     )
     # The coaches' list: maria 3.0 (lenient) above mark 1.0 (strict).
     assert re.search(r"Maria Moreno 2 3\.0 50% of 2 Mark Manning 1 1\.0 —", page)
+
+
+def test_a_manager_who_reviewed_asks_another_for_a_blind_review(client, done, maria, mark):
+    review(done, maria)
+    client.force_login(maria)
+    url = reverse("training:coaching_complaint", args=[done.pk])
+
+    refused = client.post(url, {"asked": ""})
+    asked = client.post(url, {"asked": mark.pk})
+
+    assert refused.status_code == 400
+    assert_error_next_to(refused.content.decode(), "asked", "Choose a manager.")
+    assert asked["Location"] == url
+    page = text(client.get(url).content.decode())
+    assert "Waiting for a blind review from Mark Manning." in page
+
+
+def test_a_complaint_never_closed_has_no_coaching_page(client, complaint, maria):
+    client.force_login(maria)
+    assert client.get(reverse("training:coaching_complaint", args=[complaint.pk])).status_code == 404

@@ -87,7 +87,11 @@ class ReplyForm(forms.Form):
 
 
 class CalibrationForm(forms.Form):
-    asked = PersonChoiceField(queryset=get_user_model().objects.none(), label="Ask a manager to review it blind")
+    asked = PersonChoiceField(
+        queryset=get_user_model().objects.none(),
+        label="Ask a manager to review it blind",
+        error_messages={"required": "Choose a manager.", "invalid_choice": "Choose one of the managers listed."},
+    )
 
     def __init__(self, *args: Any, exclude: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import roles
 from common.forms import focus_first_error
+from common.people import display_name
 from common.views import role_required
 from recovery import selectors as recovery_selectors
 from recovery.models import Complaint, Stage
@@ -92,7 +93,8 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     except CoachingError as error:
         _add_problems(form, error)
         return _review_page(request, complaint, form, status=400, blind=blind)
-    messages.success(request, f"Your review of {complaint.reference} is saved; {review.handler} will be told.")
+    handler = display_name(review.handler)
+    messages.success(request, f"Your review of {complaint.reference} is saved; {handler} is told by email.")
     return redirect("training:coaching_review", review.pk)
 
 
@@ -172,7 +174,7 @@ def coaching_complaint(request: HttpRequest, pk: int) -> HttpResponse:
                 _add_problems(form, error)
             else:
                 asked = form.cleaned_data["asked"]
-                messages.success(request, f"{asked.get_full_name() or asked} is asked to review it blind.")
+                messages.success(request, f"{display_name(asked)} is asked to review it blind.")
                 return redirect("training:coaching_complaint", complaint.pk)
         status = 400
         focus_first_error(form)
