@@ -242,9 +242,10 @@ def test_the_coaching_page_counts_agreement_and_lists_praise_of_an_unhappy_custo
 
 
 def test_a_manager_who_reviewed_asks_another_for_a_blind_review(client, done, maria, mark):
-    review(done, maria)
+    stored = review(done, maria)
     client.force_login(maria)
     url = reverse("training:coaching_complaint", args=[done.pk])
+    assert "Calibrate: ask another manager" in client.get(review_url(stored)).content.decode()
 
     refused = client.post(url, {"asked": ""})
     asked = client.post(url, {"asked": mark.pk})
