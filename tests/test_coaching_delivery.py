@@ -7,12 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from common.leases import LeaseStatus
 from tests.celery_services import wait_for_idle, wait_until
 from tests.helpers.coaching import closed_complaint, review
 from tests.smtp import SmtpServer
 from training import tasks
+from training.coaching import services
 from training.coaching.models import CoachingNotice
 
 
@@ -55,3 +57,26 @@ def test_a_handler_switched_off_before_sending_gets_nothing(
     wait_until(lambda: CoachingNotice.objects.get(review=stored).status == LeaseStatus.CANCELLED)
     wait_for_idle(smtp=smtp)
     assert smtp.messages == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_asked_for_a_blind_review_is_emailed_once(
+    maria: Any, mark: Any, alice: Any, customer: Any, worker: None, smtp: SmtpServer
+) -> None:
+    complaint = closed_complaint(alice, customer)
+    review(complaint, maria)
+    CoachingNotice.objects.update(status=LeaseStatus.SENT, sent_at=timezone.now())  # the review's, sent before
+    request = services.calibration_request(complaint=complaint, by=maria, asked=mark)
+
+    tasks.dispatch_coaching_notices.delay()
+
+    [received] = smtp.wait_for(1)
+    wait_until(lambda: CoachingNotice.objects.get(calibration=request).status == LeaseStatus.SENT)
+    assert received.rcpt_tos == (mark.email,)
+    assert received.subject == f"[CareDesk] Complaint {complaint.reference}: a blind review asked of you"
+    body = received.part("text/plain")
+    assert "Maria Moreno reviewed how complaint" in body
+    assert f"/training/coaching/complaints/{complaint.pk}/review/" in body
+    assert tasks.dispatch_coaching_notices() == 0
+    wait_for_idle(smtp=smtp)
+    assert len(smtp.messages) == 1

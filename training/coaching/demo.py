@@ -16,7 +16,7 @@ from common.leases import LeaseStatus
 from recovery import surveys
 from recovery.models import Complaint, Reminder, ReminderKind, Stage
 from training.coaching import services
-from training.coaching.models import CoachingNotice, CoachingReply, CoachingReview
+from training.coaching.models import CalibrationRequest, CoachingNotice, CoachingReply, CoachingReview
 from training.coaching.rules import Rating, Stance
 from training.coaching.services import StepRatingInput
 
@@ -118,7 +118,10 @@ def seed_coaching(*, people: dict[str, Any], now: datetime) -> None:
             CoachingReply.objects.filter(pk=reply.pk).update(created_at=min(at + timedelta(minutes=20), now))
     # Calibration: maria reviewed the first; mark was asked to review it blind, and did.
     first = chosen[0]
-    services.calibration_request(complaint=first, by=maria, asked=mark)
+    request = services.calibration_request(complaint=first, by=maria, asked=mark)
+    asked_at = now - timedelta(minutes=50)
+    CalibrationRequest.objects.filter(pk=request.pk).update(created_at=asked_at)
+    CoachingNotice.objects.filter(calibration=request).update(status=LeaseStatus.SENT, sent_at=asked_at, attempts=1)
     _review(first, mark, STRICT, 1, at=now - timedelta(minutes=30))
     # The coach against the customer: maria praised a case whose customer said, in the survey, they were unhappy.
     reviewed = set(CoachingReview.objects.values_list("complaint_id", flat=True))

@@ -101,16 +101,35 @@ class CalibrationRequest(models.Model):
         return f"Calibration of {self.complaint.reference} asked of {self.asked}"
 
 
-class CoachingNotice(LeasedEmail):
-    """The email telling the handler a review of their complaint is in; claimed and sent by `common.leases`."""
+class CoachingNoticeKind(models.TextChoices):
+    REVIEW = "review", "A review of your complaint"
+    CALIBRATION = "calibration", "A blind review asked of you"
 
-    review = models.OneToOneField(CoachingReview, on_delete=models.CASCADE, related_name="notice")
+
+class CoachingNotice(LeasedEmail):
+    """An email about coaching, claimed and sent by `common.leases`: the handler told a review of their
+    complaint is in, or a manager told a colleague asks them for a blind review."""
+
+    kind = models.CharField(max_length=12, choices=CoachingNoticeKind.choices, default=CoachingNoticeKind.REVIEW)
+    review = models.OneToOneField(
+        CoachingReview, null=True, blank=True, on_delete=models.CASCADE, related_name="notice"
+    )
+    calibration = models.OneToOneField(
+        CalibrationRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="notice"
+    )
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     due_at = models.DateTimeField()
 
     class Meta:
         ordering = ["due_at", "pk"]
-        constraints = [*lease_constraints("coaching_notice")]
+        constraints = [
+            *lease_constraints("coaching_notice"),
+            models.CheckConstraint(
+                condition=Q(kind="review", review__isnull=False, calibration__isnull=True)
+                | Q(kind="calibration", calibration__isnull=False, review__isnull=True),
+                name="coaching_notice_about_one_thing",
+            ),
+        ]
         indexes = [
             models.Index(fields=["due_at"], condition=Q(status="pending"), name="coaching_notice_pending_idx"),
             models.Index(
@@ -119,4 +138,4 @@ class CoachingNotice(LeasedEmail):
         ]
 
     def __str__(self) -> str:
-        return f"Coaching notice for review {self.review_id}"
+        return f"{self.get_kind_display()} (notice {self.pk})"

@@ -1,8 +1,9 @@
-"""Sending the coaching notice: claiming due `CoachingNotice` rows and delivering each over `common.leases`.
+"""Sending coaching notices (a review is in; a blind review is asked of you): claiming due `CoachingNotice`
+rows and delivering each over `common.leases`.
 
 `coaching_notices_claim_due` fails rows whose lease ran out too often, claims the due ones with a lease and
 hands each to the send task after commit; `coaching_notice_deliver` re-reads the row (still claimed, same
-token), cancels it when the handler was switched off, sends it and marks it sent only while it still holds
+token), cancels it when its recipient was switched off, sends it and marks it sent only while it still holds
 the claim. The tasks in `training/tasks.py` are thin wrappers.
 """
 
@@ -23,11 +24,12 @@ from common.emails import email_message
 from common.leases import LeaseStatus
 from common.people import display_name
 from common.urls import absolute_url
-from training.coaching.models import CoachingNotice
+from training.coaching.models import CoachingNotice, CoachingNoticeKind
 
 logger = logging.getLogger(__name__)
 
 WHY = "You get this because a manager reviewed a complaint you handled in CareDesk."
+WHY_CALIBRATION = "You get this because a colleague asked you, as a manager in CareDesk, to review a complaint."
 
 
 @transaction.atomic
@@ -44,20 +46,35 @@ def coaching_notices_claim_due(*, enqueue: Callable[[int, int], object], now: da
 
 
 def _message(notice: CoachingNotice, to: str) -> EmailMultiAlternatives:
-    reference = notice.review.complaint.reference
-    return email_message(
-        template="emails/coaching_review",
-        context={
+    if notice.kind == CoachingNoticeKind.CALIBRATION:
+        assert notice.calibration is not None  # noqa: S101 - a database constraint
+        request = notice.calibration
+        reference = request.complaint.reference
+        context = {
+            "recipient_name": display_name(notice.recipient),
+            "requested_by": display_name(request.requested_by),
+            "reference": reference,
+            "url": absolute_url("training:coaching_review_create", request.complaint_id),
+        }
+        template, what, why = "emails/coaching_calibration", "a blind review asked of you", WHY_CALIBRATION
+    else:
+        assert notice.review is not None  # noqa: S101 - a database constraint
+        reference = notice.review.complaint.reference
+        context = {
             "recipient_name": display_name(notice.recipient),
             "reviewer": display_name(notice.review.reviewer),
             "reference": reference,
             "url": absolute_url("training:coaching_review", notice.review_id),
             "my_training_url": absolute_url("training:my_training"),
-        },
+        }
+        template, what, why = "emails/coaching_review", "a coaching review", WHY
+    return email_message(
+        template=template,
+        context=context,
         about=f"Complaint {reference}",
         # From the reference only: the review's text is typed by a person.
-        what="a coaching review",
-        why=WHY,
+        what=what,
+        why=why,
         to=[to],
         headers={"X-CareDesk-Coaching-Notice": str(notice.pk)},
     )
@@ -71,7 +88,9 @@ def coaching_notice_deliver(*, notice_id: int, attempt: int) -> str:
     """
     now = timezone.now()
     notice = (
-        CoachingNotice.objects.select_related("review__complaint", "review__reviewer", "recipient")
+        CoachingNotice.objects.select_related(
+            "review__complaint", "review__reviewer", "calibration__complaint", "calibration__requested_by", "recipient"
+        )
         .filter(leases.held(notice_id, attempt), lease_expires_at__gt=now)
         .first()
     )

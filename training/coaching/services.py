@@ -17,7 +17,14 @@ from django.utils import timezone
 from accounts import roles
 from common.errors import DomainError
 from recovery.models import Complaint, RecoveryAction, Stage
-from training.coaching.models import CalibrationRequest, CoachingNotice, CoachingReply, CoachingReview, StepRating
+from training.coaching.models import (
+    CalibrationRequest,
+    CoachingNotice,
+    CoachingNoticeKind,
+    CoachingReply,
+    CoachingReview,
+    StepRating,
+)
 from training.coaching.rules import COMMENT_MAX, NOTE_MAX, REPLY_MAX, Rating, Stance
 
 
@@ -174,7 +181,12 @@ def calibration_request(*, complaint: Complaint, by: Any, asked: Any) -> Calibra
         raise CoachingError("That manager handled this complaint: choose another.", field="asked")
     if CoachingReview.objects.filter(complaint=complaint, reviewer=asked).exists():
         raise CoachingError("That manager has already reviewed this complaint.", field="asked")
-    request, _ = CalibrationRequest.objects.get_or_create(
-        complaint=complaint, asked=asked, defaults={"requested_by": by, "created_at": timezone.now()}
+    now = timezone.now()
+    request, created = CalibrationRequest.objects.get_or_create(
+        complaint=complaint, asked=asked, defaults={"requested_by": by, "created_at": now}
     )
+    if created:  # the asked manager is told by email, as a handler is of a review
+        CoachingNotice.objects.create(
+            kind=CoachingNoticeKind.CALIBRATION, calibration=request, recipient=asked, due_at=now
+        )
     return request
