@@ -21,7 +21,7 @@ from accounts import roles
 from common.localtime import local_midnight
 from recovery.models import STEPS, Complaint, Outcome, RecoveryAction, Stage, Survey
 from training.coaching.models import CalibrationRequest, CoachingReply, CoachingReview, StepRating
-from training.coaching.rules import QUEUE_DAYS, QUEUE_SAMPLE, Mood, Rating, agrees, average_score, mood, verdict
+from training.coaching.rules import QUEUE_DAYS, QUEUE_SAMPLE, Mood, agrees, average_score, mood, verdict
 
 
 def answered_satisfaction(complaint_ref: str = "complaint", round_ref: str = "round") -> Subquery:
@@ -272,10 +272,6 @@ def coaching_queue(*, now: datetime | None = None) -> CoachingQueue:
     )
     handlers = [HandlerCount(person, person.reviews) for person in counted]
     return CoachingQueue(urgent, sample, others, handlers, month_start)
-
-
-def rating_label(value: str) -> str:
-    return Rating(value).label
 
 
 def own_review(user: Any, complaint: Complaint) -> CoachingReview | None:
