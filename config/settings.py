@@ -263,6 +263,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # The email telling a handler their complaint was reviewed (see training/coaching/sending.py).
+    "dispatch-coaching-notices": {
+        "task": "training.tasks.dispatch_coaching_notices",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -44,6 +44,7 @@ def test_managers_also_see_the_dashboard_and_a_complaint_page_belongs_to_complai
         ("Customers", False),
         ("Dashboard", False),
         ("Training", False),
+        ("Coaching", False),
         ("Policy", False),
     ]
 
@@ -62,6 +63,17 @@ def test_a_customer_page_belongs_to_customers(client, alice, customer):
 def test_someone_without_a_role_sees_no_entries(client, olivia):
     client.force_login(olivia)
     assert menu(client, reverse("recovery:my_queue")) == []  # the 403 page, in the base layout
+
+
+@pytest.mark.parametrize("name", ["training:coaching", "training:coaching_queue"])
+def test_the_coaching_pages_belong_to_coaching_for_managers(client, maria, name):
+    client.force_login(maria)
+    assert ("Coaching", True) in menu(client, reverse(name))
+
+
+def test_front_line_see_no_coaching_entry(client, alice):
+    client.force_login(alice)
+    assert "Coaching" not in [label for label, _ in menu(client, reverse("training:my_training"))]
 
 
 @pytest.fixture

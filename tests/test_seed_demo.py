@@ -114,7 +114,8 @@ def test_customers_whose_survey_went_out_have_mostly_answered(seeded):
     assert answered.count() >= 2
     assert Survey.objects.filter(answered_at__isnull=True).exists()
     for survey in answered.select_related("complaint"):
-        assert survey.complaint.stage == Stage.FOLLOW_UP
+        # Waiting for the follow-up, or closed and reviewed (the coach against the customer: training/coaching/demo.py).
+        assert survey.complaint.stage == Stage.FOLLOW_UP or survey.complaint.coaching_reviews.exists()
         assert survey.answered_at is not None
         assert survey.answered_at <= timezone.now()
         reminder = Reminder.objects.get(complaint=survey.complaint, kind="customer_survey", round=survey.round)
@@ -305,3 +306,22 @@ def test_no_front_line_atonement_in_the_demo_is_above_the_limit(seeded):
     above = RecoveryAction.objects.filter(step=Stage.ATONE, atonement_value__gt=limit)
     assert above.exists()  # managers approved some
     assert not above.filter(done_by__groups__name=FRONT_LINE).exists()
+
+
+def test_demo_has_reviewed_complaints_replies_a_calibration_pair_and_a_queue(seeded):
+    from training.coaching.models import CalibrationRequest, CoachingNotice, CoachingReply, CoachingReview
+    from training.coaching.selectors import coaching_overview, coaching_queue
+
+    assert CoachingReview.objects.values("reviewer").distinct().count() == 2
+    assert CoachingReview.objects.count() >= 8
+    assert CoachingReply.objects.exists()
+    request = CalibrationRequest.objects.get()
+    assert CoachingReview.objects.filter(complaint=request.complaint).count() == 2
+    assert not CoachingNotice.objects.exclude(status="sent").exists()  # the seed runs no worker
+    overview = coaching_overview(since=timezone.now() - timedelta(days=365))
+    assert any(d.praised for d in overview.disagreements)  # "well done" where the customer was unhappy
+    assert overview.compared >= 3
+    queue = coaching_queue()
+    assert queue.urgent
+    assert queue.sample
+    assert any(row.reviews for row in queue.handlers)

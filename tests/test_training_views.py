@@ -117,8 +117,8 @@ def test_my_training_runs_a_fixed_number_of_queries(client, alice, maria, django
         services.attempt_submit(user=alice, version=current(module), answers=answers(current(module)), token=slug)
     client.force_login(alice)
     # session, user, open assignments, modules with their versions, passes, the user's permissions (two: the
-    # menu), the policy banner
-    with django_assert_num_queries(8):
+    # menu), the policy banner, the coaching reviews of my complaints
+    with django_assert_num_queries(9):
         page = client.get(reverse("training:my_training"))
     assert page.status_code == 200
 

@@ -15,9 +15,10 @@ class TrainingConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_save
 
         from common import navigation
-        from recovery import digest
+        from recovery import digest, page_links
         from recovery.dashboard import register_panel
         from training import signals
+        from training.coaching.complaint_panel import coaching_section
         from training.dashboard_panel import training_panel
         from training.digest import overdue_training_line
 
@@ -36,8 +37,18 @@ class TrainingConfig(AppConfig):
                 "training:module_assign",
                 "training:matrix",
                 "training:person_attempts",
+                "training:coaching_review",
             ),
         )
+        navigation.register_link(
+            "Coaching",
+            view_name="training:coaching",
+            when="is_manager",
+            order=65,
+            current_for=("training:coaching_queue", "training:coaching_complaint", "training:coaching_review_create"),
+        )
+        # The complaint page (recovery) knows no training: training adds its coaching section.
+        page_links.register_section("coaching", coaching_section, order=10)
 
         # The managers' daily digest (recovery) knows no training: training adds its line.
         digest.register_line("overdue_training", overdue_training_line, order=10)

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from training import services
+from training.coaching.demo import seed_coaching
 from training.models import Assignment, Attempt, TrainingModule
 from training.reminders import reminders_schedule
 
@@ -79,3 +80,5 @@ def seed_training(*, people: dict[str, Any], now: datetime) -> None:
         _take(maria, slug, at=now - timedelta(days=90))
     _take(mark, RECOVERY, at=now - timedelta(days=30))
     services.renew_expired(now)
+    # Coaching reviews of the demo's closed complaints (and some left for the coaching queue).
+    seed_coaching(people=people, now=now)

@@ -228,3 +228,31 @@ class TrainingReminder(LeasedEmail):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} reminder for assignment {self.assignment_id}"
+
+
+# Coaching on real cases lives in its own package; importing its models here registers them with this app.
+from training.coaching.models import (  # noqa: E402
+    CalibrationRequest,
+    CoachingNotice,
+    CoachingReply,
+    CoachingReview,
+    StepRating,
+)
+
+__all__ = [
+    "Assignment",
+    "AssignmentReason",
+    "Attempt",
+    "CalibrationRequest",
+    "Choice",
+    "CoachingNotice",
+    "CoachingReply",
+    "CoachingReview",
+    "ModuleVersion",
+    "Question",
+    "Section",
+    "StepRating",
+    "TrainingModule",
+    "TrainingReminder",
+    "TrainingReminderKind",
+]

@@ -26,6 +26,7 @@ from common.forms import focus_first_error
 from common.views import role_required
 from training import matrix as training_matrix
 from training import selectors, services
+from training.coaching import selectors as coaching_selectors
 from training.forms import (
     AssignForm,
     ModuleForm,
@@ -45,9 +46,13 @@ _STARTED_MAX_AGE = 24 * 3600
 @role_required(roles.can_work)
 @require_safe
 def my_training(request: HttpRequest) -> HttpResponse:
-    """What I must do and by when (overdue first), what I passed and when it expires."""
+    """What I must do and by when (overdue first), what I passed and when it expires, my coaching reviews."""
     today = timezone.localdate()
-    return render(request, "training/my_training.html", {"mine": selectors.my_training(request.user, today=today)})
+    context = {
+        "mine": selectors.my_training(request.user, today=today),
+        "reviews": coaching_selectors.reviews_of_handler(request.user),
+    }
+    return render(request, "training/my_training.html", context)
 
 
 def _take_page(

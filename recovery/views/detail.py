@@ -34,7 +34,7 @@ from common.people import display_name
 from common.views import role_required
 from customers.models import GROUP_HELP, CustomerGroup
 from policy import selectors as policy_selectors
-from recovery import permissions, selectors, timeline, workflow
+from recovery import page_links, permissions, selectors, timeline, workflow
 from recovery.definitions import REPEAT_WINDOW
 from recovery.forms.complaint import (
     AssignForm,
@@ -194,6 +194,8 @@ def _render(
         "survey": survey,
         "customer_reachable": bool(complaint.customer.consents_to_contact and complaint.customer.email),
         "limit_escalation": limit_escalation,
+        # Other apps' sections (a coaching review …): the full page only, htmx answers never swap them.
+        "page_sections": [] if is_htmx else page_links.sections_for(user, complaint),
     }
     template = "recovery/partials/detail_region.html" if is_htmx else "recovery/detail.html"
     return render(request, template, context)
