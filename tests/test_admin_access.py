@@ -32,10 +32,13 @@ from tests.factories import (
     log_complaint,
     manager_user,
 )
+from tests.helpers.coaching import closed_complaint, review
+from training.coaching.services import calibration_request
 from training.models import (
     Assignment,
     AssignmentReason,
     Attempt,
+    CoachingNotice,
     ModuleVersion,
     TrainingReminder,
     TrainingReminderKind,
@@ -71,6 +74,9 @@ NEVER_ADDED = {
     "training.assignment",
     "training.attempt",
     "training.trainingreminder",
+    "training.coachingreview",
+    "training.calibrationrequest",
+    "training.coachingnotice",
 }
 MODELS = sorted(model._meta.label_lower for model in admin.site._registry)
 
@@ -103,6 +109,17 @@ def one_of_each(alice: Any, maria: Any) -> dict[str, Model]:
         "recovery.survey": Survey.objects.create(complaint=complaint, round=1),
         "recovery.managerdigest": ManagerDigest.objects.create(recipient=maria, day=timezone.localdate()),
         **_training_rows(alice),
+        **_coaching_rows(alice, maria, customer),
+    }
+
+
+def _coaching_rows(handler: Any, coach: Any, customer: Any) -> dict[str, Model]:
+    reviewed = review(closed_complaint(handler, customer), coach)
+    calibration = calibration_request(complaint=reviewed.complaint, by=coach, asked=manager_user(username="mina"))
+    return {
+        "training.coachingreview": reviewed,
+        "training.calibrationrequest": calibration,
+        "training.coachingnotice": CoachingNotice.objects.get(review=reviewed),
     }
 
 

@@ -93,7 +93,7 @@ def test_the_administrator_sends_failed_training_reminders_again_and_never_a_sen
         follow=True,
     )
 
-    assert "1 reminder(s) will be sent within a minute. 1 were skipped" in response.content.decode()
+    assert "1 email(s) will be sent within a minute. 1 were skipped" in response.content.decode()
     failed.refresh_from_db()
     sent.refresh_from_db()
     assert (failed.status, failed.lease_expires_at) == (LeaseStatus.PENDING, None)

@@ -1,9 +1,11 @@
-"""Training in the admin, for the administrator: read-only, because the training pages keep the rules.
+"""Training and coaching in the admin, for the administrator: read-only, because their pages keep the rules.
 
 Managers write modules on the training pages, where an edit becomes a new version and a check is
 validated before it is stored; assignments and attempts come from the services (due dates, one
-attempt per form). Here an administrator looks into all of it, and sends failed training
-reminders again (`common.leases.send_again`). Nothing is deleted: it is the training record.
+attempt per form), and so do coaching reviews (a rating for each step done, one per manager and
+complaint) and their replies. Here an administrator looks into all of it, and sends failed
+training reminders and coaching emails again (`common.leases.send_again`). Nothing is deleted:
+it is the training record.
 """
 
 from __future__ import annotations
@@ -20,10 +22,15 @@ from common.admin import NeverDeleted, ReadOnly, ReadOnlyInline, SuperusersOnly
 from training.models import (
     Assignment,
     Attempt,
+    CalibrationRequest,
     Choice,
+    CoachingNotice,
+    CoachingReply,
+    CoachingReview,
     ModuleVersion,
     Question,
     Section,
+    StepRating,
     TrainingModule,
     TrainingReminder,
 )
@@ -36,6 +43,9 @@ if TYPE_CHECKING:
     AssignmentAdminBase = admin.ModelAdmin[Assignment]
     AttemptAdminBase = admin.ModelAdmin[Attempt]
     TrainingReminderAdminBase = admin.ModelAdmin[TrainingReminder]
+    CoachingReviewAdminBase = admin.ModelAdmin[CoachingReview]
+    CalibrationRequestAdminBase = admin.ModelAdmin[CalibrationRequest]
+    CoachingNoticeAdminBase = admin.ModelAdmin[CoachingNotice]
 else:
     TrainingModuleAdminBase = admin.ModelAdmin
     ModuleVersionAdminBase = admin.ModelAdmin
@@ -43,6 +53,21 @@ else:
     AssignmentAdminBase = admin.ModelAdmin
     AttemptAdminBase = admin.ModelAdmin
     TrainingReminderAdminBase = admin.ModelAdmin
+    CoachingReviewAdminBase = admin.ModelAdmin
+    CalibrationRequestAdminBase = admin.ModelAdmin
+    CoachingNoticeAdminBase = admin.ModelAdmin
+
+
+def _send_again(model_admin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    """The admin action: put the failed emails selected back in the queue, and say how many."""
+    selected = queryset.count()
+    count = leases.send_again(queryset, now=timezone.now())
+    skipped = selected - count
+    model_admin.message_user(
+        request,
+        f"{count} email(s) will be sent within a minute."
+        + (f" {skipped} were skipped: only failed emails can be sent again." if skipped else ""),
+    )
 
 
 class VersionInline(ReadOnlyInline):
@@ -167,11 +192,66 @@ class TrainingReminderAdmin(
 
     @admin.action(description="Send the selected failed reminders again")
     def send_again(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        selected = queryset.count()
-        count = leases.send_again(queryset, now=timezone.now())
-        skipped = selected - count
-        self.message_user(
-            request,
-            f"{count} reminder(s) will be sent within a minute."
-            + (f" {skipped} were skipped: only failed reminders can be sent again." if skipped else ""),
-        )
+        _send_again(self, request, queryset)
+
+
+class StepRatingInline(ReadOnlyInline):
+    model = StepRating
+    fields = ("step", "rating", "comment")
+    readonly_fields = fields
+
+
+class CoachingReplyInline(ReadOnlyInline):
+    model = CoachingReply
+    fields = ("author", "stance", "text", "created_at")
+    readonly_fields = fields
+
+
+@admin.register(CoachingReview)
+class CoachingReviewAdmin(
+    SuperusersOnly[CoachingReview], NeverDeleted[CoachingReview], ReadOnly[CoachingReview], CoachingReviewAdminBase
+):
+    never_deleted_because = "Coaching reviews are not deleted: with their replies, they are the coaching record."
+    list_display = ("created_at", "complaint", "handler", "reviewer", "round")
+    list_select_related = ("complaint", "handler", "reviewer")
+    search_fields = ("handler__username", "reviewer__username", "overall", "next_time")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    inlines = [StepRatingInline, CoachingReplyInline]
+
+
+@admin.register(CalibrationRequest)
+class CalibrationRequestAdmin(
+    SuperusersOnly[CalibrationRequest],
+    NeverDeleted[CalibrationRequest],
+    ReadOnly[CalibrationRequest],
+    CalibrationRequestAdminBase,
+):
+    never_deleted_because = "Calibration requests are not deleted: they say who was asked to review blind."
+    list_display = ("created_at", "complaint", "requested_by", "asked")
+    list_select_related = ("complaint", "requested_by", "asked")
+    date_hierarchy = "created_at"
+
+
+@admin.register(CoachingNotice)
+class CoachingNoticeAdmin(
+    SuperusersOnly[CoachingNotice], NeverDeleted[CoachingNotice], ReadOnly[CoachingNotice], CoachingNoticeAdminBase
+):
+    """Every coaching email owed or sent; failed ones can be sent again."""
+
+    never_deleted_because = "Coaching emails are not deleted: they record what CareDesk owed and sent."
+    list_display = ("due_at", "kind", "recipient", "status", "attempts", "sent_at", "error")
+    list_filter = ("status", "kind")
+    list_select_related = ("recipient",)
+    search_fields = ("recipient__username", "recipient__email", "last_error")
+    date_hierarchy = "due_at"
+    show_full_result_count = False
+    actions = ["send_again"]
+
+    @admin.display(description="last error")
+    def error(self, notice: CoachingNotice) -> str:
+        return notice.last_error[:120]
+
+    @admin.action(description="Send the selected failed emails again")
+    def send_again(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        _send_again(self, request, queryset)
