@@ -58,11 +58,13 @@ def seed_training(*, people: dict[str, Any], now: datetime) -> None:
     """Give the demo staff (by username: maria, mark, alice, bob, fiona) a spread of training states."""
     alice, bob, fiona, maria, mark = (people[name] for name in ("alice", "bob", "fiona", "maria", "mark"))
     today = timezone.localdate(now)
-    # alice: failed the recovery once, then passed; passed who-is-the-customer; the policy and
-    # person-then-problem due (required); an optional module her manager gave her, overdue.
+    # alice, fully trained: failed the recovery once, then passed; passed the other required modules;
+    # an optional module her manager gave her, overdue.
     _take(alice, RECOVERY, at=now - timedelta(days=61), right=False)
     _take(alice, RECOVERY, at=now - timedelta(days=60, hours=22))
     _take(alice, CUSTOMER, at=now - timedelta(days=150))
+    _take(alice, PERSON, at=now - timedelta(days=40))
+    _take(alice, POLICY, at=now - timedelta(days=12))
     step_back = TrainingModule.objects.get(slug=STEP_BACK)
     services.assignment_create(module=step_back, person=alice, due_on=today, by=maria)
     _overdue(alice, STEP_BACK, days=5, now=now)
