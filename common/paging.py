@@ -25,13 +25,22 @@ else:
 COUNT_CAP = 10_000
 
 
+# No list has this many pages; a larger number typed into the URL would overflow the count's LIMIT
+# (a 500 on PostgreSQL and SQLite alike) rather than show the last page.
+MAX_PAGE = 1_000_000
+
+
 def requested_page(value: object) -> int:
-    """Return the page number asked for, or 1 when it is missing or not a positive whole number."""
+    """Return the page number asked for, or 1 when it is missing or not a positive whole number.
+
+    Absurdly large numbers become `MAX_PAGE`, so the count stays a query the database accepts; the
+    paginator then shows the last page, as for any page past the end.
+    """
     try:
         number = int(str(value))
     except (TypeError, ValueError):
         return 1
-    return max(number, 1)
+    return min(max(number, 1), MAX_PAGE)
 
 
 class CappedCountPaginator(PaginatorBase):

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from common.paging import CappedCountPaginator, requested_page
+from common.paging import MAX_PAGE, CappedCountPaginator, requested_page
 from recovery.models import Complaint
 from recovery.views import lists
 from tests.factories import log_complaint
@@ -28,7 +28,10 @@ def thirty(alice, customer):
     ]
 
 
-@pytest.mark.parametrize(("given", "expected"), [(None, 1), ("", 1), ("x", 1), ("0", 1), ("-3", 1), ("7", 7)])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [(None, 1), ("", 1), ("x", 1), ("0", 1), ("-3", 1), ("7", 7), ("9" * 20, MAX_PAGE)],
+)
 def test_the_requested_page_is_a_positive_whole_number(given, expected):
     assert requested_page(given) == expected
 
@@ -70,3 +73,16 @@ def test_the_list_says_more_than_and_offers_no_last_page_when_capped(client, mar
     deep = client.get(reverse("recovery:complaint_list"), {"page": "5"}).content.decode()
     assert re.findall(r"Complaint \d\d", deep)[:5] == [f"Complaint {n:02d}" for n in range(20, 25)]
     assert "Next" in deep
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "1000001", str(2**63)])
+def test_a_page_number_past_any_list_shows_the_last_page_not_an_error(client, maria, thirty, monkeypatch, page):
+    # It used to overflow the count's LIMIT: a 500.
+    monkeypatch.setattr(lists, "PAGE_SIZE", 5)
+    client.force_login(maria)
+
+    response = client.get(reverse("recovery:complaint_list"), {"page": page})
+
+    assert response.status_code == 200
+    assert "Page 6 of 6" in response.content.decode()
+    assert re.findall(r"Complaint \d\d", response.content.decode())[:5] == [f"Complaint {n:02d}" for n in range(25, 30)]
