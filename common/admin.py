@@ -51,6 +51,16 @@ class SuperusersOnly(_ModelAdmin[_M]):
         return bool(request.user.is_superuser) and super().has_delete_permission(request, obj)
 
 
+def report_sent_again(model_admin: Any, request: HttpRequest, *, selected: int, count: int, noun: str) -> None:
+    """Tell the operator how many failed `noun`s a "send again" action queued, and how many it skipped."""
+    skipped = selected - count
+    model_admin.message_user(
+        request,
+        f"{count} {noun}(s) will be sent within a minute."
+        + (f" {skipped} were skipped: only failed {noun}s can be sent again." if skipped else ""),
+    )
+
+
 class ReadOnly(_ModelAdmin[_M]):
     """Rows only the app's services write (the workflow, a publish, an attempt): viewable here, never
     added or changed, so nothing bypasses the rules the services keep. Combine with `NeverDeleted`."""

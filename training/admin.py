@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from common import leases
-from common.admin import NeverDeleted, ReadOnly, ReadOnlyInline, SuperusersOnly
+from common.admin import NeverDeleted, ReadOnly, ReadOnlyInline, SuperusersOnly, report_sent_again
 from training.models import (
     Assignment,
     Attempt,
@@ -62,12 +62,7 @@ def _send_again(model_admin: admin.ModelAdmin[Any], request: HttpRequest, querys
     """The admin action: put the failed emails selected back in the queue, and say how many."""
     selected = queryset.count()
     count = leases.send_again(queryset, now=timezone.now())
-    skipped = selected - count
-    model_admin.message_user(
-        request,
-        f"{count} email(s) will be sent within a minute."
-        + (f" {skipped} were skipped: only failed emails can be sent again." if skipped else ""),
-    )
+    report_sent_again(model_admin, request, selected=selected, count=count, noun="email")
 
 
 class VersionInline(ReadOnlyInline):

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts import roles
-from common.admin import NeverDeleted, ReadOnly, SuperusersOnly
+from common.admin import NeverDeleted, ReadOnly, SuperusersOnly, report_sent_again
 from recovery import reminders, selectors
 from recovery.admin.base import _complaint_reference, _search_by_reference
 from recovery.models import ManagerDigest, Reminder, ReminderKind, ReminderStatus, Survey
@@ -103,12 +103,7 @@ class ReminderAdmin(SuperusersOnly[Reminder], NeverDeleted[Reminder], ReadOnly[R
     def send_again(self, request: HttpRequest, queryset: QuerySet[Reminder]) -> None:
         ids = list(queryset.values_list("pk", flat=True))
         count = reminders.reminders_send_again(ids=ids)
-        skipped = len(ids) - count
-        self.message_user(
-            request,
-            f"{count} reminder(s) will be sent within a minute."
-            + (f" {skipped} were skipped: only failed reminders can be sent again." if skipped else ""),
-        )
+        report_sent_again(self, request, selected=len(ids), count=count, noun="reminder")
 
     def has_send_again_permission(self, request: HttpRequest) -> bool:
         return roles.is_manager(request.user)
