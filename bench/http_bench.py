@@ -89,7 +89,9 @@ def server_environment(port: int) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "CACHE_URL": CACHE_URL,
         "CELERY_BROKER_URL": CACHE_URL,
+        # Plain HTTP on loopback: the trial settings of the README's production section.
         "SECURE_COOKIES": "false",
+        "SECURE_SSL_REDIRECT": "false",
         "QUERY_COUNT_HEADERS": "true",
         "STATIC_ROOT": str(BASE_DIR / "var" / "bench" / "static"),
         "SITE_URL": f"http://127.0.0.1:{port}",
