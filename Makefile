@@ -9,12 +9,14 @@ PORT ?= 8000
 # Redis's sixteen DBs (config/settings_test.py refuses a ninth rather than let two share one).
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 8 ? n : 8 )))
 
-.PHONY: run test lint services browser screenshots clean help bench-reminders bench
+.PHONY: run test lint services browser screenshots clean help bench-reminders bench backup restore
 
 help:
 	@echo "make run    - the app with demo data on http://$(HOST):$(PORT) (SQLite, embedded broker)"
 	@echo "make test   - the whole suite on PostgreSQL and Redis on localhost"
 	@echo "make lint   - ruff check, ruff format --check, mypy"
+	@echo "make backup [FILE=…]         - pg_dump the database DATABASE_URL names (default var/backups/)"
+	@echo "make restore FILE=… [FORCE=1] - load a backup into DATABASE_URL's database, which must be empty"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "CareDesk needs Python 3.11 or newer"'
@@ -58,6 +60,15 @@ bench-reminders: $(VENV)/.installed services
 # (BENCH_RESEED=1 to reseed), writes bench/results.json and bench/results.md.
 bench: $(VENV)/.installed services
 	$(PY) bench/http_bench.py
+
+# The database DATABASE_URL names, with pg_dump -Fc / pg_restore (config/backups.py; README, "Backup and restore").
+# No dependency on the test tools: on a server, PY=/opt/caredesk/venv/bin/python make backup.
+backup:
+	$(PY) manage.py backup $(FILE)
+
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=path/to/backup.dump [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
