@@ -94,7 +94,7 @@ def dump(settings_dict: Mapping[str, Any], target: Path) -> None:
     """Write the database to `target` (pg_dump -Fc), readable by this user only, complete or not at all."""
     if target.exists():
         raise CommandError(f"{target} already exists; choose another file name, or move the old backup away.")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # a new folder for backups: the owner's only
     partial = target.with_name(target.name + ".partial")
     previous = os.umask(0o077)  # the dump holds personal data
     try:
