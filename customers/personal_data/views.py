@@ -49,7 +49,8 @@ def customer_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
     if customer.is_erased:
         messages.info(request, "This customer's personal data was already erased.")
         return redirect("customers:customer_detail", pk=customer.pk)
-    form = ErasureForm(request.POST or None)
+    # Bound on every POST, even an empty one (`request.POST or None` would show an empty POST no errors).
+    form = ErasureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             customer_erase(
