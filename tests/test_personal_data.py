@@ -38,7 +38,7 @@ from recovery.notifications import sending
 from recovery.search import search_complaints
 from recovery.selectors import complaints_visible_to
 from recovery.surveys import SurveyLinkError, survey_open
-from recovery.workflow import StaleComplaintError, WorkflowError, complaint_edit
+from recovery.workflow import StaleComplaintError, WorkflowError, complaint_add_note, complaint_edit
 from tests.factories import CustomerFactory, log_complaint
 from tests.helpers.personal_data import SECRETS, World, build_world
 from tests.helpers.workflow import snapshot
@@ -314,3 +314,18 @@ def test_the_export_takes_the_same_queries_however_many_complaints(alice, maria,
     # The transaction's savepoint and its release, the manager's permissions (2), the complaints, their steps,
     # timelines and surveys, the emails, and the record of the export: ten, with 1 complaint or 12.
     assert len(queries) == 10, [q["sql"][:80] for q in queries]
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_erasure_takes_the_same_queries_however_many_complaints(alice, maria, count):
+    customer = cast(Customer, CustomerFactory(name="Eve Many"))
+    for _ in range(count):
+        complaint = log_complaint(user=alice, customer=customer)
+        complaint_add_note(complaint=complaint, user=alice, text="Eve rang back")
+    with CaptureQueriesContext(connection) as queries:
+        customer_erase(customer=customer, user=maria, reason="Request 18", confirmation="ERASE")
+    assert Complaint.objects.filter(customer=customer, summary=ERASED).count() == count
+    # The savepoint and its release, the manager's permissions (2), the customer and the complaints locked,
+    # the complaints, steps and surveys updated, the timeline read and rewritten, the emails cancelled and
+    # readdressed, the customer saved, the record written: fifteen, with 1 complaint or 12.
+    assert len(queries) == 15, [q["sql"][:80] for q in queries]
