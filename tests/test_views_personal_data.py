@@ -12,11 +12,13 @@ from django.utils.html import escape
 
 from customers.models import Customer, DataRequestKind, PersonalDataRecord
 from customers.personal_data.erasure import ERASED
-from recovery.models import Complaint
+from recovery import surveys
+from recovery.models import Complaint, Stage, Survey
 from tests.factories import UserFactory, log_complaint
 from tests.helpers.admin import admin_url
 from tests.helpers.pages import assert_error_next_to, sign_in, text
-from tests.helpers.workflow import snapshot
+from tests.helpers.workflow import bring_to, snapshot
+from tests.xss import PAYLOADS, assert_shown_escaped
 
 REASON = "Asked by letter, received 1 Dec 2026 (request 17)"
 
@@ -234,3 +236,28 @@ def test_the_admin_shows_the_records_and_never_changes_or_deletes_them(client, r
     assert client.get(admin_url("customers.personaldatarecord", "delete", record.pk)).status_code == 403
     assert client.get(admin_url("customers.personaldatarecord", "add")).status_code == 403
     assert PersonalDataRecord.objects.filter(pk=record.pk).exists()
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_the_reason_and_the_erased_page_show_typed_text_escaped(client, maria, complaint, payload):
+    client.force_login(maria)
+    refused = client.post(erase_url(complaint.customer), {"reason": payload, "confirmation": "no"})
+    assert_shown_escaped(refused.text, payload)
+    client.post(erase_url(complaint.customer), {"reason": payload, "confirmation": "ERASE"})
+    assert_shown_escaped(client.get(detail_url(complaint.customer)).text, payload)
+
+
+def test_a_survey_link_sent_before_the_erasure_leads_nowhere(client, alice, maria, customer):
+    complaint = bring_to(log_complaint(user=alice, customer=customer), alice, Stage.FOLLOW_UP)
+    survey = surveys.survey_invite(complaint=complaint)
+    surveys.survey_mark_sent(complaint=complaint, at=survey.created_at)
+    link = reverse("survey:survey", args=[surveys.survey_token(survey)])
+    assert client.get(link).status_code == 200
+    client.force_login(maria)
+    client.post(erase_url(customer), {"reason": REASON, "confirmation": "ERASE"})
+    client.logout()
+
+    assert client.get(link).status_code == 404
+    answer = client.post(link, {"satisfaction": "5", "would_return": "yes", "comment": "Carla again"})
+    assert answer.status_code == 404
+    assert Survey.objects.get(pk=survey.pk).answered_at is None
