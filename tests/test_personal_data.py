@@ -24,7 +24,14 @@ from customers.personal_data.erasure import ERASED, customer_erase
 from customers.personal_data.export import FORMAT, customer_export
 from customers.selectors import customer_figures, customer_picker, customer_search
 from customers.services import customer_update
-from recovery.dashboard import DashboardFilters, dashboard_compute, default_filters
+from recovery.dashboard import (
+    DashboardFilters,
+    corrective_actions,
+    dashboard_compute,
+    default_filters,
+    month_so_far,
+    monthly_trend,
+)
 from recovery.models import (
     Complaint,
     ComplaintEvent,
@@ -83,6 +90,15 @@ def rows_about(customer: Customer) -> str:
 # --- erasure: the figures stay -------------------------------------------------------------------------------
 
 
+def review(now: Any) -> tuple[Any, ...]:
+    """The monthly review's own figures for the month in progress: the trend and the corrective actions."""
+    today = timezone.localdate(now)
+    filters = month_so_far(today.replace(day=1), today=today)
+    board = dashboard_compute(filters, now=now)
+    causes = [row.key for row in board.root_causes]
+    return monthly_trend(filters, last_month=today.replace(day=1)), corrective_actions(filters, causes), causes
+
+
 def test_erasing_leaves_every_dashboard_figure_exactly_as_it_was(world, maria, alice):
     now = timezone.now() + timedelta(minutes=1)
     views = [
@@ -92,6 +108,7 @@ def test_erasing_leaves_every_dashboard_figure_exactly_as_it_was(world, maria, a
         dataclasses.replace(default_filters(now), handler_id=alice.pk),
     ]
     before = [figures(f, now) for f in views]
+    review_before = review(now)
     page_before = customer_figures(maria, world.carla)
     # The data is not trivial: the figures count Carla's complaints, costs, a survey and the reopened one.
     assert before[0]["figures"]["received"]["value"] == 5
@@ -102,6 +119,8 @@ def test_erasing_leaves_every_dashboard_figure_exactly_as_it_was(world, maria, a
     erase(world, maria)
 
     assert [figures(f, now) for f in views] == before
+    assert review(now) == review_before
+    assert review_before[1]  # the corrective action of the closed complaint is listed, before and after
     assert customer_figures(maria, Customer.objects.get(pk=world.carla.pk)) == page_before
 
 
