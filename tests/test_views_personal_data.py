@@ -173,6 +173,9 @@ def test_erasing_from_the_page_shows_who_when_and_why_and_offers_nothing_more(cl
     for url in (export_url(customer), erase_url(customer), reverse("customers:customer_edit", args=[customer.pk])):
         assert url not in response.text
     assert Complaint.objects.get(pk=complaint.pk).summary == ERASED
+    complaint_page = text(client.get(reverse("recovery:complaint_detail", args=[complaint.pk])).text)
+    assert "Personal data erased on" in complaint_page
+    assert f"Erased customer {customer.pk}" in complaint_page
     # Front line sees the fact too, and cannot edit the record back.
     client.force_login(alice)
     assert "Personal data erased on" in text(client.get(detail_url(customer)).text)
