@@ -14,9 +14,9 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from common.admin import SuperusersOnly
+from common.admin import NeverDeleted, ReadOnly, SuperusersOnly
 from common.errors import DomainError
-from customers.models import Customer, Organization
+from customers.models import Customer, Organization, PersonalDataRecord
 from customers.services import EDITABLE_FIELDS, customer_create, customer_update
 
 # Django's admin and form classes are generic only to the type checker.
@@ -24,10 +24,12 @@ if TYPE_CHECKING:
     CustomerFormBase = forms.ModelForm[Customer]
     OrganizationAdminBase = admin.ModelAdmin[Organization]
     CustomerAdminBase = admin.ModelAdmin[Customer]
+    PersonalDataRecordAdminBase = admin.ModelAdmin[PersonalDataRecord]
 else:
     CustomerFormBase = forms.ModelForm
     OrganizationAdminBase = admin.ModelAdmin
     CustomerAdminBase = admin.ModelAdmin
+    PersonalDataRecordAdminBase = admin.ModelAdmin
 
 
 class CustomerAdminForm(CustomerFormBase):
@@ -86,20 +88,24 @@ class OrganizationAdmin(SuperusersOnly[Organization], OrganizationAdminBase):
 
 
 @admin.register(Customer)
-class CustomerAdmin(SuperusersOnly[Customer], CustomerAdminBase):
+class CustomerAdmin(SuperusersOnly[Customer], NeverDeleted[Customer], CustomerAdminBase):
     form = CustomerAdminForm
-    list_display = ("name", "group", "organization", "email", "phone", "consents_to_contact", "created_at")
-    list_filter = ("group", "consents_to_contact")
+    list_display = ("name", "group", "organization", "email", "phone", "consents_to_contact", "created_at", "erased_at")
+    list_filter = ("group", "consents_to_contact", ("erased_at", admin.EmptyFieldListFilter))
     list_select_related = ("organization",)
     search_fields = ("name", "email", "phone", "organization__name")
     date_hierarchy = "created_at"
     autocomplete_fields = ("organization",)
     raw_id_fields = ("staff_user",)
-    readonly_fields = ("created_at", "created_by")
+    readonly_fields = ("created_at", "created_by", "erased_at")
     fieldsets = (
         (None, {"fields": ("name", "group", "organization", ("email", "phone"), "consents_to_contact")}),
         ("Employees", {"fields": ("staff_user",)}),
-        ("Record", {"fields": (("created_at", "created_by"),)}),
+        ("Record", {"fields": (("created_at", "created_by"), "erased_at")}),
+    )
+    never_deleted_because = (
+        "Customers are not deleted: their complaints are the record of how they were treated, and the reports "
+        "count them. To remove a person's data, a manager erases it from the customer's page, which keeps the figures."
     )
 
     def get_fieldsets(self, request: HttpRequest, obj: Customer | None = None) -> Any:
@@ -117,3 +123,17 @@ class CustomerAdmin(SuperusersOnly[Customer], CustomerAdminBase):
 
     def save_model(self, request: HttpRequest, obj: Customer, form: Any, change: Any) -> None:
         """Do nothing: the form's call to the service has already stored the customer."""
+
+
+@admin.register(PersonalDataRecord)
+class PersonalDataRecordAdmin(
+    SuperusersOnly[PersonalDataRecord],
+    NeverDeleted[PersonalDataRecord],
+    ReadOnly[PersonalDataRecord],
+    PersonalDataRecordAdminBase,
+):
+    list_display = ("customer", "kind", "actor", "created_at", "complaints")
+    list_filter = ("kind",)
+    list_select_related = ("customer", "actor")
+    date_hierarchy = "created_at"
+    never_deleted_because = "Records of exports and erasures are kept: they show who did what with a person's data."

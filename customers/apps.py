@@ -27,5 +27,10 @@ class CustomersConfig(AppConfig):
             view_name="customers:customer_list",
             when="can_work",
             order=40,
-            current_for=("customers:customer_detail", "customers:customer_edit", "customers:customer_quick_create"),
+            current_for=(
+                "customers:customer_detail",
+                "customers:customer_edit",
+                "customers:customer_quick_create",
+                "customers:customer_erase",
+            ),
         )

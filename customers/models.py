@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Upper
 
@@ -80,6 +81,12 @@ class Customer(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a manager erased this customer's personal data (customers.personal_data); empty until then.",
+    )
 
     class Meta:
         ordering = ["name", "pk"]
@@ -117,3 +124,49 @@ class Customer(models.Model):
     def is_internal(self) -> bool:
         """Return True for employees, the internal customers."""
         return self.group == CustomerGroup.EMPLOYEE
+
+    @property
+    def is_erased(self) -> bool:
+        """Return True once the customer's personal data has been erased (for good)."""
+        return self.erased_at is not None
+
+
+ERASURE_REASON_MAX = 1_000
+
+
+class DataRequestKind(models.TextChoices):
+    """What a manager did with a customer's personal data."""
+
+    EXPORTED = "exported", "Exported"
+    ERASED = "erased", "Erased"
+
+
+class PersonalDataRecord(models.Model):
+    """A manager exported or erased a customer's personal data: who, when and why, never the data itself.
+
+    Written by `customers.personal_data` in the transaction that does the work; shown on the customer page.
+    An erasure has a reason and happens once per customer (database rules).
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="data_records")
+    kind = models.CharField(max_length=10, choices=DataRequestKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    reason = models.TextField(blank=True, validators=[MaxLengthValidator(ERASURE_REASON_MAX), no_control_characters])
+    complaints = models.PositiveIntegerField(default=0, help_text="How many complaints the export or erasure covered.")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=DataRequestKind.values), name="data_record_kind_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(kind=DataRequestKind.ERASED) | ~models.Q(reason=""),
+                name="data_record_erasure_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["customer"], condition=models.Q(kind="erased"), name="data_record_one_erasure"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} customer {self.customer_id} on {self.created_at:%Y-%m-%d %H:%M}"

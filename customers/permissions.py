@@ -41,3 +41,12 @@ def complaints_may_be_hidden(user: Any, customer: Customer) -> bool:
     """Return True when some of the customer's complaints may be hidden from the user (an employee's,
     for anyone who does not manage: they see only those they own)."""
     return customer.is_internal and not is_manager(user)
+
+
+def can_handle_personal_data(user: Any) -> bool:
+    """Return True when the user may export or erase a customer's personal data: managers only.
+
+    An export holds everything about a person, employees' confidential complaints included, and an
+    erasure cannot be undone, so neither is front-line work.
+    """
+    return is_manager(user)

@@ -20,7 +20,7 @@ from django.db import connections
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from customers.models import Customer, CustomerGroup
+from customers.models import Customer, CustomerGroup, PersonalDataRecord
 from customers.search import customer_condition
 from recovery.definitions import is_repeat
 from recovery.models import Complaint, Outcome, RecoveryAction, Stage
@@ -73,7 +73,8 @@ def customer_picker(text: str) -> PickerResults:
     text = clean_query(text)
     if not text:
         return PickerResults(text="", customers=[], more=False)
-    found = list(customer_search(text=text)[: PICKER_LIMIT + 1])
+    # An erased customer gets no new complaints (complaint_log refuses them), so the picker leaves them out.
+    found = list(customer_search(text=text).filter(erased_at__isnull=True)[: PICKER_LIMIT + 1])
     return PickerResults(text=text, customers=found[:PICKER_LIMIT], more=len(found) > PICKER_LIMIT)
 
 
@@ -158,3 +159,10 @@ def customer_figures(user: Any, customer: Customer) -> CustomerFigures:
         complaint__in=visible.values("pk"), step=Stage.ATONE, skipped=False
     ).aggregate(total=Sum("atonement_value"))
     return CustomerFigures(**counts, atonement_total=atoned["total"] or Decimal("0"))
+
+
+def personal_data_records(customer: Customer) -> list[PersonalDataRecord]:
+    """Return who exported or erased the customer's personal data, and when, oldest first (one query)."""
+    return list(
+        PersonalDataRecord.objects.filter(customer=customer).select_related("actor").order_by("created_at", "pk")
+    )

@@ -121,6 +121,9 @@ def customer_update(*, customer: Customer, user: Any, **changes: Any) -> Custome
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
     except Customer.DoesNotExist:
         raise DomainError("This customer no longer exists.") from None
+    if locked.is_erased:
+        # An erasure is for good: putting details back would undo it.
+        raise DomainError("This customer's personal data was erased; their record can no longer be changed.")
     was_internal, old_staff_user_id = locked.is_internal, locked.staff_user_id
     for field, value in changes.items():
         setattr(locked, field, _email(value) if field == "email" else _strip(value))

@@ -27,7 +27,7 @@ from common.phones import PHONE_SEPARATORS
 from common.views import role_required
 from customers import permissions, selectors
 from customers.forms import CustomerEditForm, CustomerFilterForm, CustomerForm, CustomerQuickForm
-from customers.models import GROUP_HELP, Customer, CustomerGroup, Organization
+from customers.models import GROUP_HELP, Customer, CustomerGroup, DataRequestKind, Organization
 from customers.services import DuplicateCustomerError, customer_create, customer_update, organization_get_or_create
 from recovery.definitions import REPEAT_WINDOW
 
@@ -160,6 +160,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaints = Paginator(selectors.customer_complaints(request.user, customer), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    may_handle_data = permissions.can_handle_personal_data(request.user)
+    # Who exported or erased the data: for managers, and for everyone once erased (the page must say so).
+    records = selectors.personal_data_records(customer) if may_handle_data or customer.is_erased else []
     context = {
         "customer": customer,
         "figures": figures,
@@ -167,6 +170,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "group_help": GROUP_HELP.get(CustomerGroup(customer.group), ""),
         "confidential_note": permissions.complaints_may_be_hidden(request.user, customer),
         "repeat_days": REPEAT_WINDOW.days,
+        "may_handle_data": may_handle_data,
+        "data_records": records,
+        "erasure": next((r for r in records if r.kind == DataRequestKind.ERASED), None),
     }
     return render(request, "customers/detail.html", context)
 
@@ -188,6 +194,9 @@ def _edit_initial(customer: Customer) -> dict[str, Any]:
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a customer's details; the service refuses what only a manager may change."""
     customer = selectors.get_customer(pk)
+    if customer.is_erased:
+        messages.info(request, "This customer's personal data was erased; their record can no longer be changed.")
+        return redirect("customers:customer_detail", pk=customer.pk)
     if request.method == "POST":
         form = CustomerEditForm(request.POST)
         if form.is_valid():

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from common.errors import DomainError
 from common.validators import no_control_characters
+from customers.models import Customer
 from recovery.models import SURVEY_COMMENT_MAX, Complaint, ComplaintEvent, EventKind, Survey
 
 SALT = "caredesk.recovery.survey"
@@ -78,8 +79,9 @@ def _survey_id(token: str) -> int:
 
 def survey_open(token: str) -> Survey:
     """Return the unanswered survey the token names, or raise SurveyLinkError saying why not."""
-    survey = Survey.objects.select_related("complaint").filter(pk=_survey_id(token)).first()
-    if survey is None:
+    survey = Survey.objects.select_related("complaint__customer").filter(pk=_survey_id(token)).first()
+    # An erased customer's link leads nowhere: nothing more is collected about them.
+    if survey is None or survey.complaint.customer.is_erased:
         raise SurveyLinkError(SurveyProblem.INVALID, "This survey link is not valid.")
     if survey.answered_at is not None:
         raise SurveyLinkError(SurveyProblem.ANSWERED, "This survey has already been answered. Thank you!")
@@ -117,7 +119,7 @@ def survey_answer(
     satisfaction, would_return, comment = _clean_answer(satisfaction, would_return, comment)
     survey_id = _survey_id(token)
     survey = Survey.objects.select_for_update().filter(pk=survey_id).first()
-    if survey is None:
+    if survey is None or Customer.objects.filter(complaints=survey.complaint_id, erased_at__isnull=False).exists():
         raise SurveyLinkError(SurveyProblem.INVALID, "This survey link is not valid.")
     if survey.answered_at is not None:
         raise SurveyLinkError(SurveyProblem.ANSWERED, "This survey has already been answered. Thank you!")

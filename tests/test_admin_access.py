@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import MANAGERS
+from customers.personal_data.export import customer_export
 from policy.models import PolicyAcknowledgement, PolicyVersion
 from recovery.models import Category, ManagerDigest, RecoveryPolicy, Reminder, ReminderKind, Stage, Survey
 from tests.factories import (
@@ -57,6 +58,7 @@ PERSONAS = [ANONYMOUS, FRONT_LINE, OUTSIDER, MANAGER_WITHOUT_STAFF, MANAGER, SUP
 MANAGER_MODELS = {"recovery.category", "recovery.recoverypolicy"}
 # Rows only the workflow or django-axes writes: nobody adds them by hand.
 NEVER_ADDED = {
+    "customers.personaldatarecord",
     "recovery.recoveryaction",
     "recovery.complaintevent",
     "recovery.reminder",
@@ -100,6 +102,7 @@ def one_of_each(alice: Any, maria: Any) -> dict[str, Model]:
         "axes.accessfailurelog": _access(AccessFailureLog),
         "customers.organization": organization,
         "customers.customer": complaint.customer,
+        "customers.personaldatarecord": _exported(complaint.customer, maria),
         "recovery.category": Category.objects.get(name="Delivery"),
         "recovery.recoverypolicy": RecoveryPolicy.objects.get(severity="medium"),
         "recovery.complaint": complaint,
@@ -149,6 +152,11 @@ def _training_rows(person: Any) -> dict[str, Model]:
             assignment=assignment, kind=TrainingReminderKind.OVERDUE, defaults={"due_at": now, "recipient": person}
         )[0],
     }
+
+
+def _exported(customer: Any, manager: Any) -> Model:
+    customer_export(customer=customer, user=manager)
+    return customer.data_records.get()
 
 
 def _apologised(complaint: Any, user: Any) -> Model:

@@ -188,6 +188,13 @@ STEP_ERRORS: dict[str, int] = {
 }
 
 
+def test_erasure_errors_are_described(client: Any, maria: Any, customer: Any) -> None:
+    client.force_login(maria)
+    url = reverse("customers:customer_erase", args=[customer.pk])
+    assert check_errors_described(post(client, url)) == 2
+    assert check_errors_described(post(client, url, {"reason": "Asked by letter", "confirmation": "no"})) == 1
+
+
 @pytest.mark.parametrize("stage", list(STEP_ERRORS))
 def test_step_form_errors_are_described(client: Any, alice: Any, customer: Any, stage: str) -> None:
     complaint = bring_to(log_complaint(user=alice, customer=customer), alice, stage)

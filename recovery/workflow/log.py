@@ -48,6 +48,10 @@ def complaint_log(
         raise WorkflowError("You do not have permission to log complaints.")
     if customer is None or customer.pk is None:
         raise WorkflowError("Choose the customer, or add them first.", field="customer")
+    if customer.is_erased:
+        raise WorkflowError(
+            "This customer's personal data was erased: add the person as a new customer.", field="customer"
+        )
     if channel not in Channel.values:
         raise WorkflowError("Choose how the complaint reached us.", field="channel")
     if severity not in Severity.values:

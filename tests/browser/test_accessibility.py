@@ -310,3 +310,34 @@ def test_manager_pages_have_no_serious_violations(
     expect(page.get_by_text("Choose who takes them over.")).to_be_visible()
     audit.check(page, "hand-over, with errors")
     audit.assert_clean(at_least=27)
+
+
+def test_personal_data_pages_have_no_serious_violations(
+    live_server: Any, starter_data: None, axe_page: Page, audit: AxeAudit, problems: Any
+) -> None:
+    """The customer page as a manager (download and erase), the erasure's confirm page, and an erased customer."""
+    # A download ends the navigation that asked for it: the browser reports that request as aborted.
+    problems.allow("personal-data.json (net::ERR_ABORTED)")
+    page = axe_page
+    owner, _manager = alice(), maria()
+    someone = customer(name="Carla Customer", email="carla@example.org")
+    theirs = log_complaint(user=owner, customer=someone)
+    sign_in(page, "maria")
+    visit(page, audit, f"/customers/{someone.pk}/", "customer page, as a manager")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download personal data (JSON)").click()
+    assert download.value.suggested_filename.startswith(f"caredesk-customer-{someone.pk}-")
+    visit(page, audit, f"/customers/{someone.pk}/", "customer page, with its personal data requests")
+    page.get_by_role("link", name="Erase personal data…").click()
+    expect(page.get_by_text("This cannot be undone.").first).to_be_visible()
+    audit.check(page, "erase personal data")
+    page.get_by_role("button", name="Erase for good").click()
+    expect(page.get_by_text("Say why the data is erased").first).to_be_visible()
+    audit.check(page, "erase personal data, with errors")
+    page.get_by_label("Why is the data erased?").fill("Asked by letter, 1 Dec 2026")
+    page.get_by_label("Type ERASE to confirm").fill("ERASE")
+    page.get_by_role("button", name="Erase for good").click()
+    expect(page.get_by_text("Personal data erased").first).to_be_visible()
+    audit.check(page, "customer page, erased")
+    visit(page, audit, complaint_path(theirs), "complaint of an erased customer")
+    audit.assert_clean(at_least=6)
