@@ -334,13 +334,24 @@ if not is_currency_code(CURRENCY):
     )
 
 # --- Cache ---------------------------------------------------------------------------------
-# Holds the survey pages' rate-limit counters. The embedded default is in-process memory (one
-# `runserver`); with several processes set CACHE_URL=redis://… so they share the counters.
+# Holds the rate-limit counters and the dashboard's figures. The embedded default is in-process memory
+# (one `runserver`); with several processes set CACHE_URL=redis://… so they share them. Nothing in it is
+# needed: while Redis is unreachable it answers as a miss (common/cache.py), so every page keeps working.
 CACHE_URL = env_str("CACHE_URL", "")
+# Short socket timeouts: an unreachable cache host must cost a request a second, not a minute.
+CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "common.cache.FailSafeRedisCache", "LOCATION": CACHE_URL, "OPTIONS": CACHE_OPTIONS}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The one rule for every rate limit (the survey pages, /healthz) when the cache cannot be reached: fail
+# open, serve the request uncounted. The limits slow down abuse of pages that are safe without them (a
+# survey link is signed, expires and answers once; /healthz shows no data), while failing closed would
+# turn a cache outage into a survey and health-check outage. Sign-in lockout (django-axes) counts in the
+# database and is not affected.
+RATELIMIT_FAIL_OPEN = True
 
 # --- Security -----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
