@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "customers",
     "recovery",
     "training",
+    # /healthz and beat's heartbeat.
+    "health",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +272,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55},
     },
 }
+# Beat's heartbeat, which /healthz reads: proves beat dispatches and a worker runs (health/checks.py).
+CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {
+    "task": "health.tasks.beat_heartbeat",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Reminders ---------------------------------------------------------------------------
@@ -384,6 +392,14 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# --- Health check (/healthz) -------------------------------------------------------------
+# Requests per client address (django-ratelimit's "N/period"); load balancers probe every few seconds.
+HEALTHZ_RATE_LIMIT = env_str("HEALTHZ_RATE_LIMIT", "60/m")
+# Beat's heartbeat runs every minute; older than this, /healthz reports beat failed.
+HEALTHZ_BEAT_MAX_AGE_SECONDS = env_int("HEALTHZ_BEAT_MAX_AGE_SECONDS", 300, minimum=60)
+# Load balancers probe the web servers over plain HTTP: answer them rather than redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
