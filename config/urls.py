@@ -9,6 +9,9 @@ from django.views.generic import RedirectView
 
 from health.views import healthz
 
+# The 500 page with the request's id, and nothing else (common/views.py).
+handler500 = "common.views.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="recovery:my_queue", permanent=False), name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
