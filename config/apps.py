@@ -6,14 +6,19 @@ from django.db.backends.signals import connection_created
 
 
 class ProjectConfig(AppConfig):
-    """Registers the project-wide system checks (config/production.py) and the SQLite search function."""
+    """Registers the project-wide system checks (config/production.py), the SQLite search function and the
+    request id on log records."""
 
     name = "config"
     verbose_name = "CareDesk configuration"
 
     def ready(self) -> None:
+        from common.request_id import install_log_record_factory
         from common.textsearch import register_sqlite_functions
         from config import production  # noqa: F401 - registers the deploy check
+
+        # Every log record of the web app, worker and beat carries the current request id.
+        install_log_record_factory()
 
         # Every new SQLite connection (web, worker, beat, manage.py) gets `caredesk_fold` for searches.
         connection_created.connect(register_sqlite_functions, dispatch_uid="caredesk_sqlite_functions")

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from celery import Celery
 from celery.beat import PersistentScheduler
-from celery.signals import beat_init, worker_init
+from celery.signals import beat_init, before_task_publish, setup_logging, task_postrun, task_prerun, worker_init
+
+from common import request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -36,3 +38,15 @@ def _refuse_unsafe_production(**kwargs: object) -> None:
     if problems:
         # Celery logs and ignores exceptions from signal receivers; SystemExit stops the process.
         raise SystemExit("ImproperlyConfigured: " + " ".join(problems))
+
+
+# A task queued while handling a request carries its id; the worker's log lines for it show the id.
+before_task_publish.connect(request_id.add_to_task_headers, dispatch_uid="caredesk_request_id_publish")
+task_prerun.connect(request_id.bind_for_task, dispatch_uid="caredesk_request_id_prerun")
+task_postrun.connect(request_id.unbind_for_task, dispatch_uid="caredesk_request_id_postrun")
+
+
+@setup_logging.connect
+def _keep_django_logging(**kwargs: object) -> None:
+    """Workers and beat log with the LOGGING of config/settings.py (one format, the request id) instead
+    of configuring their own; LOG_LEVEL sets the level, not --loglevel."""

@@ -52,9 +52,13 @@ INSTALLED_APPS = [
     "customers",
     "recovery",
     "training",
+    # /healthz and beat's heartbeat.
+    "health",
 ]
 
 MIDDLEWARE = [
+    # First: every request gets an id (on its log lines, its tasks, the 500 page) and one access line.
+    "common.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -270,6 +274,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55},
     },
 }
+# Beat's heartbeat, which /healthz reads: proves beat dispatches and a worker runs (health/checks.py).
+CELERY_BEAT_SCHEDULE["beat-heartbeat"] = {
+    "task": "health.tasks.beat_heartbeat",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Reminders ---------------------------------------------------------------------------
@@ -334,13 +344,24 @@ if not is_currency_code(CURRENCY):
     )
 
 # --- Cache ---------------------------------------------------------------------------------
-# Holds the survey pages' rate-limit counters. The embedded default is in-process memory (one
-# `runserver`); with several processes set CACHE_URL=redis://… so they share the counters.
+# Holds the rate-limit counters and the dashboard's figures. The embedded default is in-process memory
+# (one `runserver`); with several processes set CACHE_URL=redis://… so they share them. Nothing in it is
+# needed: while Redis is unreachable it answers as a miss (common/cache.py), so every page keeps working.
 CACHE_URL = env_str("CACHE_URL", "")
+# Short socket timeouts: an unreachable cache host must cost a request a second, not a minute.
+CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "common.cache.FailSafeRedisCache", "LOCATION": CACHE_URL, "OPTIONS": CACHE_OPTIONS}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The one rule for every rate limit (the survey pages, /healthz) when the cache cannot be reached: fail
+# open, serve the request uncounted. The limits slow down abuse of pages that are safe without them (a
+# survey link is signed, expires and answers once; /healthz shows no data), while failing closed would
+# turn a cache outage into a survey and health-check outage. Sign-in lockout (django-axes) counts in the
+# database and is not affected.
+RATELIMIT_FAIL_OPEN = True
 
 # --- Security -----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -381,11 +402,26 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Health check (/healthz) -------------------------------------------------------------
+# Requests per client address (django-ratelimit's "N/period"); load balancers probe every few seconds.
+HEALTHZ_RATE_LIMIT = env_str("HEALTHZ_RATE_LIMIT", "60/m")
+# Beat's heartbeat runs every minute; older than this, /healthz reports beat failed.
+HEALTHZ_BEAT_MAX_AGE_SECONDS = env_int("HEALTHZ_BEAT_MAX_AGE_SECONDS", 300, minimum=60)
+# Load balancers probe the web servers over plain HTTP: answer them rather than redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Every line carries the id of the request (or of the request that queued the task) it belongs to,
+    # "-" outside one (common/request_id.py).
+    "formatters": {
+        "plain": {
+            "class": "common.request_id.RequestIdFormatter",
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s",
+        }
+    },
     "filters": {"refusal_without_traceback": {"()": "common.log_filters.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},

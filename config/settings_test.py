@@ -72,8 +72,9 @@ CELERY_BROKER_URL, _CACHE_URL = redis_urls(os.environ["CELERY_BROKER_URL"], os.e
 os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "common.cache.FailSafeRedisCache",
         "LOCATION": _CACHE_URL,
+        "OPTIONS": CACHE_OPTIONS,  # noqa: F405
     }
 }
 

@@ -7,6 +7,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from health.views import healthz
+
+# The 500 page with the request's id, and nothing else (common/views.py).
+handler500 = "common.views.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="recovery:my_queue", permanent=False), name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -17,4 +22,6 @@ urlpatterns = [
     path("survey/", include("recovery.survey_urls")),
     path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
+    # For load balancers and monitoring: no sign-in, no data (health/views.py).
+    path("healthz", healthz, name="healthz"),
 ]

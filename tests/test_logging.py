@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+
+from common.request_id import RequestIdFormatter
 
 # The format of every line CareDesk logs (config/settings.py).
 PLAIN = settings.LOGGING["formatters"]["plain"]["format"]  # type: ignore[index]
@@ -23,8 +26,8 @@ def test_a_refused_request_is_one_log_line_without_a_traceback(
     assert response.status_code == 403
     records = [record for record in caplog.records if record.name == "django.request"]
     assert len(records) == 1
-    line = logging.Formatter(PLAIN).format(records[0])
-    assert line.endswith(f"WARNING django.request Forbidden (Permission denied): {url}")
+    line = RequestIdFormatter(PLAIN).format(records[0])
+    assert re.search(rf"WARNING \[[0-9a-f]{{32}}\] django.request Forbidden \(Permission denied\): {url}$", line)
     assert "Traceback" not in line
     assert "\n" not in line
 

@@ -17,9 +17,10 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
-from django.views.defaults import server_error
 from playwright.sync_api import Page, expect
 
+from common import request_id
+from common.views import server_error
 from policy.bootstrap import ensure_first_version
 from recovery import surveys, workflow
 from recovery.models import STEPS, Complaint, Severity, Stage
@@ -100,7 +101,9 @@ def test_signed_out_pages_have_no_serious_violations(
     visit(page, audit, f"/survey/{token[:-6]}x/", "survey, mangled link")
 
     # The 500 page, exactly as Django serves it, at an address of the live server.
-    error_page = server_error(RequestFactory().get("/")).content
+    with request_id.bound("0123456789abcdef0123456789abcdef"):
+        error_page = server_error(RequestFactory().get("/")).content
+    assert b"0123456789abcdef0123456789abcdef" in error_page
     page.route("**/server-error/", lambda route: route.fulfill(status=200, body=error_page, content_type="text/html"))
     visit(page, audit, "/server-error/", "500 page")
 
