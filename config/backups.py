@@ -6,9 +6,9 @@ environment variables, so no password appears in the process list.
 
 Everything CareDesk must keep is in the database: complaints, steps, the timeline, customers, and
 every email still owed (reminders, surveys, digests, training reminders and coaching notices are
-rows, claimed from the database by beat's scans). Redis holds only the broker's queue, whose
-messages name a row and a claim (a message without its row does nothing, and a row whose message
-is lost is claimed again), and the cache (dashboard figures, rate-limit counters).
+rows, claimed from the database by beat's scans). Redis holds only the broker's queue (a row whose
+message is lost is claimed again; the operator empties the queue after a restore, see the README)
+and the cache (dashboard figures, rate-limit counters), which `restore` empties.
 """
 
 from __future__ import annotations

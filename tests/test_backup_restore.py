@@ -3,8 +3,8 @@
 A database with the demo's complaints at every stage, pending reminders and surveys is dumped and
 restored into a fresh database; every table must hold the same rows (counted and fingerprinted), every
 sequence the same position, every pending reminder the same due time. Then a real `celery worker`
-process whose DATABASE_URL names only the restored database sends the due reminders to loopback SMTP:
-each exactly once, and the next scan sends nothing more.
+process whose DATABASE_URL names only the restored database sends the due complaint and training
+reminders to loopback SMTP: each exactly once, none early, and the next scans send nothing more.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from recovery import tasks
 from recovery.models import Stage
 from tests.celery_services import wait_for_idle, wait_until
 from tests.smtp import SmtpServer
+from training import tasks as training_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -148,18 +149,20 @@ class Database:
             "SELECT id, kind, step, due_at, recipient_email FROM recovery_reminder WHERE status = 'pending' ORDER BY id"
         )
 
-    def due_reminders(self, now: datetime) -> set[int]:
-        return {
-            pk
-            for (pk,) in self.rows("SELECT id FROM recovery_reminder WHERE status = 'pending' AND due_at <= %s", (now,))
-        }
+    def due_reminders(self, now: datetime, table: str = "recovery_reminder") -> set[int]:
+        due = f"SELECT id FROM {table} WHERE status = 'pending' AND due_at <= %s"  # noqa: S608 - our table names
+        return {pk for (pk,) in self.rows(due, (now,))}
 
-    def ids_with_status(self, status: str) -> set[int]:
-        return {pk for (pk,) in self.rows("SELECT id FROM recovery_reminder WHERE status = %s", (status,))}
+    def ids_with_status(self, status: str, table: str = "recovery_reminder") -> set[int]:
+        return {pk for (pk,) in self.rows(f"SELECT id FROM {table} WHERE status = %s", (status,))}  # noqa: S608
 
-    def reminders_with_status(self, ids: set[int]) -> Counter[str]:
-        rows = self.rows("SELECT status FROM recovery_reminder WHERE id = ANY(%s)", (list(ids),))
-        return Counter(status for (status,) in rows)
+    def statuses(self, ids: set[int], table: str = "recovery_reminder") -> set[str]:
+        rows = self.rows(f"SELECT status FROM {table} WHERE id = ANY(%s)", (list(ids),))  # noqa: S608
+        return {status for (status,) in rows}
+
+    def any_sent_early(self, ids: set[int], after: datetime, table: str = "recovery_reminder") -> bool:
+        early = f"SELECT id FROM {table} WHERE id = ANY(%s) AND due_at > %s"  # noqa: S608
+        return bool(self.rows(early, (list(ids), after)))
 
 
 @pytest.fixture
@@ -211,8 +214,18 @@ def restored_worker(empty_database: str, broker: None, smtp: SmtpServer, tmp_pat
             proc.wait()
 
 
-def received_ids(smtp: SmtpServer) -> Counter[int]:
-    return Counter(int(str(m.message["X-CareDesk-Reminder"])) for m in smtp.messages)
+# Each kind of email owed as a row: its table, and the header that names the row in the email.
+OWED = {"recovery_reminder": "X-CareDesk-Reminder", "training_trainingreminder": "X-CareDesk-Training-Reminder"}
+
+
+def received_ids(smtp: SmtpServer, header: str) -> Counter[int]:
+    return Counter(int(str(m.message[header])) for m in smtp.messages if m.message[header] is not None)
+
+
+def scan() -> None:
+    """What beat sends every few minutes: the scans for complaint reminders and training reminders."""
+    tasks.dispatch_due_reminders.delay()
+    training_tasks.dispatch_training_reminders.delay()
 
 
 def test_a_restored_backup_holds_every_row_and_sends_each_due_reminder_once(
@@ -255,29 +268,33 @@ def test_a_restored_backup_holds_every_row_and_sends_each_due_reminder_once(
     assert "is not empty" in again.stderr
     assert restored.fingerprint() == expected
 
-    # The restored system: a worker whose only database is the restored one, and beat's scan.
+    # The restored system: a worker whose only database is the restored one, and beat's scans.
     restored_worker()
     before = timezone.now()
-    due = restored.due_reminders(before)
-    tasks.dispatch_due_reminders.delay()
+    due = {table: restored.due_reminders(before, table) for table in OWED}
+    assert all(due.values())
+    scan()
     smtp.wait_for(1, timeout=60)
-    wait_until(lambda: not restored.due_reminders(before), timeout=120)
+    wait_until(lambda: not any(restored.due_reminders(before, table) for table in OWED), timeout=120)
     wait_for_idle(smtp=smtp, timeout=120)
-    tasks.dispatch_due_reminders.delay()  # the next minute's scan
+    scan()  # the next scans
     wait_for_idle(smtp=smtp, timeout=120)
     after = timezone.now()
 
-    got = received_ids(smtp)
-    assert max(got.values()) == 1, [pk for pk, n in got.items() if n > 1]  # none twice
-    # Every reminder due at the restore was dealt with (sent, or cancelled when its sender found it no
-    # longer owed), each one sent is one received, and nothing came before its time.
-    assert restored.reminders_with_status(due).keys() <= {"sent", "cancelled"}
-    newly_sent = restored.ids_with_status("sent") - source.ids_with_status("sent")
-    assert set(got) == newly_sent
-    assert len(newly_sent & due) > 10
-    assert not restored.rows("SELECT id FROM recovery_reminder WHERE id = ANY(%s) AND due_at > %s", (list(got), after))
-    # The backed-up database was not touched: it still owes them.
-    assert source.due_reminders(before) == due
+    for table, header in OWED.items():
+        got = received_ids(smtp, header)
+        assert max(got.values()) == 1, (table, [pk for pk, n in got.items() if n > 1])  # none twice
+        # Every row due at the restore was dealt with (sent, or cancelled when its sender found it no
+        # longer owed), each one sent is one received, and none came before its time.
+        assert restored.statuses(due[table], table) <= {"sent", "cancelled"}
+        newly_sent = restored.ids_with_status("sent", table) - source.ids_with_status("sent", table)
+        assert set(got) == newly_sent, table
+        assert newly_sent & due[table], table
+        assert not restored.any_sent_early(set(got), after, table)
+        # The backed-up database was not touched: it still owes them.
+        assert source.due_reminders(before, table) == due[table]
+    assert len(received_ids(smtp, OWED["recovery_reminder"])) > 10
+    assert len(smtp.messages) == sum(len(received_ids(smtp, header)) for header in OWED.values())
 
 
 def test_force_replaces_everything_and_a_damaged_backup_changes_nothing(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.subprocesses import run_python
+from tests.helpers.subprocesses import ROOT, run_python
 
 # The five variables production needs (README, "Running in production"). The hosts are never contacted:
 # `check --deploy` reads settings, and the request probe below touches no database.
@@ -54,6 +54,26 @@ def test_the_required_variables_with_mail_and_links_pass_the_deploy_check(tmp_pa
     code, ids, output = deploy_check(tmp_path, **REQUIRED, **MAIL_AND_LINKS)
     assert (code, ids) == (0, set()), output
     assert "System check identified no issues" in output
+
+
+def example_environment() -> dict[str, str]:
+    """Read deploy/caredesk.env.example as systemd's EnvironmentFile does: VAR=value, quotes stripped."""
+    found = {}
+    for line in (ROOT / "deploy" / "caredesk.env.example").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _, value = line.partition("=")
+            found[name.strip()] = value.strip().strip("\"'")
+    return found
+
+
+def test_the_example_environment_file_passes_the_deploy_check(tmp_path):
+    example = example_environment()
+    assert set(REQUIRED) - {"LOG_LEVEL"} <= set(example)
+    assert example["BEHIND_TLS_PROXY"] == "true"
+    # Only the key is the operator's to make; everything else as the example says (var dir aside).
+    env = {**example, "SECRET_KEY": REQUIRED["SECRET_KEY"], "CAREDESK_VAR_DIR": str(tmp_path), "LOG_LEVEL": "WARNING"}
+    code, ids, output = deploy_check(tmp_path, **env)
+    assert (code, ids) == (0, set()), output
 
 
 @pytest.mark.parametrize(

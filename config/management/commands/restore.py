@@ -3,7 +3,8 @@
 The database should be empty (a new one: `createdb --owner=caredesk caredesk_restored`); one that
 holds anything is refused unless --force, which replaces everything in it. The restore is one
 transaction: it happens completely or not at all. Then the cache is emptied (it holds dashboard
-figures of the database that was there before) and the command says what to run next.
+figures of the database that was there before) and the command says what to run next: empty the
+broker's queue (its messages carry claim numbers the rewound rows will hand out again), migrate, start.
 """
 
 from __future__ import annotations
@@ -53,8 +54,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Restored {source} into database {name} ({restored} tables and sequences).")
         self._empty_cache()
         self.stdout.write(
-            "Next: python manage.py migrate (when this code is newer than the backup), then start the web "
-            "processes, the workers and beat. Emails that came due since the backup go out at beat's next scan."
+            "Next, with the workers and beat still stopped: empty the broker's queue (redis-cli -u "
+            "$CELERY_BROKER_URL FLUSHDB), run python manage.py migrate (when this code is newer than the backup), "
+            "then start the web processes, the workers and beat. Emails that came due since the backup go out at "
+            "beat's next scan."
         )
 
     def _empty_cache(self) -> None:
