@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
@@ -21,6 +22,7 @@ _EMAIL = re.compile(r"[^\s@<>()\"',;:]+@[^\s@<>()\"',;:]+\.[A-Za-z]{2,}")
 _SIGNED_SEGMENT = re.compile(r"/[A-Za-z0-9_=-]+(?::[A-Za-z0-9_=-]+){2}(?=/|$)")
 # Request headers kept in a report: none of them says who the person is.
 SAFE_HEADERS = {"host", "user-agent", "content-type", "content-length", "accept", "x-request-id", "x-forwarded-proto"}
+_SAFE_SETTINGS = ("SETTINGS_MODULE", "DEBUG", "INSTALLED_APPS", "MIDDLEWARE", "TIME_ZONE")
 _SAFE_META = {
     "REQUEST_METHOD",
     "PATH_INFO",
@@ -48,9 +50,9 @@ class PersonalDataFilter(SafeExceptionReporterFilter):
         return True
 
     def get_safe_settings(self) -> dict[str, Any]:
-        # Left out: connection URLs (CACHE_URL, CELERY_BROKER_URL) carry passwords under names Django
-        # does not recognise as secret, and finding a fault does not need the settings.
-        return {}
+        # Only what describes the code: connection URLs (CACHE_URL, CELERY_BROKER_URL) carry passwords under
+        # names Django does not recognise as secret.
+        return {name: getattr(settings, name, None) for name in _SAFE_SETTINGS}
 
     def get_post_parameters(self, request: Any) -> dict[str, str]:
         if request is None:

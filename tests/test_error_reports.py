@@ -59,6 +59,7 @@ def test_a_server_error_is_emailed_to_admins_with_its_request_id_and_no_personal
         assert personal not in body, personal
     assert f"summary = '{REMOVED}'" in body
     assert "CELERY_BROKER_URL" not in body  # settings hold passwords in URLs
+    assert "INSTALLED_APPS = " in body
 
 
 def test_a_survey_token_in_the_path_is_left_out_of_the_email(settings, rf):
