@@ -10,6 +10,7 @@ variable is listed in the README.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from email.headerregistry import Address
 from pathlib import Path
@@ -397,7 +398,11 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Health check (/healthz) -------------------------------------------------------------
 # Requests per client address (django-ratelimit's "N/period"); load balancers probe every few seconds.
-HEALTHZ_RATE_LIMIT = env_str("HEALTHZ_RATE_LIMIT", "60/m")
+HEALTHZ_RATE_LIMIT = env_str("HEALTHZ_RATE_LIMIT", "60/m").strip()
+if not re.fullmatch(r"\d+/\d*[smhd]", HEALTHZ_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"HEALTHZ_RATE_LIMIT must look like 60/m (a number per s, m, h or d); got {HEALTHZ_RATE_LIMIT!r}."
+    )
 # Beat's heartbeat runs every minute; older than this, /healthz reports beat failed.
 HEALTHZ_BEAT_MAX_AGE_SECONDS = env_int("HEALTHZ_BEAT_MAX_AGE_SECONDS", 300, minimum=60)
 # Load balancers probe the web servers over plain HTTP: answer them rather than redirect to HTTPS.
