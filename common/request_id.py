@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+import sentry_sdk
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.functional import SimpleLazyObject, empty
@@ -88,6 +89,8 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request_id = _incoming(request) or new_request_id()
         token = _current.set(request_id)
+        # An error reported to Sentry (when SENTRY_DSN is set) can be found by the id the 500 page shows.
+        sentry_sdk.set_tag("request_id", request_id)
         started = time.monotonic()
         try:
             response = self.get_response(request)

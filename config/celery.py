@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -47,6 +48,10 @@ task_postrun.connect(request_id.unbind_for_task, dispatch_uid="caredesk_request_
 
 
 @setup_logging.connect
-def _keep_django_logging(**kwargs: object) -> None:
+def _keep_django_logging(loglevel: int | str | None = None, **kwargs: object) -> None:
     """Workers and beat log with the LOGGING of config/settings.py (one format, the request id) instead
-    of configuring their own; LOG_LEVEL sets the level, not --loglevel."""
+    of configuring their own; `--loglevel` may make them more talkative than LOG_LEVEL, never less."""
+    root = logging.getLogger()
+    level = logging.getLevelName(loglevel.upper()) if isinstance(loglevel, str) else loglevel
+    if isinstance(level, int) and level < root.level:
+        root.setLevel(level)

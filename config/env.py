@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from email.utils import parseaddr
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
@@ -81,3 +82,28 @@ def env_email(name: str, default: str, *, environ: Mapping[str, str] | None = No
         message = f"{name} must be an email address such as care@example.com; got {value!r}."
         raise ImproperlyConfigured(message) from None
     return value
+
+
+def env_addresses(name: str, *, environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """Return a comma-separated list of addresses ("Name <a@example.com>, b@example.com") as
+    (name, address) pairs, each address checked the way Django checks addresses."""
+    value = env_str(name, "", environ=environ).strip()
+    if not value:
+        return []
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ImproperlyConfigured(f"{name} must be one line of text; got {value!r}.")
+    pairs = []
+    for item in value.split(","):
+        item = item.strip()
+        display, address = parseaddr(item)
+        try:
+            validate_email(address)
+            # Only "address" or "Name <address>": parseaddr quietly drops whatever else it cannot read.
+            if item not in (address, f"{display} <{address}>".strip()) and item != f"<{address}>":
+                raise ValidationError(item)
+        except ValidationError:
+            example = "'Ann Admin <ann@example.com>, ops@example.com'"
+            message = f"{name} must list email addresses such as {example}; got {item!r}."
+            raise ImproperlyConfigured(message) from None
+        pairs.append((display, address))
+    return pairs

@@ -10,6 +10,7 @@ variable is listed in the README.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from email.headerregistry import Address
 from pathlib import Path
@@ -19,7 +20,7 @@ import phonenumbers
 from django.core.exceptions import ImproperlyConfigured
 
 from common.money import is_currency_code
-from config.env import env_bool, env_email, env_int, env_line, env_list, env_str
+from config.env import env_addresses, env_bool, env_email, env_int, env_line, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CAREDESK_VAR_DIR", str(BASE_DIR / "var")))
@@ -404,11 +405,28 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Health check (/healthz) -------------------------------------------------------------
 # Requests per client address (django-ratelimit's "N/period"); load balancers probe every few seconds.
-HEALTHZ_RATE_LIMIT = env_str("HEALTHZ_RATE_LIMIT", "60/m")
+HEALTHZ_RATE_LIMIT = env_str("HEALTHZ_RATE_LIMIT", "60/m").strip()
+if not re.fullmatch(r"\d+/\d*[smhd]", HEALTHZ_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"HEALTHZ_RATE_LIMIT must look like 60/m (a number per s, m, h or d); got {HEALTHZ_RATE_LIMIT!r}."
+    )
 # Beat's heartbeat runs every minute; older than this, /healthz reports beat failed.
 HEALTHZ_BEAT_MAX_AGE_SECONDS = env_int("HEALTHZ_BEAT_MAX_AGE_SECONDS", 300, minimum=60)
 # Load balancers probe the web servers over plain HTTP: answer them rather than redirect to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Error reports ---------------------------------------------------------------------------
+# Who is emailed the traceback of a server error (500) when DEBUG is off: "Name <a@example.com>, b@example.com".
+ADMINS = env_addresses("ADMINS")
+# The reports leave out what people typed or are (common/error_reports.py).
+DEFAULT_EXCEPTION_REPORTER = "common.error_reports.PersonalDataReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "common.error_reports.PersonalDataFilter"
+# Optional: errors of the web app, workers and beat also go to Sentry, scrubbed the same way.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from common.error_reports import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", ""), release=env_str("SENTRY_RELEASE", ""))
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
@@ -422,9 +440,26 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s",
         }
     },
-    "filters": {"refusal_without_traceback": {"()": "common.log_filters.RefusalWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "refusal_without_traceback": {"()": "common.log_filters.RefusalWithoutTraceback"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # A server error's traceback to ADMINS (nobody when it is empty), with the request id in its first line.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "formatter": "plain",
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # A refused request (403) is one line; Django would add the PermissionDenied traceback.
-    "loggers": {"django.request": {"filters": ["refusal_without_traceback"]}},
+    "loggers": {
+        # In place of Django's default handlers of its logger (its mail_admins has no format): errors of
+        # Django's loggers (a 500 from django.request) are emailed to ADMINS; everything reaches the console.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # A refused request (403) is one line; Django would add the PermissionDenied traceback.
+        "django.request": {"filters": ["refusal_without_traceback"]},
+    },
 }

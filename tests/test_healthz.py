@@ -27,6 +27,7 @@ from health.checks import heartbeat_record
 from health.models import Heartbeat
 from tests.celery_services import wait_until
 from tests.helpers.redis_server import RedisServer, free_port
+from tests.helpers.subprocesses import load_settings
 
 URL = "/healthz"
 ALL_OK = {"database": "ok", "broker": "ok", "cache": "ok", "beat": "ok"}
@@ -144,3 +145,10 @@ def test_it_needs_no_sign_in_shows_no_data_accepts_no_post_and_is_answered_over_
     assert "no-cache" in response["Cache-Control"]
     assert Client().post(URL).status_code == 405
     assert Client().get("/queue/").status_code == 301  # other pages still go to HTTPS
+
+
+def test_a_malformed_rate_limit_stops_the_process_at_start(tmp_path):
+    result = load_settings(tmp_path, DEBUG="true", HEALTHZ_RATE_LIMIT="sixty")
+    assert result.returncode != 0
+    assert "HEALTHZ_RATE_LIMIT must look like 60/m" in result.stderr
+    assert load_settings(tmp_path, DEBUG="true", HEALTHZ_RATE_LIMIT="10/5m").returncode == 0

@@ -24,7 +24,7 @@ class Boom(Exception):
 @login_not_required
 def boom(request: HttpRequest) -> HttpResponse:
     logger.warning("about to fail")
-    raise Boom("secret detail: carla@example.org")
+    raise Boom("Key (email)=(carla@example.org) already exists.")
 
 
 @shared_task(name="tests.log_something", ignore_result=True)
