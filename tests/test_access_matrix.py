@@ -13,20 +13,44 @@ and then switched off (is_active=False); root, the superuser.
 
 The admin's model pages (list, add, change, history, delete and the object's address, which redirects to
 its change page) follow one rule per registered model, `ADMIN_MODELS`; its app pages follow `MANAGER_APPS`.
+
+Other people's ids (the second half of this file): every URL that takes an id, slug or token is tried
+with objects the persona may not see (a colleague's confidential complaint, an employee's, handled by
+alice; bob's own complaint about a colleague, which only its handler and managers see; bob's training
+attempt and the review of his handling, which alice may not see; a review a manager asked to calibrate
+may not see before writing their own) and with ids nobody has (0, 2**31, 2**63 - 1, 2**63, 10**30, five
+thousand digits, a negative number, which no integer converter accepts; slugs and tokens that name
+nothing, forged and expired survey links, NUL, CRLF, non-ASCII). The answer is 404, the same as for a
+thing that does not exist, or the refusal that comes before any lookup (sign in, 403 for a role, 405 for
+a method), or in the admin its redirect saying the object does not exist; never the object, never a 500,
+and a POST stores nothing. Every page a persona can open is also searched for the words of what they may
+not see.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
-from django.contrib import admin
-from django.urls import NoReverseMatch
+import time_machine
+from django.core import signing
+from django.test import Client
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import timezone
 
+from customers.models import CustomerGroup
+from recovery import surveys
+from recovery.models import Survey
+from tests.factories import CustomerFactory, log_complaint
 from tests.helpers import access
 from tests.helpers.access import PERSONAS, Pattern, parse_admin_rules, parse_table
+from tests.helpers.coaching import closed_complaint, ratings
+from training.coaching import services as coaching
+from training.models import Attempt, ModuleVersion
 
 # One row per URL name (unnamed admin patterns by their route). Columns: the URL's name; the object its
 # address is built from (see `targets` in tests/helpers/fixtures_access.py; "-" for none); then what each
@@ -141,106 +165,14 @@ training.trainingreminder        -                            list,view,history
 )
 # The admin's app pages a manager may open (the superuser opens every one; anyone else as above, 404).
 MANAGER_APPS = {"recovery"}
-ADMIN_PAGES = {"changelist": "list", "add": "add", "change": "change", "history": "history", "delete": "delete"}
-
-
-@dataclass(frozen=True)
-class Case:
-    key: str
-    target: str
-    kwargs: dict[str, Any]
-    cells: dict[str, tuple[str, str]]
-
-
-def _registered() -> dict[str, str]:
-    """Return each registered model's admin route prefix ("admin/recovery/complaint/") by its label."""
-    return {m._meta.label_lower: f"admin/{m._meta.app_label}/{m._meta.model_name}/" for m in admin.site._registry}
-
-
-def _admin_model_page(pattern: Pattern) -> tuple[str, str] | None:
-    """Return (model, page) when the pattern is one of a registered model's standard admin pages."""
-    for model, prefix in _registered().items():
-        if not pattern.route.startswith(prefix):
-            continue
-        if not pattern.named and pattern.route == f"{prefix}<path:object_id>/":
-            return model, "redirect"
-        app_label, model_name = model.split(".")
-        suffix = pattern.key.removeprefix(f"admin:{app_label}_{model_name}_")
-        if suffix in ADMIN_PAGES:
-            return model, ADMIN_PAGES[suffix]
-    return None
-
-
-def _admin_cells(outcomes: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    """Return every persona's cell, given the manager's and the superuser's."""
-    cells = {}
-    for persona in PERSONAS:
-        if persona in (access.ANONYMOUS, access.DEACTIVATED):
-            cells[persona] = (access.SIGN_IN, access.SIGN_IN)
-        else:
-            cells[persona] = outcomes.get(persona, ("404", "404"))
-    return cells
-
-
-def _page_outcome(pages: set[str], page: str) -> tuple[str, str]:
-    if page == "redirect":
-        return access.ELSEWHERE, access.ELSEWHERE
-    if page == "change" and "view" in pages:
-        return "200", "403"
-    if page == "change" and "resave" in pages:
-        return "200", access.ELSEWHERE
-    return ("200", "200") if page in pages else ("403", "403")
-
-
-def _model_page_cells(model: str, page: str) -> dict[str, tuple[str, str]]:
-    manager, superuser = ADMIN_MODELS[model]
-    return _admin_cells(
-        {access.MANAGER: _page_outcome(manager, page), access.SUPERUSER: _page_outcome(superuser, page)}
-    )
-
-
-def missing_rows() -> tuple[list[Pattern], list[str], list[str]]:
-    """Return the patterns without a row, the registered models without a rule, and rows naming no pattern."""
-    patterns = access.url_patterns()
-    no_row, no_rule = [], set()
-    for pattern in patterns:
-        page = _admin_model_page(pattern)
-        if page is not None:
-            if page[0] not in ADMIN_MODELS:
-                no_rule.add(page[0])
-        elif pattern.key != "admin:app_list" and pattern.key not in EXPECTED:
-            no_row.append(pattern)
-    keys = {p.key for p in patterns}
-    stale = [key for key in EXPECTED if key not in keys] + [m for m in ADMIN_MODELS if m not in _registered()]
-    return no_row, sorted(no_rule), stale
-
-
-def cases(world: access.World) -> Iterator[tuple[Pattern, Case]]:
-    """Yield every (pattern, case) the matrix requests: one per URL, and one per admin app page."""
-    for pattern in access.url_patterns():
-        page = _admin_model_page(pattern)
-        if page is not None:
-            model, name = page
-            if model not in ADMIN_MODELS:
-                continue  # test_every_url_pattern_has_a_row fails for it
-            obj = world.objects[model]
-            kwargs = {"object_id": obj.pk} if "object_id" in pattern.arguments else {}
-            yield pattern, Case(pattern.key, model, kwargs, _model_page_cells(model, name))
-        elif pattern.key == "admin:app_list":
-            for app_label in sorted({m._meta.app_label for m in admin.site._registry}):
-                manager = ("200", "200") if app_label in MANAGER_APPS else ("404", "404")
-                cells = _admin_cells({access.MANAGER: manager, access.SUPERUSER: ("200", "200")})
-                yield pattern, Case(pattern.key, f"app {app_label}", {"app_label": app_label}, cells)
-        elif pattern.key in EXPECTED:  # test_every_url_pattern_has_a_row fails for any other
-            row = EXPECTED[pattern.key]
-            yield pattern, Case(pattern.key, row.target, world.arguments[row.target], dict(row.cells))
+RULES = access.Rules(EXPECTED, ADMIN_MODELS, MANAGER_APPS)
 
 
 BLANK = dict.fromkeys(PERSONAS, ("?", "?"))
 
 
 def test_every_url_pattern_has_a_row():
-    no_row, no_rule, stale = missing_rows()
+    no_row, no_rule, stale = access.missing_rows(RULES)
     message = []
     if no_row:
         message.append(
@@ -269,7 +201,7 @@ def test_every_url_answers_each_persona_as_the_table_says(access_world, settings
     settings.SURVEY_RATE_LIMIT = "10000/m"  # one address sends every request here
     session = access_world.sessions[persona]
     wrong: list[str] = []
-    for pattern, case in cases(access_world):
+    for pattern, case in access.cases(access_world, RULES):
         try:
             url = access.url_for(pattern, case.kwargs)
         except NoReverseMatch:
@@ -306,3 +238,288 @@ def test_the_matrix_tells_a_refused_post_from_one_that_stored_something(access_w
     assert (note.status, note.changed) == (access.ELSEWHERE, True)
     assert (refused.status, refused.changed) == ("200", False)
     assert b"Only the owner" in refused.body
+
+
+# --- other people's ids -----------------------------------------------------------------------------
+
+# Refusals that come before any lookup: the row's answer stands whatever the id.
+BEFORE_LOOKUP = {access.SIGN_IN, "403", "405"}
+
+# Words only in what each persona may not see; none of their pages may contain them.
+SECRET_COMPLAINT = "Rota favouritism in the warehouse"
+BOBS_OWN = "My overtime was never paid"
+BOBS_REVIEW = "Bob rushed the apology"
+
+
+@pytest.fixture
+def foreign(access_world: access.World, bob: Any, maria: Any, alice: Any) -> dict[str, Any]:
+    """What bob, alice and a blind calibrator may not see, and the URL arguments naming each."""
+    eve = CustomerFactory.create(name="Eve Employee", group=CustomerGroup.EMPLOYEE)
+    secret = log_complaint(user=alice, customer=eve, summary=SECRET_COMPLAINT)
+    bob_as_customer = CustomerFactory.create(name="Bob Baker", group=CustomerGroup.EMPLOYEE, staff_user=bob)
+    bobs_own = log_complaint(user=alice, customer=bob_as_customer, summary=BOBS_OWN)
+    version = ModuleVersion.objects.filter(module__slug="five-step-recovery").latest("number")
+    now = timezone.now()
+    bob_attempt = Attempt.objects.create(
+        user=bob, version=version, score=0, passed=False, started_at=now, submitted_at=now, token="bob"
+    )
+    handled_by_bob = closed_complaint(bob, CustomerFactory(name="Carl Closed"))
+    bob_review = coaching.review_create(
+        complaint=handled_by_bob, reviewer=maria, ratings=ratings(), overall=BOBS_REVIEW, next_time="Slow down."
+    )
+    review = access_world.objects["training.coachingreview"]
+    blind = review.complaint.calibration_requests.get().asked  # asked to calibrate, has not reviewed yet
+    return {
+        "secret": secret,
+        "bobs_own": bobs_own,
+        "bob_attempt": bob_attempt,
+        "bob_review": bob_review,
+        "blind": blind,
+        "maria_review": review,
+    }
+
+
+def _foreign_targets(foreign: dict[str, Any]) -> dict[str, list[tuple[str, dict[str, Any], set[str]]]]:
+    """Return, per matrix target, (what, URL arguments, the personas who may not see it)."""
+    return {
+        "complaint": [
+            ("an employee's confidential complaint", {"pk": foreign["secret"].pk}, {access.FRONT_LINE}),
+            ("bob's own complaint about a colleague", {"pk": foreign["bobs_own"].pk}, {access.FRONT_LINE}),
+        ],
+        "attempt": [("bob's attempt", {"pk": foreign["bob_attempt"].pk}, {access.OWNER})],
+        "review": [("the review of bob's handling", {"pk": foreign["bob_review"].pk}, {access.OWNER})],
+    }
+
+
+def _wanted(row_cell: str) -> str:
+    return row_cell if row_cell in BEFORE_LOOKUP else "404"
+
+
+def _check(
+    wrong: list[str], session: str | None, url: str, wanted: tuple[str, str], what: str, data: dict[str, Any]
+) -> list[access.Sent]:
+    sent = []
+    for method, expected in zip(("GET", "POST"), wanted, strict=True):
+        answer = access.send(session, method, url, data if method == "POST" else None, watch=method == "POST")
+        sent.append(answer)
+        if answer.status != expected:
+            error = f" ({answer.error})" if answer.error else ""
+            wrong.append(f"{method} {url} ({what}): {answer.status}{error}, expected {expected}")
+        elif answer.changed:
+            wrong.append(f"{method} {url} ({what}): answered {answer.status} but changed what is stored")
+    return sent
+
+
+@pytest.mark.parametrize("persona", [access.FRONT_LINE, access.OWNER])
+def test_other_peoples_objects_are_not_found(access_world, foreign, persona):
+    session = access_world.sessions[persona]
+    wrong: list[str] = []
+    tried = 0
+    for target, objects in _foreign_targets(foreign).items():
+        for key, row in EXPECTED.items():
+            if row.target != target:
+                continue
+            for what, kwargs, hidden_from in objects:
+                if persona not in hidden_from:
+                    continue
+                get, post = row.cells[persona]
+                sent = _check(
+                    wrong,
+                    session,
+                    reverse(key, kwargs=kwargs),
+                    (_wanted(get), _wanted(post)),
+                    f"{key}, {what}",
+                    access_world.post_data.get(key, {}),
+                )
+                tried += 1
+                for answer in sent:
+                    for words in (SECRET_COMPLAINT, BOBS_OWN, BOBS_REVIEW):
+                        if words.encode() in answer.body:
+                            wrong.append(f"{key} ({what}) shows {words!r}")
+    assert tried >= {access.FRONT_LINE: 20, access.OWNER: 3}[persona]  # every complaint URL; attempt, review
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_manager_asked_to_calibrate_finds_no_review_of_that_complaint_until_theirs_is_in(access_world, foreign):
+    blind = foreign["blind"]
+    review = foreign["maria_review"]
+    session = _session_of(blind)
+    wrong: list[str] = []
+
+    for key, wanted in (("training:coaching_review", ("404", "405")), ("training:coaching_reply", ("405", "404"))):
+        _check(wrong, session, reverse(key, args=[review.pk]), wanted, key, {})
+    page = access.send(session, "GET", reverse("training:coaching_complaint", args=[review.complaint_id]))
+
+    assert not wrong, "\n".join(wrong)
+    assert page.status == "200"
+    assert review.overall.encode() not in page.body
+
+
+def _session_of(user: Any) -> str:
+    client = Client()
+    client.force_login(user)
+    return str(client.session.session_key)
+
+
+# --- ids nobody has ---------------------------------------------------------------------------------
+
+INTEGERS = ["0", str(2**31), str(2**63 - 1), str(2**63), str(10**30), "9" * 5000]
+TEXTS = ["no-such-thing", "a" * 5000, "%00", "%0d%0aSet-Cookie:x=1", "%C3%BC%E2%80%AE", "..", "-1"]
+# The admin looks every object up the same way: a few of each kind, for every model's pages.
+ADMIN_VALUES = ["0", str(2**63), "9" * 5000, "abc", "%00", "%0d%0a"]
+
+
+@dataclass(frozen=True)
+class CatchAll:
+    callback: Any
+    cells: tuple[str, str]
+
+
+def _absurd(pattern: Pattern, kwargs: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield (what, arguments) with one argument at a time replaced by something that names nothing."""
+    for name in kwargs:
+        if pattern.key.startswith("admin:"):
+            values = ADMIN_VALUES
+        else:
+            values = INTEGERS if f"<int:{name}>" in pattern.route else INTEGERS + TEXTS
+        for value in values:
+            yield f"{name}={value[:20]}{'…' if len(value) > 20 else ''}", {**kwargs, name: value}
+
+
+def _address(pattern: Pattern, kwargs: dict[str, Any]) -> str:
+    """Fill the route by hand: reverse() refuses what its converters do not match, and that is the point."""
+    path = "/" + pattern.route
+    for name, value in kwargs.items():
+        for converter in ("int", "slug", "str", "path"):
+            path = path.replace(f"<{converter}:{name}>", str(value))
+        path = path.replace(f"(?P<{name}>.*)$", str(value))
+    return path
+
+
+def _absurd_wanted(pattern: Pattern, url: str, cell: tuple[str, str], catch_all: CatchAll) -> tuple[set[str], set[str]]:
+    """Return what GET and POST may answer with an id nobody has."""
+    try:
+        match = resolve(unquote(url))
+    except Resolver404:
+        return {"404"}, {"404"}  # the converter refuses it: no such address, whoever asks
+    if match.func is not pattern.callback:
+        # Only the admin has a pattern taking whatever the others refuse: its catch-all.
+        assert match.func is catch_all.callback, (url, match)
+        return {catch_all.cells[0]}, {catch_all.cells[1]}
+    if pattern.key.startswith("admin:"):
+        # The admin answers a missing object with a redirect to its index ("… doesn't exist"), or 404.
+        return ({cell[0]} if cell[0] in BEFORE_LOOKUP else {"302", "404"}), (
+            {cell[1]} if cell[1] in BEFORE_LOOKUP else {"302", "404"}
+        )
+    return {_wanted(cell[0])}, {_wanted(cell[1])}
+
+
+@pytest.mark.parametrize("persona", [access.MANAGER, access.SUPERUSER])
+def test_ids_nobody_has_are_not_found_and_never_an_error(access_world, settings, persona):
+    """As a manager (who passes every screen's role check) the screens; as the superuser the admin."""
+    settings.SURVEY_RATE_LIMIT = "100000/m"
+    session = access_world.sessions[persona]
+    wrong: list[str] = []
+    tried = 0
+    all_cases = list(access.cases(access_world, RULES))
+    catch_all = next(
+        CatchAll(p.callback, case.cells[persona]) for p, case in all_cases if p.key == "admin:[admin/(?P<url>.*)$]"
+    )
+    for pattern, case in all_cases:
+        if not case.kwargs or pattern.key.startswith("admin:") != (persona == access.SUPERUSER):
+            continue
+        for what, kwargs in _absurd(pattern, case.kwargs):
+            url = _address(pattern, kwargs)
+            get_wanted, post_wanted = _absurd_wanted(pattern, url, case.cells[persona], catch_all)
+            for method, wanted in (("GET", get_wanted), ("POST", post_wanted)):
+                data = access_world.post_data.get(case.key, {}) if method == "POST" else None
+                sent = access.send(session, method, url, data, watch=method == "POST")
+                tried += 1
+                if sent.status not in wanted or sent.changed:
+                    error = f" ({sent.error})" if sent.error else ""
+                    change = ", and changed what is stored" if sent.changed else ""
+                    got = f"{sent.status}{error}{change}"
+                    wrong.append(f"{method} {url[:90]} ({case.key}, {what}): {got}, expected {sorted(wanted)}")
+    assert tried > 200
+    assert not wrong, f"As {persona}:\n" + "\n".join(wrong)
+
+
+def test_an_int_converter_takes_no_negative_id(access_world):
+    session = access_world.sessions[access.MANAGER]
+    for url in ("/complaints/-1/", "/customers/-1/", "/training/attempts/-1/", "/policy/v-1/"):
+        assert access.send(session, "GET", url).status == "404", url
+
+
+# --- survey links -----------------------------------------------------------------------------------
+
+
+def test_forged_foreign_and_expired_survey_links_show_no_complaint(access_world, settings):
+    settings.SURVEY_RATE_LIMIT = "100000/m"
+    survey: Survey = access_world.objects["recovery.survey"]
+    reference = survey.complaint.reference.encode()
+    good = surveys.survey_token(survey)
+    links = {
+        "tampered": (good[:-2] + ("AA" if not good.endswith("AA") else "BB"), "404"),
+        "another salt": (signing.dumps(survey.pk), "404"),
+        "no such survey": (signing.dumps(2**63, salt=surveys.SALT), "404"),
+        "not a number": (signing.dumps("1", salt=surveys.SALT), "404"),
+        "a list": (signing.dumps([survey.pk], salt=surveys.SALT), "404"),
+        "true": (signing.dumps(True, salt=surveys.SALT), "404"),
+    }
+    with time_machine.travel(timezone.now() - timedelta(days=settings.SURVEY_LINK_DAYS + 1)):
+        links["expired"] = (surveys.survey_token(survey), "410")
+    wrong = []
+    for what, (token, wanted) in links.items():
+        url = reverse("survey:survey", args=[token])
+        for method in ("GET", "POST"):
+            data = {"satisfaction": "1", "would_return": "no", "comment": "forged"}
+            sent = access.send(None, method, url, data, watch=method == "POST")
+            if sent.status != wanted or sent.changed or reference in sent.body:
+                wrong.append(f"{method} {what}: {sent.status}{' changed' if sent.changed else ''}")
+    assert not wrong
+
+
+# --- what each persona's pages show -----------------------------------------------------------------
+
+HIDDEN = {
+    access.OUTSIDER: (SECRET_COMPLAINT, BOBS_OWN, BOBS_REVIEW),
+    access.FRONT_LINE: (SECRET_COMPLAINT, BOBS_OWN),
+    access.OWNER: (BOBS_REVIEW,),
+}
+
+
+@pytest.mark.parametrize("persona", sorted(HIDDEN))
+def test_no_page_a_persona_opens_shows_what_they_may_not_see(access_world, foreign, persona):
+    session = access_world.sessions[persona]
+    searches = [
+        reverse("recovery:complaint_list") + "?q=overtime",
+        reverse("recovery:complaint_list") + "?q=favouritism",
+        reverse("recovery:my_queue"),
+        reverse("customers:customer_detail", args=[foreign["secret"].customer_id]),
+        reverse("customers:customer_detail", args=[foreign["bobs_own"].customer_id]),
+        reverse("recovery:complaint_detail", args=[foreign["bob_review"].complaint_id]),
+        reverse("training:my_training"),
+    ]
+    pages = [
+        access.url_for(pattern, case.kwargs)
+        for pattern, case in access.cases(access_world, RULES)
+        if not pattern.key.startswith("admin:") and case.cells[persona][0] == "200"
+    ]
+    shown = []
+    for url in searches + pages:
+        body = access.send(session, "GET", url).body
+        shown += [f"{url}: {words!r}" for words in HIDDEN[persona] if words.encode() in body]
+    assert len(pages) > 10 or persona == access.OUTSIDER
+    assert shown == []
+
+
+def test_the_hidden_words_are_on_the_pages_of_those_who_may_see_them(access_world, foreign):
+    """The search above can find what it looks for: the same words, where they belong."""
+    manager, bob = access_world.sessions[access.MANAGER], access_world.sessions[access.FRONT_LINE]
+    listed = access.send(manager, "GET", reverse("recovery:complaint_list") + "?q=overtime").body
+    secret = access.send(manager, "GET", reverse("recovery:complaint_detail", args=[foreign["secret"].pk])).body
+    review = access.send(bob, "GET", reverse("training:coaching_review", args=[foreign["bob_review"].pk])).body
+
+    assert BOBS_OWN.encode() in listed
+    assert SECRET_COMPLAINT.encode() in secret
+    assert BOBS_REVIEW.encode() in review

@@ -9,11 +9,12 @@ what the next one sees), and says what came back in the table's words.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import connection, transaction
 from django.http import HttpResponseBase
 from django.test import Client
@@ -45,6 +46,7 @@ class Pattern:
     view: str
     arguments: tuple[str, ...]
     named: bool
+    callback: Any = field(compare=False, repr=False)
 
     def describe(self) -> str:
         return f"{self.key!r} (route {self.route!r}, view {self.view})"
@@ -71,6 +73,7 @@ def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterato
                 view=_view_name(entry.callback),
                 arguments=arguments,
                 named=bool(entry.name),
+                callback=entry.callback,
             )
 
 
@@ -221,3 +224,107 @@ def url_for(pattern: Pattern, kwargs: Mapping[str, Any]) -> str:
     for name, value in kwargs.items():
         path = path.replace(f"<path:{name}>", str(value)).replace(f"(?P<{name}>.*)$", str(value))
     return path
+
+
+# --- the cases: every pattern with its row, the admin's by rule ----------------------------------------
+
+ADMIN_PAGES = {"changelist": "list", "add": "add", "change": "change", "history": "history", "delete": "delete"}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The expected table, the admin's rule per registered model, and the admin app pages a manager opens."""
+
+    expected: dict[str, Expected]
+    admin_models: dict[str, tuple[set[str], set[str]]]
+    manager_apps: set[str]
+
+
+@dataclass(frozen=True)
+class Case:
+    key: str
+    target: str
+    kwargs: dict[str, Any]
+    cells: dict[str, tuple[str, str]]
+
+
+def _registered() -> dict[str, str]:
+    """Return each registered model's admin route prefix ("admin/recovery/complaint/") by its label."""
+    return {m._meta.label_lower: f"admin/{m._meta.app_label}/{m._meta.model_name}/" for m in admin.site._registry}
+
+
+def admin_model_page(pattern: Pattern) -> tuple[str, str] | None:
+    """Return (model, page) when the pattern is one of a registered model's standard admin pages."""
+    for model, prefix in _registered().items():
+        if not pattern.route.startswith(prefix):
+            continue
+        if not pattern.named and pattern.route == f"{prefix}<path:object_id>/":
+            return model, "redirect"
+        app_label, model_name = model.split(".")
+        suffix = pattern.key.removeprefix(f"admin:{app_label}_{model_name}_")
+        if suffix in ADMIN_PAGES:
+            return model, ADMIN_PAGES[suffix]
+    return None
+
+
+def _admin_cells(outcomes: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """Return every persona's cell, given the manager's and the superuser's."""
+    cells = {}
+    for persona in PERSONAS:
+        if persona in (ANONYMOUS, DEACTIVATED):
+            cells[persona] = (SIGN_IN, SIGN_IN)
+        else:
+            cells[persona] = outcomes.get(persona, ("404", "404"))
+    return cells
+
+
+def _page_outcome(pages: set[str], page: str) -> tuple[str, str]:
+    if page == "redirect":
+        return ELSEWHERE, ELSEWHERE
+    if page == "change" and "view" in pages:
+        return "200", "403"
+    if page == "change" and "resave" in pages:
+        return "200", ELSEWHERE
+    return ("200", "200") if page in pages else ("403", "403")
+
+
+def missing_rows(rules: Rules) -> tuple[list[Pattern], list[str], list[str]]:
+    """Return the patterns without a row, the registered models without a rule, and rows naming no pattern."""
+    patterns = url_patterns()
+    no_row, no_rule = [], set()
+    for pattern in patterns:
+        page = admin_model_page(pattern)
+        if page is not None:
+            if page[0] not in rules.admin_models:
+                no_rule.add(page[0])
+        elif pattern.key != "admin:app_list" and pattern.key not in rules.expected:
+            no_row.append(pattern)
+    keys = {p.key for p in patterns}
+    stale = [key for key in rules.expected if key not in keys]
+    stale += [model for model in rules.admin_models if model not in _registered()]
+    return no_row, sorted(no_rule), stale
+
+
+def cases(world: World, rules: Rules) -> Iterator[tuple[Pattern, Case]]:
+    """Yield every (pattern, case) the matrix requests: one per URL, one per admin app page.
+
+    A pattern without a row or rule is left out here; the test of the rows fails for it.
+    """
+    for pattern in url_patterns():
+        page = admin_model_page(pattern)
+        if page is not None:
+            model, name = page
+            if model not in rules.admin_models:
+                continue
+            manager, superuser = rules.admin_models[model]
+            cells = _admin_cells({MANAGER: _page_outcome(manager, name), SUPERUSER: _page_outcome(superuser, name)})
+            kwargs = {"object_id": world.objects[model].pk} if "object_id" in pattern.arguments else {}
+            yield pattern, Case(pattern.key, model, kwargs, cells)
+        elif pattern.key == "admin:app_list":
+            for app_label in sorted({m._meta.app_label for m in admin.site._registry}):
+                manager_app = ("200", "200") if app_label in rules.manager_apps else ("404", "404")
+                cells = _admin_cells({MANAGER: manager_app, SUPERUSER: ("200", "200")})
+                yield pattern, Case(pattern.key, f"app {app_label}", {"app_label": app_label}, cells)
+        elif pattern.key in rules.expected:
+            row = rules.expected[pattern.key]
+            yield pattern, Case(pattern.key, row.target, world.arguments[row.target], dict(row.cells))
