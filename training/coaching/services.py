@@ -25,7 +25,7 @@ from training.coaching.models import (
     CoachingReview,
     StepRating,
 )
-from training.coaching.rules import COMMENT_MAX, NOTE_MAX, REPLY_MAX, Rating, Stance
+from training.coaching.rules import COMMENT_MAX, NOTE_MAX, REPLY_MAX, REPLY_TOKEN_MAX, Rating, Stance
 
 
 class CoachingError(DomainError):
@@ -151,7 +151,7 @@ def reply_add(*, review: CoachingReview, author: Any, stance: str, text: str, to
         problems.append(DomainError("Write your reply.", field="text"))
     elif len(text) > REPLY_MAX:
         problems.append(DomainError(f"Keep this to {REPLY_MAX:,} characters.", field="text"))
-    if not token:
+    if not token or len(token) > REPLY_TOKEN_MAX:  # not one the page made: a tampered or broken form
         problems.append(DomainError("This form is out of date. Try again."))
     if problems:
         raise CoachingError(problems[0].message, field=problems[0].field, problems=problems)

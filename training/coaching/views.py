@@ -144,8 +144,9 @@ def review_reply(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Your reply is under the review.")
             return redirect("training:coaching_review", review.pk)
-    if not request.POST.get("token"):
-        # A form without its token (out of date): show it again, with what was typed and a fresh token.
+    if "token" in form.errors:
+        # A form without a token it could have made (out of date, or tampered with): show it again, with
+        # what was typed and a fresh token.
         data = request.POST.copy()
         data["token"] = secrets.token_urlsafe(16)
         form = ReplyForm(data)
