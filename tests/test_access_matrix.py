@@ -223,6 +223,34 @@ def test_every_url_answers_each_persona_as_the_table_says(access_world, settings
     assert not wrong, f"As {persona}:\n" + "\n".join(wrong)
 
 
+# What refuses a request: sent to sign in, a role or method refused, not found, a form out of date.
+REFUSALS = {access.SIGN_IN, "400", "403", "404", "405", "410"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_htmx_requests_are_refused_where_plain_ones_are(access_world, settings, persona):
+    """The screens answer htmx with a part of the page (a 200 where a plain request is redirected): whoever
+    is refused a plain request is refused it with htmx too, and whoever may is not refused."""
+    settings.SURVEY_RATE_LIMIT = "10000/m"
+    session = access_world.sessions[persona]
+    wrong: list[str] = []
+    for pattern, case in access.cases(access_world, RULES):
+        if pattern.key.startswith("admin:"):
+            continue  # the admin does not speak htmx
+        url = access.url_for(pattern, case.kwargs)
+        for index, method in enumerate(("GET", "POST")):
+            plain = case.cells[persona][index]
+            data = access_world.post_data.get(case.key, {}) if method == "POST" else None
+            sent = access.send(session, method, url, data, watch=plain in REFUSALS, htmx=True)
+            if plain in REFUSALS and sent.status != plain:
+                wrong.append(f"{method} {url} ({case.key}): {sent.status}, plain {plain}")
+            elif plain not in REFUSALS and sent.status not in ("200", access.ELSEWHERE):
+                wrong.append(f"{method} {url} ({case.key}): {sent.status} {sent.error}, plain {plain}")
+            elif sent.changed:
+                wrong.append(f"{method} {url} ({case.key}): refused, but changed what is stored")
+    assert not wrong, f"As {persona}, with htmx:\n" + "\n".join(wrong)
+
+
 def test_the_matrix_tells_a_refused_post_from_one_that_stored_something(access_world):
     """The check that a refused POST stored nothing can fail: a note stores a row, a refused step none."""
     url = access.url_for(

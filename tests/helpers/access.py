@@ -173,16 +173,27 @@ class Sent:
 
 
 def send(
-    session_key: str | None, method: str, url: str, data: Mapping[str, Any] | None = None, *, watch: bool = False
+    session_key: str | None,
+    method: str,
+    url: str,
+    data: Mapping[str, Any] | None = None,
+    *,
+    watch: bool = False,
+    htmx: bool = False,
 ) -> Sent:
     """Send one request as the persona whose session this is, and roll back whatever it stored.
 
-    With `watch`, also say whether it changed anything stored (sessions and sign-in logs aside).
+    With `watch`, also say whether it changed anything stored (sessions and sign-in logs aside); with
+    `htmx`, send it as htmx does (the views answer those with a part of the page).
     """
     client = client_for(session_key)
+    headers = {"HX-Request": "true"} if htmx else {}
     with transaction.atomic():
         before = rows_written() if watch else 0
-        response = client.get(url) if method == "GET" else client.post(url, data or {})
+        if method == "GET":
+            response = client.get(url, headers=headers)
+        else:
+            response = client.post(url, data or {}, headers=headers)
         changed = watch and rows_written() != before
         transaction.set_rollback(True)
     body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
