@@ -551,3 +551,25 @@ def test_the_hidden_words_are_on_the_pages_of_those_who_may_see_them(access_worl
     assert BOBS_OWN.encode() in listed
     assert SECRET_COMPLAINT.encode() in secret
     assert BOBS_REVIEW.encode() in review
+
+
+def test_a_manager_who_complained_reads_his_complaint_but_may_only_add_a_note(access_world, mark, marks_complaint):
+    """Managers see every complaint, their own as colleagues too (recovery/permissions.py: `can_view`), but
+    the complainant never handles it: every action is refused with the form kept, a note goes through."""
+    session = _session_of(mark)
+    wrong: list[str] = []
+    version = str(marks_complaint.version)
+    for key, row in EXPECTED.items():
+        if row.target != "complaint":
+            continue
+        url = reverse(key, args=[marks_complaint.pk])
+        data = {**access_world.post_data.get(key, {}), "expected_version": version}
+        sent = access.send(session, "POST", url, data, watch=True)
+        wanted = "405" if key == "recovery:complaint_detail" else access.ELSEWHERE if key.endswith("_note") else "200"
+        if sent.status != wanted or sent.changed != (key == "recovery:complaint_note"):
+            wrong.append(f"POST {key}: {sent.status}{' and stored something' if sent.changed else ''}")
+    page = access.send(session, "GET", reverse("recovery:complaint_detail", args=[marks_complaint.pk]))
+
+    assert not wrong, "\n".join(wrong)
+    assert page.status == "200"
+    assert b"is your own complaint, so a colleague handles it" in page.body
