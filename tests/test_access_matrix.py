@@ -48,8 +48,10 @@ from recovery.models import Survey
 from tests.factories import CustomerFactory, log_complaint
 from tests.helpers import access
 from tests.helpers.access import PERSONAS, Pattern, parse_admin_rules, parse_table
-from tests.helpers.coaching import closed_complaint, ratings
+from tests.helpers.coaching import closed_complaint, ratings, review, review_form_data
+from tests.helpers.workflow import closed, fresh
 from training.coaching import services as coaching
+from training.coaching.services import CoachingError
 from training.models import Attempt, ModuleVersion
 
 # One row per URL name (unnamed admin patterns by their route). Columns: the URL's name; the object its
@@ -573,3 +575,29 @@ def test_a_manager_who_complained_reads_his_complaint_but_may_only_add_a_note(ac
     assert not wrong, "\n".join(wrong)
     assert page.status == "200"
     assert b"is your own complaint, so a colleague handles it" in page.body
+
+
+def test_a_manager_who_complained_neither_reviews_its_handling_nor_is_asked_to(access_world, mark, marks_complaint):
+    """Coaching judges how a complaint was handled: as with handling it, not by the colleague who made it."""
+    alice, maria = access_world.objects["alice"], access_world.objects["maria"]
+    done = fresh(closed(marks_complaint, alice))
+    review_url = reverse("training:coaching_review_create", args=[done.pk])
+    session = _session_of(mark)
+
+    refused = access.send(session, "POST", review_url, review_form_data(), watch=True)
+    page = access.send(session, "GET", reverse("recovery:complaint_detail", args=[done.pk]))
+    review(done, maria)
+    asked = access.send(
+        access_world.sessions[access.MANAGER],
+        "POST",
+        reverse("training:coaching_complaint", args=[done.pk]),
+        {"asked": str(mark.pk)},
+        watch=True,
+    )
+
+    assert (refused.status, refused.changed) == ("400", False)
+    assert f"{done.reference} is your own complaint: another manager reviews it.".encode() in refused.body
+    assert review_url.encode() not in page.body
+    assert (asked.status, asked.changed) == ("400", False)
+    with pytest.raises(CoachingError, match="That manager made this complaint"):
+        coaching.calibration_request(complaint=done, by=maria, asked=mark)

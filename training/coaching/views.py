@@ -164,7 +164,8 @@ def coaching_complaint(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("This complaint was never closed: it has no coaching review.")
     blind = selectors.is_blind(request.user, complaint)
     reviews = [] if blind else selectors.complaint_reviews(complaint)
-    exclude = [r.reviewer.pk for r in reviews] + [request.user.pk, complaint.owner.pk]
+    # Nobody is asked twice, nor the one asking, nor who handled it or made it.
+    exclude = [r.reviewer.pk for r in reviews] + [request.user.pk, complaint.owner.pk, complaint.customer.staff_user_id]
     form = CalibrationForm(request.POST or None, exclude=exclude)
     status = 200
     if request.method == "POST":
