@@ -23,11 +23,12 @@ from training.bootstrap import ensure_starter_modules
 # Fixtures shared by several modules, asked for by name and never imported (pytest only reads
 # pytest_plugins here, in the top-level conftest). broker, smtp, worker: the real Redis, SMTP server and
 # Celery worker, for the tests that ask for them; dashboard_world, list_world: the hand-built data the
-# dashboard's and the complaint list's tests share.
+# dashboard's and the complaint list's tests share; access_world: one of everything and every persona signed in.
 pytest_plugins = [
     "tests.celery_services",
     "tests.helpers.fixtures_dashboard",
     "tests.helpers.fixtures_complaint_list",
+    "tests.helpers.fixtures_access",
 ]
 
 # Hypothesis: `make test` (and CI, which runs it) uses the "ci" profile: the property tests are

@@ -154,6 +154,16 @@ def test_a_reply_needs_a_stance_and_text(alice, maria, customer):
     assert not CoachingReply.objects.exists()
 
 
+@pytest.mark.parametrize("token", ["", "x" * 65])
+def test_a_reply_without_a_token_the_page_could_have_made_is_out_of_date(alice, maria, customer, token):
+    stored = review(closed_complaint(alice, customer), maria)
+
+    with pytest.raises(CoachingError, match="This form is out of date"):
+        services.reply_add(review=stored, author=alice, stance="agree", text="Fair.", token=token)
+
+    assert not CoachingReply.objects.exists()
+
+
 def test_calibration_asks_another_manager_once(alice, maria, mark, customer):
     complaint = closed_complaint(alice, customer)
     review(complaint, maria)

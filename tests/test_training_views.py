@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from tests.helpers.training import answers, current, draft
+from tests.helpers.training import answers, current, draft, module_form_data
 from training import services
 from training.models import Assignment, Attempt, ModuleVersion, TrainingModule
 
@@ -202,36 +202,9 @@ def test_an_unanswered_question_reshows_the_check_with_the_answers_kept(client, 
 # --- managers: the module form ---------------------------------------------------------------
 
 
-def form_data(**changes):
-    data = {
-        "title": "Handling a phone complaint",
-        "summary": "On the phone.",
-        "audience": "external",
-        "steps": ["apologize", "empathize"],
-        "pass_mark": "50",
-        "renewal_months": "",
-        "sections-TOTAL_FORMS": "2",
-        "sections-INITIAL_FORMS": "0",
-        "sections-0-title": "Listen",
-        "sections-0-body": "Let them *finish*.",
-        "sections-1-title": "",
-        "sections-1-body": "",
-        "questions-TOTAL_FORMS": "2",
-        "questions-INITIAL_FORMS": "0",
-        "questions-0-text": "What first?",
-        "questions-0-choice_1": "Listen",
-        "questions-0-choice_2": "Explain",
-        "questions-0-answer": "1",
-        "questions-0-explanation": "The person first.",
-        "questions-1-text": "",
-    }
-    data.update(changes)
-    return data
-
-
 def test_a_manager_creates_a_module_in_the_app(client, maria, alice):
     client.force_login(maria)
-    response = client.post(reverse("training:module_create"), form_data(required="on"))
+    response = client.post(reverse("training:module_create"), module_form_data(required="on"))
     assert response.status_code == 302
     module = TrainingModule.objects.get(slug="handling-a-phone-complaint")
     version = current(module)
@@ -259,7 +232,7 @@ def test_a_manager_creates_a_module_in_the_app(client, maria, alice):
 def test_bad_input_reshows_the_form_with_the_message_and_what_was_typed(client, maria, changes, message):
     client.force_login(maria)
     versions = ModuleVersion.objects.count()
-    page = client.post(reverse("training:module_create"), form_data(**changes))
+    page = client.post(reverse("training:module_create"), module_form_data(**changes))
     assert page.status_code == 400
     html = page.content.decode()
     assert message in html
@@ -271,7 +244,7 @@ def test_bad_input_reshows_the_form_with_the_message_and_what_was_typed(client, 
 
 def test_adding_a_row_saves_nothing_and_keeps_what_was_typed(client, maria):
     client.force_login(maria)
-    page = client.post(reverse("training:module_create"), form_data(add="questions"))
+    page = client.post(reverse("training:module_create"), module_form_data(add="questions"))
     assert page.status_code == 200
     assert len(page.context["questions"].forms) == 3
     assert "What first?</textarea>" in page.content.decode()
@@ -287,7 +260,7 @@ def test_editing_in_the_app_stores_a_new_version_and_can_ask_for_retaking(client
     assert form.context["form"].initial["title"] == "When to step back"
     response = client.post(
         reverse("training:module_edit", args=[module.slug]),
-        form_data(title="When to step back", based_on="1", needs_retaking="on"),
+        module_form_data(title="When to step back", based_on="1", needs_retaking="on"),
     )
     assert response.status_code == 302
     assert current(module).number == 2

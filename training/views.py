@@ -184,6 +184,12 @@ def _apply_problems(
     return whole
 
 
+def _version_number(text: str) -> int:
+    """Return the version number the form was built from; 0 (no version has it) for anything else."""
+    # A tampered form may carry anything; 0 makes module_edit refuse it as out of date, never a 500.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
+
+
 def _module_form(request: HttpRequest, module: TrainingModule | None) -> HttpResponse:
     editing = module is not None
     if request.method == "GET":
@@ -224,7 +230,7 @@ def _module_form(request: HttpRequest, module: TrainingModule | None) -> HttpRes
                     module=module,
                     user=request.user,
                     draft=draft,
-                    based_on=int(request.POST.get("based_on", "0") or 0),
+                    based_on=_version_number(request.POST.get("based_on", "")),
                     needs_retaking=form.cleaned_data.get("needs_retaking", False),
                 )
                 messages.success(request, f"“{draft.title}” is saved as version {version.number}.")

@@ -44,3 +44,31 @@ def answers(version: ModuleVersion, *, right: int | None = None) -> dict[str, st
         assert choice is not None
         chosen[str(question.pk)] = str(choice.pk)
     return chosen
+
+
+def module_form_data(**changes: Any) -> dict[str, Any]:
+    """Return the module form's fields for a small valid module, with `changes`."""
+    data: dict[str, Any] = {
+        "title": "Handling a phone complaint",
+        "summary": "On the phone.",
+        "audience": "external",
+        "steps": ["apologize", "empathize"],
+        "pass_mark": "50",
+        "renewal_months": "",
+        "sections-TOTAL_FORMS": "2",
+        "sections-INITIAL_FORMS": "0",
+        "sections-0-title": "Listen",
+        "sections-0-body": "Let them *finish*.",
+        "sections-1-title": "",
+        "sections-1-body": "",
+        "questions-TOTAL_FORMS": "2",
+        "questions-INITIAL_FORMS": "0",
+        "questions-0-text": "What first?",
+        "questions-0-choice_1": "Listen",
+        "questions-0-choice_2": "Explain",
+        "questions-0-answer": "1",
+        "questions-0-explanation": "The person first.",
+        "questions-1-text": "",
+    }
+    data.update(changes)
+    return data

@@ -1,8 +1,9 @@
 """The "Coaching" section of the complaint page, registered with `recovery.page_links` (recovery imports no training).
 
 The person reviewed sees the reviews of them; a manager sees every review (or, when asked to calibrate and
-not yet reviewed, only the invitation to review blind) and, on a closed complaint they did not handle and
-have not reviewed, a button to write one. One query on a complaint that was ever closed, none otherwise.
+not yet reviewed, only the invitation to review blind) and, on a closed complaint they did not handle, did
+not make and have not reviewed, a button to write one. One query on a complaint that was ever closed, none
+otherwise.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from accounts import roles
 from common.people import display_name
 from recovery.models import Complaint, Stage
 from recovery.page_links import PageLink, PageSection
+from recovery.permissions import is_complainant
 from training.coaching.models import CalibrationRequest, CoachingReview
 
 HEADING = "Coaching"
@@ -47,7 +49,13 @@ def coaching_section(user: Any, complaint: Complaint) -> PageSection | None:
         if manager and len(reviews) > 1:
             url = reverse("training:coaching_complaint", args=[complaint.pk])
             links.append(PageLink("The reviews side by side", url))
-    may_write = manager and complaint.stage == Stage.CLOSED and complaint.owner_id != user.pk and not mine
+    may_write = (
+        manager
+        and complaint.stage == Stage.CLOSED
+        and complaint.owner_id != user.pk
+        and not mine
+        and not is_complainant(user, complaint)
+    )
     if may_write:
         text = "Write your blind review (asked for calibration)" if blind else "Write a coaching review"
         links.append(PageLink(text, reverse("training:coaching_review_create", args=[complaint.pk]), is_action=True))

@@ -14,7 +14,7 @@ from django.urls import reverse
 from common.leases.models import LeasedEmail, lease_constraints
 from common.validators import no_control_characters
 from recovery.models import STEPS, Complaint
-from training.coaching.rules import COMMENT_MAX, NOTE_MAX, REPLY_MAX, Rating, Stance
+from training.coaching.rules import COMMENT_MAX, NOTE_MAX, REPLY_MAX, REPLY_TOKEN_MAX, Rating, Stance
 
 
 class CoachingReview(models.Model):
@@ -75,7 +75,7 @@ class CoachingReply(models.Model):
     text = models.TextField(validators=[MaxLengthValidator(REPLY_MAX), no_control_characters])
     created_at = models.DateTimeField()
     # The form's token: the same reply sent twice is stored once.
-    token = models.CharField(max_length=64)
+    token = models.CharField(max_length=REPLY_TOKEN_MAX)
 
     class Meta:
         ordering = ["review", "created_at", "pk"]

@@ -9,6 +9,8 @@ from django.db import models
 NOTE_MAX = 5_000
 COMMENT_MAX = 2_000
 REPLY_MAX = 3_000
+# A reply form's token (the same form sent twice is stored once): what the page makes is far shorter.
+REPLY_TOKEN_MAX = 64
 # The coaching queue looks at complaints closed this many days ago or less.
 QUEUE_DAYS = 30
 # The queue lists every lost or unhappy complaint, then at most this many of the rest.

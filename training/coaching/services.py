@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts import roles
 from common.errors import DomainError
 from recovery.models import Complaint, RecoveryAction, Stage
+from recovery.permissions import is_complainant
 from training.coaching.models import (
     CalibrationRequest,
     CoachingNotice,
@@ -25,7 +26,7 @@ from training.coaching.models import (
     CoachingReview,
     StepRating,
 )
-from training.coaching.rules import COMMENT_MAX, NOTE_MAX, REPLY_MAX, Rating, Stance
+from training.coaching.rules import COMMENT_MAX, NOTE_MAX, REPLY_MAX, REPLY_TOKEN_MAX, Rating, Stance
 
 
 class CoachingError(DomainError):
@@ -57,7 +58,7 @@ def steps_done(complaint: Complaint) -> list[RecoveryAction]:
 
 
 def _lock(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("owner").get(pk=complaint.pk)
+    return Complaint.objects.select_for_update(of=("self",)).select_related("owner", "customer").get(pk=complaint.pk)
 
 
 def _check_may_review(complaint: Complaint, reviewer: Any) -> None:
@@ -67,6 +68,9 @@ def _check_may_review(complaint: Complaint, reviewer: Any) -> None:
         raise CoachingError("A complaint is reviewed once it is closed; this one is still open.")
     if complaint.owner_id == reviewer.pk:
         raise CoachingError("You handled this complaint: ask another manager to review it.")
+    if is_complainant(reviewer, complaint):
+        # As with handling it: the colleague who complained does not judge how their complaint was handled.
+        raise CoachingError(f"{complaint.reference} is your own complaint: another manager reviews it.")
 
 
 def _text_problems(overall: str, next_time: str) -> list[DomainError]:
@@ -151,7 +155,7 @@ def reply_add(*, review: CoachingReview, author: Any, stance: str, text: str, to
         problems.append(DomainError("Write your reply.", field="text"))
     elif len(text) > REPLY_MAX:
         problems.append(DomainError(f"Keep this to {REPLY_MAX:,} characters.", field="text"))
-    if not token:
+    if not token or len(token) > REPLY_TOKEN_MAX:  # not one the page made: a tampered or broken form
         problems.append(DomainError("This form is out of date. Try again."))
     if problems:
         raise CoachingError(problems[0].message, field=problems[0].field, problems=problems)
@@ -179,6 +183,8 @@ def calibration_request(*, complaint: Complaint, by: Any, asked: Any) -> Calibra
         raise CoachingError("Choose another manager.", field="asked")
     if asked.pk == complaint.owner_id:
         raise CoachingError("That manager handled this complaint: choose another.", field="asked")
+    if is_complainant(asked, complaint):
+        raise CoachingError("That manager made this complaint: choose another.", field="asked")
     if CoachingReview.objects.filter(complaint=complaint, reviewer=asked).exists():
         raise CoachingError("That manager has already reviewed this complaint.", field="asked")
     now = timezone.now()

@@ -144,8 +144,9 @@ def review_reply(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Your reply is under the review.")
             return redirect("training:coaching_review", review.pk)
-    if not request.POST.get("token"):
-        # A form without its token (out of date): show it again, with what was typed and a fresh token.
+    if "token" in form.errors:
+        # A form without a token it could have made (out of date, or tampered with): show it again, with
+        # what was typed and a fresh token.
         data = request.POST.copy()
         data["token"] = secrets.token_urlsafe(16)
         form = ReplyForm(data)
@@ -163,7 +164,8 @@ def coaching_complaint(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("This complaint was never closed: it has no coaching review.")
     blind = selectors.is_blind(request.user, complaint)
     reviews = [] if blind else selectors.complaint_reviews(complaint)
-    exclude = [r.reviewer.pk for r in reviews] + [request.user.pk, complaint.owner.pk]
+    # Nobody is asked twice, nor the one asking, nor who handled it or made it.
+    exclude = [r.reviewer.pk for r in reviews] + [request.user.pk, complaint.owner.pk, complaint.customer.staff_user_id]
     form = CalibrationForm(request.POST or None, exclude=exclude)
     status = 200
     if request.method == "POST":
