@@ -175,6 +175,8 @@ RULES = access.Rules(EXPECTED, ADMIN_MODELS, MANAGER_APPS)
 
 
 BLANK = dict.fromkeys(PERSONAS, ("?", "?"))
+# POSTs that answer 200 and rightly store something: the personal-data download records who took it.
+RECORDED_DOWNLOADS = {"customers:customer_export"}
 
 
 def test_every_url_pattern_has_a_row():
@@ -216,7 +218,8 @@ def test_every_url_answers_each_persona_as_the_table_says(access_world, settings
         for index, method in enumerate(("GET", "POST")):
             wanted = case.cells[persona][index]
             data = access_world.post_data.get(case.key, {}) if method == "POST" else None
-            sent = access.send(session, method, url, data, watch=method == "POST" and wanted != access.ELSEWHERE)
+            succeeds = wanted == access.ELSEWHERE or (wanted == "200" and case.key in RECORDED_DOWNLOADS)
+            sent = access.send(session, method, url, data, watch=method == "POST" and not succeeds)
             where = f"{method} {url} ({case.key}, {case.target})"
             if sent.status != wanted:
                 wrong.append(
