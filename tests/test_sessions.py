@@ -147,3 +147,22 @@ def test_switching_an_account_off_ends_its_open_session_at_the_next_request(clie
     alice.save()
 
     assert not signed_in(client)
+
+
+def test_an_ordinary_page_costs_a_password_only_session_nothing_and_a_verified_one_one_query(client, alice, bob, now):
+    # bob signs in with his password alone; alice has an app and gives its code. Same page, both empty queues.
+    device, _ = give_app(alice)
+    verified = Client()
+    password(verified, alice)
+    now.shift(31)
+    enter_code(verified, code_for(device))
+    password(client, bob)
+
+    def page_queries(person: Client) -> int:
+        person.get(QUEUE)
+        with CaptureQueriesContext(connection) as queries:
+            assert person.get(QUEUE).status_code == 200
+        return len(queries.captured_queries)
+
+    # django-otp reads the device that verified the session (it may have been deleted since).
+    assert page_queries(verified) == page_queries(client) + 1
