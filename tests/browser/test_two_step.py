@@ -21,7 +21,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from playwright.sync_api import Page, expect
 
 from tests.browser.accessibility import AxeAudit, OnlyThisServer
-from tests.browser.helpers import PASSWORD, QUEUE_URL, maria, wait_for_page
+from tests.browser.helpers import PASSWORD, QUEUE_URL, alice, maria, sign_in, wait_for_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -131,3 +131,29 @@ def test_a_manager_sets_up_two_step_sign_in_and_signs_in_with_a_code(
 
     audit.assert_clean(at_least=8)
     assert network.elsewhere == [], f"pages asked for something elsewhere: {network.elsewhere}"
+
+
+def test_the_front_line_finds_their_account_in_the_menu_and_may_set_up_two_step_sign_in(
+    live_server: Any, starter_data: None, new_context: Any, new_page: Any, base_url: str, settings: Any
+) -> None:
+    settings.REQUIRE_2FA_FOR_MANAGERS = True  # required for managers only: optional for alice
+    alice()
+    audit = AxeAudit()
+    page = new_page(new_context(bypass_csp=True, viewport={"width": 1280, "height": 900}))
+    sign_in(page, "alice")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Alice Archer (your account)").click()
+    wait_for_page(page, ACCOUNT_URL)
+    expect(page.get_by_text("Your password alone signs you in.")).to_be_visible()
+    audit.check(page, "your account, two-step sign-in off")
+    page.get_by_role("link", name="Set up two-step sign-in").click()
+    wait_for_page(page, SETUP_URL)
+    expect(page.get_by_role("link", name="Cancel")).to_be_visible()  # optional: she may leave
+    audit.check(page, "two-step set-up, optional")
+    page.get_by_role("link", name="Cancel").click()
+    wait_for_page(page, ACCOUNT_URL)
+    page.get_by_role("link", name="Change password").click()
+    wait_for_page(page, re.compile(r"/account/password/$"))
+    audit.check(page, "change password")
+
+    audit.assert_clean(at_least=3)
