@@ -84,7 +84,11 @@ def _credentials(user: Any) -> dict[str, str]:
 
 
 def clear_failures(request: HttpRequest, user: Any) -> None:
-    """Forget the failed tries of this username from this address: the sign-in is complete."""
+    """Forget the failed tries of this username from this address: the sign-in is complete.
+
+    The same rows axes's own reset on success would delete with AXES_LOCKOUT_PARAMETERS
+    [["username", "ip_address"]]; change both together.
+    """
     AxesProxyHandler.update_request(request)
     AxesProxyHandler.reset_attempts(username=user.get_username(), ip_address=request.axes_ip_address)  # type: ignore[attr-defined]
 

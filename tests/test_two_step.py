@@ -242,6 +242,16 @@ def test_a_right_password_does_not_wipe_out_the_wrong_codes_before_it(settings, 
     assert enter_code(again, "000000").status_code == 429  # …but the count went on
 
 
+def test_without_an_app_the_right_password_still_clears_the_count(settings, alice):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(2):
+        assert password(Client(), alice, secret="wrong").status_code == 200
+    assert password(Client(), alice).status_code == 302
+    for _ in range(2):
+        assert password(Client(), alice, secret="wrong").status_code == 200
+    assert password(Client(), alice).status_code == 302
+
+
 def test_a_right_code_clears_the_count(settings, alice, now):
     settings.AXES_FAILURE_LIMIT = 3
     device, _ = give_app(alice)
