@@ -65,7 +65,9 @@ def login_code(request: HttpRequest) -> HttpResponseBase:
         else:
             return redirect(_next_url(request))
     focus_first_error(form)
-    return render(request, "accounts/login_code.html", {"form": form, "next": _next_url(request)})
+    # Not signed in yet: the policy banner's "I have read it" would only lead back here.
+    context = {"form": form, "next": _next_url(request), "policy_banner": None}
+    return render(request, "accounts/login_code.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,6 +97,8 @@ def two_step_setup(request: HttpRequest) -> HttpResponse:
         # Required and not yet done: the page offers nothing else (the middleware lets nothing else through).
         "owes_setup": request.session.get(sign_in.STEP_KEY) == sign_in.SETUP,
     }
+    if context["owes_setup"]:
+        context["policy_banner"] = None  # its "I have read it" would only lead back here
     return render(request, "accounts/two_step_setup.html", context)
 
 

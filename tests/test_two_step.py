@@ -139,13 +139,18 @@ def test_after_the_password_a_person_with_an_app_needs_a_code_and_reaches_nothin
     page = client.get(code_page(QUEUE))
     assert page.status_code == 200
     assert "Two-step sign-in" in text(page.content.decode())
+    # Nothing it cannot reach: no menu, no policy banner asking to read the policy.
+    assert 'class="nav-link' not in page.content.decode()
+    assert 'id="policy-banner"' not in page.content.decode()
 
     now.shift(STEP)
     signed_in = enter_code(client, code_for(device), next_url=QUEUE)
 
     assert signed_in.status_code == 302
     assert signed_in["Location"] == QUEUE
-    assert client.get(QUEUE).status_code == 200
+    queue = client.get(QUEUE)
+    assert queue.status_code == 200
+    assert 'id="policy-banner"' in queue.content.decode()
 
 
 def test_an_htmx_request_waiting_for_a_code_is_sent_to_the_code_page(client, alice):
@@ -324,6 +329,7 @@ def test_when_required_a_manager_or_administrator_without_an_app_reaches_only_it
     page = client.get(SETUP).content.decode()
     assert "Two-step sign-in is required for managers and administrators" in text(page)
     assert 'class="nav-link' not in page  # no menu of pages it cannot reach yet
+    assert 'id="policy-banner"' not in page
 
     client.post(SETUP, {"code": code_for(TOTPDevice.objects.get(user=person))})
 
