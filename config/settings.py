@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    # Two-step sign-in: django-otp with its time-based codes (authenticator apps) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     # Below customers, recovery and training, which read it (the empowerment limit, the policy module).
     "policy",
@@ -66,8 +70,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed the second step (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a signed-in user unless it says @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Then the second step: a session waiting for its code (or, where required, for a device) reaches
+    # only that page and sign-out; and the idle expiry, renewed at most every few minutes.
+    "accounts.middleware.SignInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -150,13 +159,29 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "recovery:my_queue"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600, minimum=300)
+# A session ends after this many minutes without a request (accounts/middleware.py renews it while in use).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 8 * 60, minimum=5)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+if "SESSION_COOKIE_AGE" in os.environ:
+    # Refused rather than ignored: it was how long a sign-in lasted from sign-in, now the idle time decides.
+    raise ImproperlyConfigured(
+        "SESSION_COOKIE_AGE is no longer read: set SESSION_IDLE_MINUTES (a sign-in ends after that many "
+        "minutes without a request) instead."
+    )
+# Two-step sign-in (accounts/two_step.py): required of managers and administrators when on, which it is
+# by default in production; the demo (DEBUG on) leaves it optional for everyone.
+REQUIRE_2FA_FOR_MANAGERS = env_bool("REQUIRE_2FA_FOR_MANAGERS", not DEBUG)
+# The admin lists people's devices (to delete one for someone who lost phone and codes) but never shows
+# their secrets or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sign-in lockout: a username from one address is locked after this many failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# A right password is only half a sign-in for someone with two-step sign-in: the failures (wrong codes
+# included) are cleared when the sign-in is complete, by accounts.two_step, not by axes on the password.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind proxies the client address is read from X-Forwarded-For (see common/client_ip.py);
 # otherwise every sign-in would seem to come from the proxy and one attacker could lock out all.
@@ -206,6 +231,8 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 # Every email comes from the organisation, by name and address, and is signed with its name.
 ORGANISATION_NAME = env_line("ORGANISATION_NAME", "CareDesk")
+# The name authenticator apps show next to the account (two-step sign-in).
+OTP_TOTP_ISSUER = ORGANISATION_NAME
 EMAIL_FROM_ADDRESS = env_email("EMAIL_FROM_ADDRESS", "caredesk@localhost")
 if "DEFAULT_FROM_EMAIL" in os.environ:
     # Refused rather than ignored, so a deployment that set it does not quietly change its sender.

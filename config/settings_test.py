@@ -19,6 +19,8 @@ os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Off unless a test turns it on (the `settings` fixture), so the suite's managers sign in with a password.
+os.environ.setdefault("REQUIRE_2FA_FOR_MANAGERS", "false")
 
 from config.settings import *  # noqa: F403
 

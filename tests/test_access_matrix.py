@@ -148,6 +148,8 @@ axes.accesslog                   -                            list,resave,histor
 customers.customer               -                            list,add,change,history
 customers.personaldatarecord     -                            list,view,history
 customers.organization           -                            list,add,change,history,delete
+otp_static.staticdevice          -                            list,view,history,delete
+otp_totp.totpdevice              -                            list,view,history,delete
 policy.policyacknowledgement     -                            list,view,history
 policy.policyversion             -                            list,view,history
 recovery.category                list,add,change,history      list,add,change,history,delete

@@ -10,13 +10,15 @@ from django.contrib.auth.models import Group
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts.roles import MANAGERS
 from customers.personal_data.export import customer_export
 from policy.models import PolicyAcknowledgement, PolicyVersion
 from recovery.models import Category, ManagerDigest, RecoveryPolicy, Reminder, ReminderKind, Stage, Survey
-from tests.factories import CustomerFactory, OrganizationFactory, log_complaint, manager_user
+from tests.factories import CustomerFactory, OrganizationFactory, UserFactory, log_complaint, manager_user
 from tests.helpers.coaching import closed_complaint, review
+from tests.helpers.two_step import give_app
 from training.coaching.services import calibration_request
 from training.models import (
     Assignment,
@@ -59,6 +61,9 @@ NEVER_ADDED = {
     "training.coachingreview",
     "training.calibrationrequest",
     "training.coachingnotice",
+    # Made by the person on their account page (the secret is theirs alone): the admin only deletes them.
+    "otp_totp.totpdevice",
+    "otp_static.staticdevice",
 }
 MODELS = sorted(model._meta.label_lower for model in admin.site._registry)
 
@@ -92,6 +97,17 @@ def admin_rows(alice: Any, maria: Any) -> dict[str, Model]:
         "recovery.managerdigest": ManagerDigest.objects.create(recipient=maria, day=timezone.localdate()),
         **_training_rows(alice),
         **_coaching_rows(alice, maria, customer),
+        **_two_step_rows(),
+    }
+
+
+def _two_step_rows() -> dict[str, Model]:
+    # Someone other than the personas: a person with an authenticator signs in with a code, not force_login.
+    person = UserFactory(username="tess")
+    authenticator, _ = give_app(person)
+    return {
+        "otp_totp.totpdevice": authenticator,
+        "otp_static.staticdevice": StaticDevice.objects.get(user=person),
     }
 
 
