@@ -69,7 +69,7 @@ MODELS = sorted(model._meta.label_lower for model in admin.site._registry)
 
 
 def _access(model: type[Model], **fields: Any) -> Model:
-    base = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "alice", "http_accept": "*/*"}
+    base = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "mallory", "http_accept": "*/*"}
     return model._default_manager.create(path_info="/login/", **base, **fields)
 
 
