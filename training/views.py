@@ -79,6 +79,12 @@ def _take_page(
     return render(request, "training/module.html", context, status=status)
 
 
+def _version_number(value: str) -> int:
+    """Return the version number a form was built from; -1 (no version) when it was tampered with."""
+    text = value.strip() or "0"
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else -1
+
+
 def _started_at(value: str) -> datetime | None:
     try:
         timestamp = signing.loads(value, salt=_STARTED_SALT, max_age=_STARTED_MAX_AGE)
@@ -224,7 +230,7 @@ def _module_form(request: HttpRequest, module: TrainingModule | None) -> HttpRes
                     module=module,
                     user=request.user,
                     draft=draft,
-                    based_on=int(request.POST.get("based_on", "0") or 0),
+                    based_on=_version_number(request.POST.get("based_on", "")),
                     needs_retaking=form.cleaned_data.get("needs_retaking", False),
                 )
                 messages.success(request, f"“{draft.title}” is saved as version {version.number}.")
