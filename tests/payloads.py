@@ -63,13 +63,13 @@ ACCEPTED: dict[str, str] = {
     "formula-minus": "-2+3",
     "formula-at": "@SUM(A1:A9)",
     "quotes-and-commas": "He said \"no\", then; left 'angry', twice",
-    "markdown": "## Heading\n\n[click](javascript:alert(1)) ![x](http://evil.example/x.png) **bold**",
     "html-entities": "&lt;script&gt; &amp;amp; &#x3C;b&#x3E; &nbsp;",
     "path": "../../../etc/passwd %2e%2e%2f",
 }
 
 # Accepted only where a line break may be typed (the boxes of several lines, not names or one-line fields).
 MULTI_LINE: dict[str, str] = {
+    "markdown": "## Heading\n\n[click](javascript:alert(1)) ![x](http://evil.example/x.png) **bold**",
     "crlf-lines": "First line\r\nSecond line\r\n\r\nThird",
     "crlf-header": "Complaint\r\nBcc: everyone@example.org\r\nX-Injected: yes",
     "tab-first": "\t=1+1 after a tab",

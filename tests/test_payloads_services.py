@@ -16,8 +16,7 @@ from functools import cached_property
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.db import connection, transaction
+from django.db import transaction
 
 from common.errors import DomainError
 from customers import services as customer_services
@@ -43,6 +42,7 @@ from recovery.models import (
 )
 from tests.factories import log_complaint
 from tests.helpers.coaching import ratings, review
+from tests.helpers.stored import expected_text, stored_rows
 from tests.helpers.training import draft
 from tests.helpers.workflow import bring_to
 from tests.payloads import ACCEPTED, BLANK, MULTI_LINE, REFUSED, REFUSED_IN_CODE
@@ -85,14 +85,9 @@ class TextField:
 
     def expected(self, payload: str, text: str) -> str | None:
         """Return what must be stored for `text`, or None when it must be refused."""
-        if payload in REFUSED or payload in REFUSED_IN_CODE:
-            return None
-        if payload in BLANK:
-            return None if self.required else ""
-        cleaned = text.strip() if self.strips else text
-        if self.one_line and ("\n" in cleaned or "\r" in cleaned):
-            return None
-        return cleaned if len(cleaned) <= self.limit else None
+        return expected_text(
+            payload, text, limit=self.limit, required=self.required, one_line=self.one_line, strips=self.strips
+        )
 
 
 class World:
@@ -409,21 +404,6 @@ FIELDS = [
     # recovery.surveys (the customer's answer)
     TextField("survey comment", SURVEY_COMMENT_MAX, survey_answer, lambda s: s.comment, needs=lambda w: w.survey_token),
 ]
-
-
-def stored_rows() -> tuple[int, ...]:
-    """Count the rows of every table CareDesk keeps, in one query."""
-    models = [
-        model
-        for app in ("customers", "recovery", "policy", "training")
-        for model in apps.get_app_config(app).get_models()
-    ]
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        # Table names from the models, quoted: no text from outside.
-        counts = ", ".join(f"(SELECT count(*) FROM {quote(m._meta.db_table)})" for m in models)  # noqa: S608
-        cursor.execute(f"SELECT {counts}")
-        return tuple(cursor.fetchone())
 
 
 def stored_text(world: World) -> tuple[Any, ...]:

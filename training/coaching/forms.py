@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from accounts import roles
 from common.forms import PersonChoiceField, PlainTextField
 from recovery.models import RecoveryAction
+from training.coaching.models import TOKEN_MAX
 from training.coaching.rules import COMMENT_MAX, NOTE_MAX, REPLY_MAX, Rating, Stance
 from training.coaching.services import StepRatingInput, rating_field
 
@@ -79,7 +80,7 @@ class ReplyForm(forms.Form):
     text = PlainTextField(
         limit=REPLY_MAX, rows=3, required=True, label="Reply", error_messages={"required": "Write your reply."}
     )
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=TOKEN_MAX)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

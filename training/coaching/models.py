@@ -16,6 +16,8 @@ from common.validators import no_control_characters
 from recovery.models import STEPS, Complaint
 from training.coaching.rules import COMMENT_MAX, NOTE_MAX, REPLY_MAX, Rating, Stance
 
+TOKEN_MAX = 64  # a reply form's token (training.coaching.views makes them much shorter)
+
 
 class CoachingReview(models.Model):
     """A manager's review of how a closed complaint was handled: one per manager and complaint."""
@@ -75,7 +77,7 @@ class CoachingReply(models.Model):
     text = models.TextField(validators=[MaxLengthValidator(REPLY_MAX), no_control_characters])
     created_at = models.DateTimeField()
     # The form's token: the same reply sent twice is stored once.
-    token = models.CharField(max_length=64)
+    token = models.CharField(max_length=TOKEN_MAX)
 
     class Meta:
         ordering = ["review", "created_at", "pk"]

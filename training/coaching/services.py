@@ -20,6 +20,7 @@ from common.errors import DomainError
 from common.validators import check_text, is_blank, no_control_characters, visible_or_empty
 from recovery.models import Complaint, RecoveryAction, Stage
 from training.coaching.models import (
+    TOKEN_MAX,
     CalibrationRequest,
     CoachingNotice,
     CoachingNoticeKind,
@@ -176,7 +177,7 @@ def reply_add(*, review: CoachingReview, author: Any, stance: str, text: str, to
         problems.append(DomainError("Write your reply.", field="text"))
     elif text_problem is not None:
         problems.append(text_problem)
-    if not token or _has_control_characters(token):
+    if not token or len(token) > TOKEN_MAX or _has_control_characters(token):
         problems.append(DomainError("This form is out of date. Try again."))
     if problems:
         raise CoachingError(problems[0].message, field=problems[0].field, problems=problems)
