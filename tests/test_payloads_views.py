@@ -175,6 +175,10 @@ def quick_customer(text_field: str) -> Post:
     return post
 
 
+def customer_page(desk: Desk) -> list[str]:
+    return [reverse("customers:customer_detail", args=[Customer.objects.latest("pk").pk])]
+
+
 def customer_pages(desk: Desk) -> list[str]:
     latest = Customer.objects.latest("pk")
     return [
@@ -454,7 +458,7 @@ FIELDS = [
         "id_new-name",
         200,
         quick_customer("name"),
-        customer_pages,
+        customer_page,
         required=True,
         one_line=True,
         payloads=ALL,
