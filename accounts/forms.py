@@ -1,10 +1,14 @@
-"""The forms of the account pages and the code page: they validate and lay out, nothing more."""
+"""The sign-in form (for CareDesk and, with its own check added, the admin), the code page's and the account pages'.
+
+They validate and lay out, nothing more."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 
 
@@ -42,3 +46,30 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         self.fields["old_password"].widget.attrs.update({"autocomplete": "current-password"})
         self.fields["new_password1"].widget.attrs.update({"autocomplete": "new-password"})
         self.fields["new_password2"].widget.attrs.update({"autocomplete": "new-password"})
+
+
+# Half of a character outside the Basic Multilingual Plane: no account's name or password has one, and
+# neither the database nor the password hasher can encode it.
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, refusing a username or password no account can have before trying it.
+
+    Django gives the username field its `max_length` after building it, so the length is never
+    checked; a longer name reached django-axes, whose record of a failed attempt holds 255
+    characters, and the sign-in page answered 500. Either is refused as a wrong username and password.
+    """
+
+    def clean_username(self) -> str:
+        username = str(self.cleaned_data.get("username") or "")
+        limit = getattr(self.fields["username"], "max_length", None) or 150
+        if len(username) > limit or _SURROGATES.search(username):
+            raise self.get_invalid_login_error()
+        return username
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data.get("password") or "")
+        if _SURROGATES.search(password):
+            raise self.get_invalid_login_error()
+        return password

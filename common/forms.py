@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 
 from common.people import display_name
-from common.validators import no_control_characters
+from common.validators import no_control_characters, single_line, visible_or_empty
 
 
 def focus_first_error(form: forms.BaseForm) -> str | None:
@@ -30,6 +30,9 @@ class PlainTextField(forms.CharField):
 
     The limit is a validator rather than `max_length`, so the browser does not
     silently cut a long paste short: the person is told instead, and keeps the text.
+    Text with nothing visible (spaces, zero-width characters, direction marks) counts as empty,
+    so a required field is not filled in by them. A field shown as one line (not a Textarea)
+    refuses line breaks, which only a crafted request or a paste into it can carry.
     """
 
     def __init__(self, *, limit: int, rows: int = 3, **kwargs: Any) -> None:
@@ -45,10 +48,12 @@ class PlainTextField(forms.CharField):
             ),
             no_control_characters,
         ]
+        if not isinstance(self.widget, forms.Textarea):
+            self.validators.append(single_line)
 
     def to_python(self, value: Any) -> str:
         # Browsers send line breaks as CR LF; store one kind, so text sent back unchanged compares equal.
-        return str(super().to_python(value)).replace("\r\n", "\n")
+        return visible_or_empty(super().to_python(value)).replace("\r\n", "\n")
 
 
 class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

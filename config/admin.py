@@ -23,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 
 from accounts import roles
+from accounts.forms import SignInForm
 
 _View = TypeVar("_View", bound=Callable[..., HttpResponseBase])
 
@@ -32,7 +33,7 @@ def may_use_admin(user: Any) -> bool:
     return bool(user.is_active and user.is_staff and (user.is_superuser or roles.is_manager(user)))
 
 
-class AdministratorSignInForm(AdminAuthenticationForm):
+class AdministratorSignInForm(SignInForm, AdminAuthenticationForm):
     """The admin's sign-in: the right password is not enough, the account must be one the admin is for."""
 
     def confirm_login_allowed(self, user: Any) -> None:

@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.forms import SignInForm
 from health.views import healthz
 
 # The 500 page with the request's id, and nothing else (common/views.py).
@@ -14,7 +15,11 @@ handler500 = "common.views.server_error"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="recovery:my_queue", permanent=False), name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("accounts.urls")),
     path("", include("recovery.urls")),

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from common.errors import DomainError
 from common.phones import is_international, phone_key
+from common.validators import single_line, visible_or_empty
 from customers import permissions
 from customers.models import Customer, CustomerGroup, Organization
 
@@ -16,7 +17,15 @@ EDITABLE_FIELDS = ("name", "email", "phone", "organization", "group", "consents_
 
 
 def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    """Return text stripped, and "" when nothing in it is visible (spaces, zero-width characters)."""
+    return visible_or_empty(value) if isinstance(value, str) else value
+
+
+def _one_line(value: str, field: str) -> None:
+    try:
+        single_line(value)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], field=field) from None
 
 
 def _email(value: Any) -> Any:
@@ -37,6 +46,8 @@ def _validate(customer: Customer) -> None:
         raise DomainError("Enter the customer's name.", field="name")
     if customer.group not in CustomerGroup.values:
         raise DomainError("Choose one of the five customer groups.", field="group")
+    for field in ("name", "phone"):
+        _one_line(getattr(customer, field), field)
     try:
         customer.full_clean(exclude=["created_by"])
     except ValidationError as exc:
@@ -146,6 +157,7 @@ def organization_get_or_create(*, name: str) -> Organization:
     clean_name = _strip(name)
     if not clean_name:
         raise DomainError("Enter the organisation's name.", field="organization")
+    _one_line(clean_name, "organization")
     organization = Organization(name=clean_name)
     try:
         # Validate before looking the name up: PostgreSQL refuses a NUL even in a query.

@@ -16,16 +16,22 @@ from django.utils import timezone
 from accounts import roles
 from common.errors import DomainError
 from common.money import format_money
+from common.validators import single_line, visible_or_empty
 from policy import permissions
 from policy.models import LIMIT_MAX, PolicyAcknowledgement, PolicyVersion
 
 NOT_AN_AMOUNT = "Enter the empowerment limit as an amount, like 50 or 49.99."
 
 
-def _text(value: Any, *, field: str, missing: str) -> str:
-    text = "" if value is None else str(value).strip()
+def _text(value: Any, *, field: str, missing: str, one_line: bool = False) -> str:
+    text = visible_or_empty(value)
     if not text:
         raise DomainError(missing, field=field)
+    if one_line:
+        try:
+            single_line(text)
+        except ValidationError as exc:
+            raise DomainError(exc.messages[0], field=field) from None
     return text.replace("\r\n", "\n")
 
 
@@ -69,7 +75,7 @@ def policy_publish(
     if not permissions.can_publish(user):
         raise DomainError("Only a manager can publish a new version of the service policy.")
     version = PolicyVersion(
-        title=_text(title, field="title", missing="Give the policy a title."),
+        title=_text(title, field="title", missing="Give the policy a title.", one_line=True),
         body=_text(body, field="body", missing="Write the policy: its text cannot be empty."),
         change_summary=_text(change_summary, field="change_summary", missing="Say in a line what changed."),
         empowerment_limit=_limit(empowerment_limit),

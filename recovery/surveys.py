@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import DomainError
-from common.validators import no_control_characters
+from common.validators import no_control_characters, visible_or_empty
 from customers.models import Customer
 from recovery.models import SURVEY_COMMENT_MAX, Complaint, ComplaintEvent, EventKind, Survey
 
@@ -95,7 +95,7 @@ def _clean_answer(satisfaction: object, would_return: object, comment: object) -
         raise DomainError("Tell us whether you would come back to us.", field="would_return")
     if not isinstance(comment, str):
         raise DomainError("The comment must be text.", field="comment")
-    comment = comment.strip()
+    comment = visible_or_empty(comment)
     if len(comment) > SURVEY_COMMENT_MAX:
         raise DomainError(
             f"Please keep the comment to {SURVEY_COMMENT_MAX:,} characters (it has {len(comment):,}).",

@@ -57,7 +57,7 @@ def operator_environment(database: str, **extra: str) -> dict[str, str]:
         ALLOWED_HOSTS="caredesk.example.com",
         DATABASE_URL=database_url(database),
         CELERY_BROKER_URL=app.conf.broker_url,
-        CACHE_URL=settings.CACHES["default"]["LOCATION"],
+        CACHE_URL=str(settings.CACHES["default"]["LOCATION"]),
         LOG_LEVEL="WARNING",
     )
     env.update(extra)

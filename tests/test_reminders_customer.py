@@ -9,7 +9,7 @@ import pytest
 from common.errors import DomainError
 from customers.models import Customer
 from recovery import tasks
-from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus
+from recovery.models import Complaint, ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus
 from recovery.notifications import sending
 from recovery.timeline import describe
 from recovery.workflow import complaint_set_customer_emails
@@ -81,7 +81,9 @@ def test_consenting_customer_gets_one_acknowledgement_with_the_reference(
     alice: Any, worker: None, smtp: SmtpServer
 ) -> None:
     customer = make_customer(name="Dana <Day>", email="dana@example.org", consents_to_contact=True)
-    c = log_complaint(user=alice, customer=customer, summary="Late\nSubject: injected")
+    c = log_complaint(user=alice, customer=customer)
+    # Refused when typed now; stored directly, as older data may hold it: it must not reach the email either.
+    Complaint.objects.filter(pk=c.pk).update(summary="Late\nSubject: injected")
     silent = [
         log_complaint(user=alice, customer=make_customer(email="no@example.org", consents_to_contact=False)),
         log_complaint(user=alice, customer=make_customer(email="", consents_to_contact=True)),

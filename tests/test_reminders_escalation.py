@@ -16,7 +16,16 @@ import pytest
 from django.utils import timezone
 
 from recovery import tasks
-from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderKind, ReminderStatus, Severity, Stage
+from recovery.models import (
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
+    Severity,
+    Stage,
+)
 from recovery.notifications import sending
 from recovery.timeline import describe
 from recovery.workflow import (
@@ -82,7 +91,9 @@ def test_overdue_past_grace_emails_each_manager_once_and_marks_the_timeline_once
     maria = manager_user(username="maria", first_name="Maria", last_name="Moreno")
     manager_user(username="mike", first_name="Mike", last_name="Manning")
     # Medium: the apology was due 4 h after logging, the grace is 12 h: 20 h ago means escalated 4 h ago.
-    c = quiet_logged(alice, timedelta(hours=20), summary="Rude <b>driver</b>\nBcc: x@y.z")
+    c = quiet_logged(alice, timedelta(hours=20))
+    # Refused when typed now; stored directly, as older data may hold it: it must not reach a header.
+    Complaint.objects.filter(pk=c.pk).update(summary="Rude <b>driver</b>\nBcc: x@y.z")
     row = escalation(c)
     assert row.due_at < timezone.now()
 

@@ -15,8 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from common.validators import check_text, is_blank, visible_or_empty
 from recovery.models import STEPS
 
 TITLE_MAX = 200
@@ -80,10 +82,45 @@ class Problem:
     message: str
 
 
+def _typed(where: str, value: Any, *, limit: int, one_line: bool = False, what: str = "") -> Problem | None:
+    """Return what is wrong with one text of the draft (not text, too long, control characters), or None."""
+    if not isinstance(value, str):
+        return Problem(where, f"{what or 'This'} is not text.")
+    try:
+        check_text(value.strip(), limit=limit, one_line=one_line)
+    except ValidationError as exc:
+        return Problem(where, f"{what}: {exc.messages[0]}" if what else exc.messages[0])
+    return None
+
+
+def _text_problems(draft: ModuleDraft) -> list[Problem]:
+    """Return the problems of the draft's texts: lengths, control characters, line breaks in one-line texts."""
+    found = [
+        _typed("title", draft.title, limit=TITLE_MAX, one_line=True),
+        _typed("summary", draft.summary, limit=SUMMARY_MAX),
+    ]
+    for number, section in enumerate(draft.sections, start=1):
+        found.append(
+            _typed("sections", section.title, limit=SECTION_TITLE_MAX, one_line=True, what=f"Section {number}'s title")
+        )
+        found.append(_typed("sections", section.body, limit=BODY_MAX, what=f"Section {number}'s text"))
+    for index, question in enumerate(draft.questions):
+        where, number = f"question:{index}", index + 1
+        found.append(_typed(where, question.text, limit=QUESTION_MAX, what=f"Question {number}"))
+        found.append(
+            _typed(where, question.explanation, limit=EXPLANATION_MAX, what=f"Question {number}'s explanation")
+        )
+        for n, choice in enumerate(question.choices, start=1):
+            found.append(_typed(where, choice, limit=CHOICE_MAX, one_line=True, what=f"Question {number}, choice {n}"))
+    return [problem for problem in found if problem is not None]
+
+
 def draft_problems(draft: ModuleDraft) -> list[Problem]:
     """Return everything wrong with `draft` (an empty list when it may be stored)."""
-    problems: list[Problem] = []
-    if not draft.title.strip():
+    problems: list[Problem] = _text_problems(draft)
+    if problems:
+        return problems  # the other rules read the texts
+    if is_blank(draft.title):
         problems.append(Problem("title", "Give the module a title."))
     if draft.audience not in Audience.values:
         problems.append(Problem("audience", "Choose who the module is about."))
@@ -96,23 +133,23 @@ def draft_problems(draft: ModuleDraft) -> list[Problem]:
         problems.append(
             Problem("renewal_months", f"Renewal is every 1 to {RENEWAL_MONTHS_MAX} months, or leave it empty.")
         )
-    if not any(section.body.strip() for section in draft.sections):
+    if all(is_blank(section.body) for section in draft.sections):
         problems.append(Problem("sections", "A module needs at least one section with text to read."))
     for section in draft.sections:
-        if section.body.strip() and not section.title.strip():
+        if not is_blank(section.body) and is_blank(section.title):
             problems.append(Problem("sections", "Give every section a title."))
             break
     if not draft.questions:
         problems.append(Problem("questions", "The check needs at least one question."))
     for index, question in enumerate(draft.questions):
         where = f"question:{index}"
-        if not question.text.strip():
+        if is_blank(question.text):
             problems.append(Problem(where, f"Question {index + 1} has no text."))
         if len(question.choices) < 2:
             problems.append(Problem(where, f"Question {index + 1} needs at least two choices."))
         if len(question.choices) > MAX_CHOICES:
             problems.append(Problem(where, f"Question {index + 1} has more than {MAX_CHOICES} choices."))
-        if any(not choice.strip() for choice in question.choices):
+        if any(is_blank(choice) for choice in question.choices):
             problems.append(Problem(where, f"Question {index + 1} has an empty choice."))
         if question.answer is None or not 0 <= question.answer < len(question.choices):
             problems.append(Problem(where, f"Mark the one right answer of question {index + 1}."))
@@ -230,19 +267,21 @@ def write_content(
     """Store the draft's sections and check under `version`, in order (live or a migration's models)."""
     section_model.objects.bulk_create(
         [
-            section_model(version=version, order=order, title=section.title.strip(), body=section.body)
-            for order, section in enumerate((s for s in draft.sections if s.body.strip()), start=1)
+            section_model(version=version, order=order, title=visible_or_empty(section.title), body=section.body)
+            for order, section in enumerate((s for s in draft.sections if not is_blank(s.body)), start=1)
         ]
     )
     questions = question_model.objects.bulk_create(
         [
-            question_model(version=version, order=order, text=q.text.strip(), explanation=q.explanation.strip())
+            question_model(
+                version=version, order=order, text=visible_or_empty(q.text), explanation=visible_or_empty(q.explanation)
+            )
             for order, q in enumerate(draft.questions, start=1)
         ]
     )
     choice_model.objects.bulk_create(
         [
-            choice_model(question=stored, order=order, text=text.strip(), is_correct=index == draft_q.answer)
+            choice_model(question=stored, order=order, text=visible_or_empty(text), is_correct=index == draft_q.answer)
             for stored, draft_q in zip(questions, draft.questions, strict=True)
             for order, (index, text) in enumerate(enumerate(draft_q.choices), start=1)
         ]
@@ -252,8 +291,8 @@ def write_content(
 def version_fields(draft: ModuleDraft) -> dict[str, Any]:
     """Return the fields of a `ModuleVersion` that the draft sets."""
     return {
-        "title": draft.title.strip(),
-        "summary": draft.summary.strip(),
+        "title": visible_or_empty(draft.title),
+        "summary": visible_or_empty(draft.summary),
         "audience": draft.audience,
         "steps": [step for step in STEP_VALUES if step in draft.steps],
         "required": draft.required,

@@ -68,12 +68,7 @@ class ModuleForm(forms.Form):
 
 class SectionForm(forms.Form):
     title = PlainTextField(limit=SECTION_TITLE_MAX, widget=forms.TextInput, label="Section title")
-    body = forms.CharField(
-        required=False,
-        max_length=BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        label="Text (Markdown)",
-    )
+    body = PlainTextField(limit=BODY_MAX, rows=6, label="Text (Markdown)")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

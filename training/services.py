@@ -298,6 +298,16 @@ def assignments_create_for_role(*, module: TrainingModule, role: str, due_on: da
 # --- taking a module -----------------------------------------------------------------------------
 
 
+def _choice_id(raw: object) -> int | None:
+    """Return a chosen choice's id as a form sends it, or None for anything else.
+
+    Only ASCII digits, and few of them: "²" is a digit to `str.isdigit` but not to `int`, and Python refuses
+    to read an int of thousands of digits.
+    """
+    text = str(raw)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 @transaction.atomic
 def attempt_submit(
     *,
@@ -312,7 +322,7 @@ def attempt_submit(
     `answers` maps a question's id to the chosen choice's id (as a form sends them). `token` comes with
     the form: the same form sent twice (a double click, a second tab) returns the attempt already stored.
     """
-    if not token or len(token) > TOKEN_MAX:
+    if not token or len(token) > TOKEN_MAX or not token.isprintable():
         raise DomainError("This form is out of date. Open the module again.")
     # One person's submissions one at a time, so the token check and the insert are one step.
     get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
@@ -327,11 +337,11 @@ def attempt_submit(
     missing = []
     for question in questions:
         choice_ids = {choice.pk for choice in question.choices.all()}
-        raw = answers.get(str(question.pk), "")
-        if not str(raw).isdigit() or int(raw) not in choice_ids:
+        choice_id = _choice_id(answers.get(str(question.pk), ""))
+        if choice_id is None or choice_id not in choice_ids:
             missing.append(question.order)
             continue
-        chosen[str(question.pk)] = int(raw)
+        chosen[str(question.pk)] = choice_id
     if missing:
         listed = ", ".join(str(n) for n in missing)
         raise DomainError(f"Answer every question before you send the check (not answered: {listed}).")

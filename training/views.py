@@ -79,6 +79,12 @@ def _take_page(
     return render(request, "training/module.html", context, status=status)
 
 
+def _version_number(value: str) -> int:
+    """Return the version number a form was built from; -1 (no version) when it was tampered with."""
+    text = value.strip() or "0"
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else -1
+
+
 def _started_at(value: str) -> datetime | None:
     try:
         timestamp = signing.loads(value, salt=_STARTED_SALT, max_age=_STARTED_MAX_AGE)
@@ -182,12 +188,6 @@ def _apply_problems(
         else:
             form.add_error(None, problem.message)
     return whole
-
-
-def _version_number(text: str) -> int:
-    """Return the version number the form was built from; 0 (no version has it) for anything else."""
-    # A tampered form may carry anything; 0 makes module_edit refuse it as out of date, never a 500.
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
 
 
 def _module_form(request: HttpRequest, module: TrainingModule | None) -> HttpResponse:

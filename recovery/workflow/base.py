@@ -20,7 +20,7 @@ from common.errors import DomainError
 
 # Aliased so the messages below keep their names; the rule itself is common.people.display_name.
 from common.people import display_name as _display_name
-from common.validators import no_control_characters
+from common.validators import no_control_characters, single_line, visible_or_empty
 from customers.models import Customer
 from recovery import permissions
 from recovery.models import MINUTES_MAX, Complaint, ComplaintEvent, EventKind
@@ -74,9 +74,14 @@ def _require(user: Any, complaint: Complaint, action: str) -> None:
         raise WorkflowError(reason)
 
 
-def _text(value: Any, *, field: str, label: str, max_length: int, required: bool = False) -> str:
-    """Return `value` stripped, checking length, control characters and presence."""
-    text = "" if value is None else str(value).strip()
+def _text(
+    value: Any, *, field: str, label: str, max_length: int, required: bool = False, one_line: bool = False
+) -> str:
+    """Return `value` stripped, checking length, control characters, presence and (`one_line`) line breaks.
+
+    Text with nothing visible (spaces, zero-width characters) is empty.
+    """
+    text = visible_or_empty(value)
     if required and not text:
         raise WorkflowError(f"Enter {label}.", field=field)
     if len(text) > max_length:
@@ -86,6 +91,8 @@ def _text(value: Any, *, field: str, label: str, max_length: int, required: bool
         )
     try:
         no_control_characters(text)
+        if one_line:
+            single_line(text)
     except ValidationError as exc:
         raise WorkflowError(exc.messages[0], field=field) from None
     return text

@@ -78,6 +78,7 @@ def complaint_edit(
                 label=f"the {field.replace('_', ' ')}",
                 max_length=limits[field],
                 required=field == "summary",
+                one_line=field == "summary",
             )
         elif field == "channel" and value not in Channel.values:
             raise WorkflowError("Choose how the complaint reached us.", field="channel")

@@ -81,7 +81,9 @@ def complaint_log(
         channel=channel,
         category=category,
         severity=severity,
-        summary=_text(summary, field="summary", label="a short summary", max_length=SUMMARY_MAX, required=True),
+        summary=_text(
+            summary, field="summary", label="a short summary", max_length=SUMMARY_MAX, required=True, one_line=True
+        ),
         description=_text(description, field="description", label="the description", max_length=DESCRIPTION_MAX),
         desired_remedy=_text(
             desired_remedy, field="desired_remedy", label="the remedy the customer wants", max_length=REMEDY_MAX

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import roles
 from common.errors import DomainError
+from common.validators import check_text, is_blank, no_control_characters, visible_or_empty
 from recovery.models import Complaint, RecoveryAction, Stage
 from recovery.permissions import is_complainant
 from training.coaching.models import (
@@ -73,14 +75,24 @@ def _check_may_review(complaint: Complaint, reviewer: Any) -> None:
         raise CoachingError(f"{complaint.reference} is your own complaint: another manager reviews it.")
 
 
+def _text_problem(value: str, *, limit: int, field: str) -> DomainError | None:
+    """Return what is wrong with typed text (too long, control characters), or None."""
+    try:
+        check_text(value.strip(), limit=limit)
+    except ValidationError as exc:
+        return DomainError(exc.messages[0], field=field)
+    return None
+
+
 def _text_problems(overall: str, next_time: str) -> list[DomainError]:
     problems: list[DomainError] = []
     texts = (("overall", overall, "an overall note"), ("next_time", next_time, "what to do next time"))
     for field, value, what in texts:
-        if not value.strip():
+        problem = _text_problem(value, limit=NOTE_MAX, field=field)
+        if is_blank(value):
             problems.append(DomainError(f"Write {what}.", field=field))
-        elif len(value) > NOTE_MAX:
-            problems.append(DomainError(f"Keep this to {NOTE_MAX:,} characters.", field=field))
+        elif problem is not None:
+            problems.append(problem)
     return problems
 
 
@@ -90,8 +102,10 @@ def _rating_problems(done: list[str], ratings: Mapping[str, StepRatingInput]) ->
         given = ratings.get(step)
         if given is None or given.rating not in Rating.values:
             problems.append(DomainError(f"Rate the {Stage(step).label.lower()} step.", field=rating_field(step)))
-        elif len(given.comment) > COMMENT_MAX:
-            problems.append(DomainError(f"Keep the comment to {COMMENT_MAX:,} characters.", field=rating_field(step)))
+        else:
+            problem = _text_problem(given.comment, limit=COMMENT_MAX, field=f"comment_{step}")
+            if problem is not None:
+                problems.append(problem)
     for step in ratings:
         if step not in done:
             label = Stage(step).label.lower() if step in Stage.values else step
@@ -130,17 +144,27 @@ def review_create(
         round=complaint.round,
         handler=complaint.owner,
         reviewer=reviewer,
-        overall=overall.strip(),
-        next_time=next_time.strip(),
+        overall=visible_or_empty(overall),
+        next_time=visible_or_empty(next_time),
         created_at=now,
     )
     StepRating.objects.bulk_create(
-        StepRating(review=review, step=step, rating=ratings[step].rating, comment=ratings[step].comment.strip())
+        StepRating(
+            review=review, step=step, rating=ratings[step].rating, comment=visible_or_empty(ratings[step].comment)
+        )
         for step in done
     )
     # The handler is told by email, sent by the lease loop every email shares (training/coaching/sending.py).
     CoachingNotice.objects.create(review=review, recipient=complaint.owner, due_at=now)
     return review
+
+
+def _has_control_characters(text: str) -> bool:
+    try:
+        no_control_characters(text)
+    except ValidationError:
+        return True
+    return False
 
 
 @transaction.atomic
@@ -151,11 +175,12 @@ def reply_add(*, review: CoachingReview, author: Any, stance: str, text: str, to
     problems: list[DomainError] = []
     if stance not in Stance.values:
         problems.append(DomainError("Say whether you agree or what the review missed.", field="stance"))
-    if not text.strip():
+    text_problem = _text_problem(text, limit=REPLY_MAX, field="text")
+    if is_blank(text):
         problems.append(DomainError("Write your reply.", field="text"))
-    elif len(text) > REPLY_MAX:
-        problems.append(DomainError(f"Keep this to {REPLY_MAX:,} characters.", field="text"))
-    if not token or len(token) > REPLY_TOKEN_MAX:  # not one the page made: a tampered or broken form
+    elif text_problem is not None:
+        problems.append(text_problem)
+    if not token or len(token) > REPLY_TOKEN_MAX or _has_control_characters(token):
         problems.append(DomainError("This form is out of date. Try again."))
     if problems:
         raise CoachingError(problems[0].message, field=problems[0].field, problems=problems)
@@ -165,7 +190,12 @@ def reply_add(*, review: CoachingReview, author: Any, stance: str, text: str, to
     try:
         with transaction.atomic():
             return CoachingReply.objects.create(
-                review=review, author=author, stance=stance, text=text.strip(), token=token, created_at=timezone.now()
+                review=review,
+                author=author,
+                stance=stance,
+                text=visible_or_empty(text),
+                token=token,
+                created_at=timezone.now(),
             )
     except IntegrityError:  # the same form, sent at the same moment from another tab
         return CoachingReply.objects.get(author=author, token=token)
