@@ -11,6 +11,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 
+# Half of a character outside the Basic Multilingual Plane: no account's name or password has one, and
+# neither the database nor the password hasher can encode it.
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
 
 class CodeForm(forms.Form):
     """A code at sign-in: six digits from the authenticator app, or a recovery code."""
@@ -47,10 +51,17 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         self.fields["new_password1"].widget.attrs.update({"autocomplete": "new-password"})
         self.fields["new_password2"].widget.attrs.update({"autocomplete": "new-password"})
 
+    def clean_old_password(self) -> str:
+        # Half a character (only code can send one) cannot be hashed: it is simply not the password.
+        if _SURROGATES.search(str(self.cleaned_data.get("old_password") or "")):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return str(super().clean_old_password())
 
-# Half of a character outside the Basic Multilingual Plane: no account's name or password has one, and
-# neither the database nor the password hasher can encode it.
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
+    def clean_new_password1(self) -> str:
+        password = str(self.cleaned_data.get("new_password1") or "")
+        if _SURROGATES.search(password):
+            raise forms.ValidationError("This password has a character that cannot be stored; type it again.")
+        return password
 
 
 class SignInForm(AuthenticationForm):

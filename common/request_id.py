@@ -88,24 +88,28 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request_id = _incoming(request) or new_request_id()
-        token = _current.set(request_id)
+        # Bound until the response is closed (`unbind_request`), not until this returns: Django logs a
+        # view's 4xx answer after the middleware, and a streamed download is written after it too.
+        _current.set(request_id)
         # An error reported to Sentry (when SENTRY_DSN is set) can be found by the id the 500 page shows.
         sentry_sdk.set_tag("request_id", request_id)
         started = time.monotonic()
-        try:
-            response = self.get_response(request)
-            response[HEADER] = request_id
-            access_log.info(
-                "%s %s %s %dms user=%s",
-                request.method,
-                _logged_path(request),
-                response.status_code,
-                (time.monotonic() - started) * 1000,
-                _user_id(request),
-            )
-            return response
-        finally:
-            _current.reset(token)
+        response = self.get_response(request)
+        response[HEADER] = request_id
+        access_log.info(
+            "%s %s %s %dms user=%s",
+            request.method,
+            _logged_path(request),
+            response.status_code,
+            (time.monotonic() - started) * 1000,
+            _user_id(request),
+        )
+        return response
+
+
+def unbind_request(**_: Any) -> None:
+    """Forget the request's id once its response is closed (connected to `request_finished`)."""
+    _current.set(None)
 
 
 def install_log_record_factory() -> None:

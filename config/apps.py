@@ -13,12 +13,15 @@ class ProjectConfig(AppConfig):
     verbose_name = "CareDesk configuration"
 
     def ready(self) -> None:
-        from common.request_id import install_log_record_factory
+        from django.core.signals import request_finished
+
+        from common.request_id import install_log_record_factory, unbind_request
         from common.textsearch import register_sqlite_functions
         from config import production  # noqa: F401 - registers the deploy check
 
         # Every log record of the web app, worker and beat carries the current request id.
         install_log_record_factory()
+        request_finished.connect(unbind_request, dispatch_uid="caredesk_unbind_request_id")
 
         # Every new SQLite connection (web, worker, beat, manage.py) gets `caredesk_fold` for searches.
         connection_created.connect(register_sqlite_functions, dispatch_uid="caredesk_sqlite_functions")

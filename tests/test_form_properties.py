@@ -21,20 +21,23 @@ from functools import cached_property
 from typing import Any
 
 import pytest
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.http import QueryDict
 from django.test import RequestFactory
+from django.urls import get_resolver
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts import roles
-from accounts.forms import SignInForm
+from accounts.forms import CodeForm, PasswordChangeForm, SetupCodeForm, SignInForm
 from config.admin import AdministratorSignInForm
 from customers.admin import CustomerAdminForm
 from customers.forms import CustomerEditForm, CustomerFilterForm, CustomerForm, CustomerQuickForm
+from customers.personal_data.forms import ErasureForm
 from policy.forms import PublishForm
 from recovery.admin.complaints import ComplaintAdminForm
 from recovery.admin.reference import RecoveryPolicyAdminForm
@@ -250,7 +253,13 @@ CASES = [
         lambda w, d: RecoveryPolicyAdminForm(d, instance=RecoveryPolicy.objects.order_by("pk").first()),
     ),
     FormCase("admin staff account", staff_form),
+    FormCase("erasure", lambda w, d: ErasureForm(d)),
+    FormCase("sign-in code", lambda w, d: CodeForm(d)),
+    FormCase("two-step set-up code", lambda w, d: SetupCodeForm(d)),
+    FormCase("password change", lambda w, d: PasswordChangeForm(w.alice, d)),
 ]
+# Packages whose forms must each have a case above.
+PROJECT_PACKAGES = {"accounts", "common", "config", "customers", "health", "policy", "recovery", "training"}
 
 
 def field_names(form: Any) -> list[str]:
@@ -268,6 +277,30 @@ def errors_belong_to_fields(form: Any) -> bool:
     if isinstance(form, Formsets):
         return all(errors_belong_to_fields(f) for f in (form.form, *form.sections.forms, *form.questions.forms))
     return set(form.errors) <= {*form.fields, NON_FIELD_ERRORS}
+
+
+def project_form_classes() -> set[str]:
+    """Return every form class defined in CareDesk's packages (the URLconf loaded, so every view's forms are)."""
+    get_resolver().url_patterns  # noqa: B018 - imports every view, and the forms they use
+    found, todo = set(), [forms.BaseForm]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if sub.__module__.split(".")[0] in PROJECT_PACKAGES:
+                found.add(f"{sub.__module__}.{sub.__qualname__}")
+    return found
+
+
+def test_every_form_has_a_case(world):
+    built = [case.build(world, QueryDict()) for case in CASES]
+    built += [form.form for form in built if isinstance(form, Formsets)]
+    # A form counts as covered with the bases it builds on (the admin makes its own subclass of ours).
+    covered = {f"{cls.__module__}.{cls.__qualname__}" for form in built for cls in type(form).__mro__}
+    missing = sorted(project_form_classes() - covered)
+    assert not missing, (
+        "These forms have no case in CASES (tests/test_form_properties.py), so nothing checks that any input "
+        "gives field errors rather than an exception: " + ", ".join(missing)
+    )
 
 
 @pytest.fixture

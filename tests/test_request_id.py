@@ -83,6 +83,30 @@ def test_other_lines_of_the_request_carry_its_id(client, alice, caplog):
 
 
 @pytest.mark.django_db
+def test_djangos_line_for_a_4xx_answer_and_a_streamed_download_carry_the_id_and_then_it_is_forgotten(
+    client, alice, maria, caplog
+):
+    client.force_login(alice)
+    with caplog.at_level(logging.INFO):
+        # A view answering 400 itself: Django logs "Bad Request" after the middleware has returned.
+        refused = client.post(reverse("training:module_take", args=["five-step-recovery"]), {})
+    assert refused.status_code == 400
+    [bad] = [line(r) for r in caplog.records if r.name == "django.request"]
+    assert f"WARNING [{refused['X-Request-ID']}] django.request Bad Request" in bad
+
+    client.force_login(maria)
+    caplog.clear()
+    download = client.get(reverse("recovery:complaint_list_csv"))
+    logging.getLogger("caredesk.test").warning("while streaming")  # a line written as the file is sent
+    b"".join(download.streaming_content)  # type: ignore[attr-defined]
+    streaming = [line(r) for r in caplog.records if r.name == "caredesk.test"]
+    assert f"[{download['X-Request-ID']}] caredesk.test while streaming" in streaming[0]
+    download.close()  # the server closes the response: the id is forgotten
+    logging.getLogger("caredesk.test").warning("after the request")
+    assert "[-] caredesk.test after the request" in line(caplog.records[-1])
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("proxies", "sent", "kept"),
     [
