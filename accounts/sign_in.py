@@ -122,7 +122,9 @@ def second_step(*, request: HttpRequest, user: Any, code: str) -> None:
     if verified is None:
         user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
         raise DomainError(
-            waiting or "That code is not right. Type the six digits your app shows now, or a recovery code.",
+            waiting
+            or "That code is not right. Type the six digits your app shows now (a code works once: if you just"
+            " used it, wait for the next), or a recovery code.",
             field="code",
         )
     verify_session(request, verified)

@@ -21,7 +21,6 @@ from typing import Any
 
 import psycopg2  # type: ignore[import-untyped]
 import pytest
-import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -32,11 +31,11 @@ from config.celery import app
 from recovery import tasks
 from recovery.models import Stage
 from tests.celery_services import wait_for_idle, wait_until
+from tests.helpers.subprocesses import start_worker
 from tests.smtp import SmtpServer
 from training import tasks as training_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
-CELERY = str(Path(sys.executable).with_name("celery"))
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -174,33 +173,13 @@ def smtp() -> Iterator[SmtpServer]:
 
 
 @pytest.fixture
-def broker() -> Iterator[None]:
-    client = redis.Redis.from_url(app.conf.broker_url)
-    client.flushdb()
-    yield
-    client.flushdb()
-    client.close()
-
-
-@pytest.fixture
 def restored_worker(empty_database: str, broker: None, smtp: SmtpServer, tmp_path: Path) -> Iterator[Any]:
     """Start a `celery worker` process on the restored database (once the test has restored it)."""
     procs: list[subprocess.Popen[bytes]] = []
 
     def start() -> subprocess.Popen[bytes]:
         env = operator_environment(empty_database, EMAIL_HOST=smtp.host, EMAIL_PORT=str(smtp.port), EMAIL_TIMEOUT="5")
-        log = (tmp_path / "worker.log").open("wb")
-        proc = subprocess.Popen(  # noqa: S603 - our own celery, fixed arguments
-            [
-                CELERY,
-                *("-A", "config", "worker", "--pool=solo", "--hostname=restored@%h", "--loglevel=WARNING"),
-                *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        proc = start_worker("restored", env, tmp_path / "worker.log")
         procs.append(proc)
         return proc
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -30,10 +29,10 @@ from recovery.models import Reminder, ReminderKind, ReminderStatus, Stage
 from recovery.notifications import sending
 from tests.celery_services import unacked_messages, wait_for_idle
 from tests.factories import front_line_user, log_complaint
+from tests.helpers.subprocesses import start_worker
 from tests.smtp import SmtpServer
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-CELERY = str(Path(sys.executable).with_name("celery"))
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,18 +82,7 @@ class Workers:
             EMAIL_TIMEOUT="5",
             LOG_LEVEL="WARNING",
         )
-        log = (self.tmp_path / f"{name}.log").open("wb")
-        proc = subprocess.Popen(  # noqa: S603 - our own celery, fixed arguments
-            [
-                CELERY,
-                *("-A", "config", "worker", "--pool=solo", f"--hostname={name}@%h", "--loglevel=WARNING"),
-                *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        proc = start_worker(name, env, self.tmp_path / f"{name}.log")
         self.procs[name] = proc
         return proc
 

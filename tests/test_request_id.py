@@ -98,7 +98,7 @@ def test_djangos_line_for_a_4xx_answer_and_a_streamed_download_carry_the_id_and_
     caplog.clear()
     download = client.get(reverse("recovery:complaint_list_csv"))
     logging.getLogger("caredesk.test").warning("while streaming")  # a line written as the file is sent
-    b"".join(download.streaming_content)  # type: ignore[attr-defined]
+    b"".join(download.streaming_content)
     streaming = [line(r) for r in caplog.records if r.name == "caredesk.test"]
     assert f"[{download['X-Request-ID']}] caredesk.test while streaming" in streaming[0]
     download.close()  # the server closes the response: the id is forgotten

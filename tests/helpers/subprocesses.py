@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+CELERY = str(Path(sys.executable).with_name("celery"))
 
 PROBE = (
     "import json, django; django.setup(); from django.conf import settings as s; "
@@ -27,3 +28,18 @@ def run_python(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPr
 def load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """Import config.settings in a fresh interpreter with only `env` set."""
     return run_python(tmp_path, "-c", PROBE, **env)
+
+
+def start_worker(name: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start a `celery worker` process (solo pool, no gossip) called `name` with only `env`, writing to `log`."""
+    return subprocess.Popen(  # noqa: S603 - our own celery, fixed arguments
+        [
+            CELERY,
+            *("-A", "config", "worker", "--pool=solo", f"--hostname={name}@%h", "--loglevel=WARNING"),
+            *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
