@@ -474,6 +474,9 @@ class EventKind(models.TextChoices):
     REMINDER_FAILED = "reminder_failed", "Reminder failed"
     AUTO_ESCALATED = "auto_escalated", "Escalated to managers (overdue)"
     SURVEY_ANSWERED = "survey_answered", "Customer answered the survey"
+    # A manager took or erased the customer's personal data (customers/personal_data/): who and when only.
+    DATA_EXPORTED = "data_exported", "Customer's personal data downloaded"
+    DATA_ERASED = "data_erased", "Customer's personal data erased"
 
 
 class ComplaintEvent(models.Model):

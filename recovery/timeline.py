@@ -154,6 +154,12 @@ def describe(event: ComplaintEvent, actions: Mapping[int, RecoveryAction]) -> Ti
             f"{come_back}",
             comment=str(payload.get("comment", "")),
         )
+    if kind == EventKind.DATA_EXPORTED:
+        return TimelineEntry(event, f"{actor} downloaded the customer’s personal data")
+    if kind == EventKind.DATA_ERASED:
+        return TimelineEntry(
+            event, f"{actor} erased the customer’s personal data (the reason is on the customer’s page)"
+        )
     return TimelineEntry(event, f"{actor}: {event.get_kind_display()}")
 
 

@@ -35,6 +35,7 @@ from recovery.dashboard import (
 from recovery.models import (
     Complaint,
     ComplaintEvent,
+    EventKind,
     RecoveryAction,
     Reminder,
     ReminderKind,
@@ -45,6 +46,7 @@ from recovery.notifications import sending
 from recovery.search import search_complaints
 from recovery.selectors import complaints_visible_to
 from recovery.surveys import SurveyLinkError, survey_open
+from recovery.timeline import describe
 from recovery.workflow import StaleComplaintError, WorkflowError, complaint_add_note, complaint_edit
 from tests.factories import CustomerFactory, log_complaint
 from tests.helpers.personal_data import SECRETS, World, build_world
@@ -163,6 +165,14 @@ def test_the_erasure_is_recorded_with_who_when_and_why_and_nothing_erased(world,
         4,
     )
     assert record.created_at == Customer.objects.get(pk=world.carla.pk).erased_at
+    # Each of her complaints says so on its timeline, who and when only: the reason stays on the record.
+    lines = ComplaintEvent.objects.filter(complaint__customer=world.carla, kind=EventKind.DATA_ERASED)
+    assert sorted((e.actor, e.created_at, e.payload) for e in lines) == [(maria, record.created_at, {})] * 4
+    [line] = [e for e in lines if e.complaint_id == world.closed.pk]
+    assert (
+        describe(line, {}).text
+        == "Maria Moreno erased the customer’s personal data (the reason is on the customer’s page)"
+    )
 
 
 def test_the_old_name_email_phone_and_text_find_nothing_afterwards(world, maria):
@@ -320,6 +330,12 @@ def test_the_export_is_recorded_for_the_customer(world, maria):
     customer_export(customer=world.carla, user=maria)
     [record] = PersonalDataRecord.objects.filter(customer=world.carla)
     assert (record.kind, record.actor, record.complaints, record.reason) == (DataRequestKind.EXPORTED, maria, 4, "")
+    lines = ComplaintEvent.objects.filter(complaint__customer=world.carla, kind=EventKind.DATA_EXPORTED)
+    assert sorted((e.complaint_id, e.actor, e.created_at) for e in lines) == sorted(
+        (pk, maria, record.created_at)
+        for pk in Complaint.objects.filter(customer=world.carla).values_list("pk", flat=True)
+    )
+    assert describe(lines[0], {}).text == "Maria Moreno downloaded the customer’s personal data"
 
 
 @pytest.mark.parametrize("count", [1, 12])
@@ -331,8 +347,9 @@ def test_the_export_takes_the_same_queries_however_many_complaints(alice, maria,
         data = customer_export(customer=customer, user=maria)
     assert len(data["complaints"]) == count
     # The transaction's savepoint and its release, the manager's permissions (2), the complaints, their steps,
-    # timelines and surveys, the emails, and the record of the export: ten, with 1 complaint or 12.
-    assert len(queries) == 10, [q["sql"][:80] for q in queries]
+    # timelines and surveys, the emails, the record of the export and its line on every complaint's timeline:
+    # eleven, with 1 complaint or 12.
+    assert len(queries) == 11, [q["sql"][:80] for q in queries]
 
 
 @pytest.mark.parametrize("count", [1, 12])
@@ -346,5 +363,6 @@ def test_the_erasure_takes_the_same_queries_however_many_complaints(alice, maria
     assert Complaint.objects.filter(customer=customer, summary=ERASED).count() == count
     # The savepoint and its release, the manager's permissions (2), the customer and the complaints locked,
     # the complaints, steps and surveys updated, the timeline read and rewritten, the emails cancelled and
-    # readdressed, the customer saved, the record written: fifteen, with 1 complaint or 12.
-    assert len(queries) == 15, [q["sql"][:80] for q in queries]
+    # readdressed, the customer saved, the record written and a line added to every complaint's timeline:
+    # sixteen, with 1 complaint or 12.
+    assert len(queries) == 16, [q["sql"][:80] for q in queries]

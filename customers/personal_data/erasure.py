@@ -35,7 +35,8 @@ from common.errors import DomainError
 from common.leases import ACTIVE
 from common.validators import no_control_characters
 from customers import permissions
-from customers.models import ERASURE_REASON_MAX, Customer, DataRequestKind, PersonalDataRecord
+from customers.models import ERASURE_REASON_MAX, Customer, DataRequestKind
+from customers.personal_data.records import record_data_request
 from recovery.models import Complaint, ComplaintEvent, RecoveryAction, Reminder, ReminderStatus, Survey
 from recovery.reminders import CUSTOMER_KINDS
 
@@ -169,12 +170,12 @@ def customer_erase(
     locked.save(
         update_fields=["name", "email", "phone", "organization", "staff_user", "consents_to_contact", "erased_at"]
     )
-    PersonalDataRecord.objects.create(
+    record_data_request(
         customer=locked,
         kind=DataRequestKind.ERASED,
-        actor=user,
-        created_at=now,
+        user=user,
+        now=now,
+        complaint_ids=complaint_ids,
         reason=clean_reason,
-        complaints=len(complaint_ids),
     )
     return locked
