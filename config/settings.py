@@ -73,7 +73,7 @@ MIDDLEWARE = [
     # request.user.is_verified(): whether this session has passed the second step (django-otp).
     "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a signed-in user unless it says @login_not_required.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.LoginRequiredMiddleware",
     # Then the second step: a session waiting for its code (or, where required, for a device) reaches
     # only that page and sign-out; and the idle expiry, renewed at most every few minutes.
     "accounts.middleware.SignInMiddleware",

@@ -86,6 +86,26 @@ def test_a_database_that_does_not_answer_fails_the_database_check(caplog):
     assert probe()[0] == 200
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_probe_with_a_session_cookie_still_gets_503_when_the_database_is_down(alice):
+    # A browser, or a monitor that once signed in, sends its cookie: reading that session needs the
+    # database, so public views are answered before the session is read.
+    heartbeat_record()
+    signed_in = Client(raise_request_exception=False)
+    signed_in.force_login(alice)
+    port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = str(free_port())
+    try:
+        response = signed_in.get(URL)
+    finally:
+        connection.close()
+        connection.settings_dict["PORT"] = port
+    assert response.status_code == 503
+    assert json.loads(response.content) == {**ALL_OK, "database": "failed", "beat": "failed"}
+    assert signed_in.get(URL).status_code == 200
+
+
 @pytest.mark.django_db
 def test_a_broker_that_does_not_answer_fails_the_broker_check(monkeypatch):
     heartbeat_record()
