@@ -4,16 +4,13 @@ They validate and lay out, nothing more."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 
-# Half of a character outside the Basic Multilingual Plane: no account's name or password has one, and
-# neither the database nor the password hasher can encode it.
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
+from common.validators import has_broken_characters
 
 
 class CodeForm(forms.Form):
@@ -53,13 +50,13 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
 
     def clean_old_password(self) -> str:
         # Half a character (only code can send one) cannot be hashed: it is simply not the password.
-        if _SURROGATES.search(str(self.cleaned_data.get("old_password") or "")):
+        if has_broken_characters(str(self.cleaned_data.get("old_password") or "")):
             raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return str(super().clean_old_password())
 
     def clean_new_password1(self) -> str:
         password = str(self.cleaned_data.get("new_password1") or "")
-        if _SURROGATES.search(password):
+        if has_broken_characters(password):
             raise forms.ValidationError("This password has a character that cannot be stored; type it again.")
         return password
 
@@ -75,12 +72,12 @@ class SignInForm(AuthenticationForm):
     def clean_username(self) -> str:
         username = str(self.cleaned_data.get("username") or "")
         limit = getattr(self.fields["username"], "max_length", None) or 150
-        if len(username) > limit or _SURROGATES.search(username):
+        if len(username) > limit or has_broken_characters(username):
             raise self.get_invalid_login_error()
         return username
 
     def clean_password(self) -> str:
         password = str(self.cleaned_data.get("password") or "")
-        if _SURROGATES.search(password):
+        if has_broken_characters(password):
             raise self.get_invalid_login_error()
         return password

@@ -23,6 +23,11 @@ _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]")
 
 
+def has_broken_characters(value: str) -> bool:
+    """Return True when `value` holds half a character (a lone surrogate: only code can send one)."""
+    return bool(_SURROGATES.search(value))
+
+
 @deconstructible
 class NoControlCharactersValidator:
     """Reject text with invisible control characters (NUL, escape, bell …) or broken characters."""
@@ -36,7 +41,7 @@ class NoControlCharactersValidator:
             return
         if _CONTROL_CHARACTERS.search(value):
             raise ValidationError(self.message, code=self.code)
-        if _SURROGATES.search(value):
+        if has_broken_characters(value):
             raise ValidationError(self.broken_message, code="broken_character")
 
     def __eq__(self, other: object) -> bool:

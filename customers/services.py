@@ -121,6 +121,14 @@ def customer_create(
     return customer
 
 
+def lock_customer(customer: Customer) -> Customer:
+    """Return the customer's row locked for this transaction, as it is now; refused if it is gone."""
+    try:
+        return Customer.objects.select_for_update().get(pk=customer.pk)
+    except Customer.DoesNotExist:
+        raise DomainError("This customer no longer exists.") from None
+
+
 @transaction.atomic
 def customer_update(*, customer: Customer, user: Any, **changes: Any) -> Customer:
     """Change a customer's details; only the fields in EDITABLE_FIELDS may change."""
@@ -128,10 +136,7 @@ def customer_update(*, customer: Customer, user: Any, **changes: Any) -> Custome
     if unknown:
         raise DomainError(f"These customer fields cannot be changed: {', '.join(sorted(unknown))}.")
     _require(permissions.can_change(user), "change customers")
-    try:
-        locked = Customer.objects.select_for_update().get(pk=customer.pk)
-    except Customer.DoesNotExist:
-        raise DomainError("This customer no longer exists.") from None
+    locked = lock_customer(customer)
     if locked.is_erased:
         # An erasure is for good: putting details back would undo it.
         raise DomainError("This customer's personal data was erased; their record can no longer be changed.")

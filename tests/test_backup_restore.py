@@ -9,6 +9,7 @@ reminders to loopback SMTP: each exactly once, none early, and the next scans se
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 import subprocess
@@ -28,9 +29,11 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app
+from config.management.commands import restore as restore_command
 from recovery import tasks
 from recovery.models import Stage
 from tests.celery_services import wait_for_idle, wait_until
+from tests.helpers.redis_server import free_port
 from tests.helpers.subprocesses import start_worker
 from tests.smtp import SmtpServer
 from training import tasks as training_tasks
@@ -308,3 +311,19 @@ def test_an_existing_backup_file_is_never_overwritten(starter_data: None, tmp_pa
     assert result.returncode != 0
     assert "already exists" in result.stderr
     assert dump.read_text() == "last night's backup"
+
+
+def test_the_restore_says_when_the_cache_could_not_be_emptied(settings: Any) -> None:
+    # The fail-safe cache skips a `clear` quietly while Redis is down; the operator must hear of it.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "common.cache.FailSafeRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": settings.CACHE_OPTIONS,
+        }
+    }
+    command = restore_command.Command(stdout=io.StringIO())
+    command._empty_cache()
+    said = command.stdout.getvalue()
+    assert "The cache could not be emptied" in said
+    assert "Emptied the cache" not in said

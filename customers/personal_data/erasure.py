@@ -37,6 +37,7 @@ from common.validators import no_control_characters
 from customers import permissions
 from customers.models import ERASURE_REASON_MAX, Customer, DataRequestKind
 from customers.personal_data.records import record_data_request
+from customers.services import lock_customer
 from recovery.models import Complaint, ComplaintEvent, RecoveryAction, Reminder, ReminderStatus, Survey
 from recovery.reminders import CUSTOMER_KINDS
 
@@ -139,10 +140,7 @@ def customer_erase(
     clean_reason = _clean_reason(reason)
     if str(confirmation or "").strip().upper() != CONFIRMATION_WORD:
         raise DomainError(f"Type {CONFIRMATION_WORD} to confirm that this cannot be undone.", field="confirmation")
-    try:
-        locked = Customer.objects.select_for_update().get(pk=customer.pk)
-    except Customer.DoesNotExist:
-        raise DomainError("This customer no longer exists.") from None
+    locked = lock_customer(customer)
     if locked.is_erased:
         raise DomainError("This customer's personal data was already erased.")
     now = now or timezone.now()

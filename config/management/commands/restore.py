@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
+from common.cache import cache_ping
 from config import backups
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class Command(BaseCommand):
     def _empty_cache(self) -> None:
         """Drop the dashboard figures (and rate-limit counters) computed from the database that was there."""
         try:
+            cache_ping()  # the fail-safe cache skips `clear` quietly while Redis is down: ask first, so we say so
             cache.clear()
         except Exception as exc:  # the restore is done; a cache that is down holds nothing stale (any backend)
             logger.warning("The cache could not be emptied after the restore: %s", exc)
