@@ -360,6 +360,14 @@ if DASHBOARD_CACHE_SECONDS:
         "schedule": float(max(15, DASHBOARD_CACHE_SECONDS - 20)),
         "options": {"expires": max(10, DASHBOARD_CACHE_SECONDS - 30)},
     }
+# Fold the latest changes into the dashboard's roll-up (recovery.rollup; PostgreSQL): a page folds in
+# whatever is left itself, so its figures are always current; this keeps that part small.
+DASHBOARD_ROLLUP_SECONDS = env_int("DASHBOARD_ROLLUP_SECONDS", 10, minimum=2)
+CELERY_BEAT_SCHEDULE["apply-dashboard-changes"] = {
+    "task": "recovery.tasks.apply_dashboard_changes",
+    "schedule": float(DASHBOARD_ROLLUP_SECONDS),
+    "options": {"expires": max(1, DASHBOARD_ROLLUP_SECONDS - 2)},
+}
 # Each lost customer tells about this many people (an estimate shown as such on the dashboard).
 WORD_OF_MOUTH_FACTOR = env_int("WORD_OF_MOUTH_FACTOR", 10, minimum=0)
 

@@ -327,6 +327,13 @@ class Complaint(models.Model):
             models.Index(fields=["customer", "received_at"], name="complaint_customer_idx"),
             models.Index(fields=["received_at"], name="complaint_received_idx"),
             models.Index(fields=["closed_at"], name="complaint_closed_idx"),
+            # The customers kept and lost in a period (each counted once) from the index alone, narrowed or not.
+            models.Index(
+                fields=["closed_at"],
+                include=["outcome", "customer", "severity", "category", "owner"],
+                condition=models.Q(closed_at__isnull=False),
+                name="complaint_closed_cover_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -665,3 +672,10 @@ class ManagerDigest(LeasedEmail):
 
     def __str__(self) -> str:
         return f"Digest for {self.recipient} on {self.day:%Y-%m-%d} ({self.get_status_display()})"
+
+
+# The dashboard's roll-up lives in its own package; its models are registered with this app's.
+from recovery.rollup.models import DailyCauses as DailyCauses  # noqa: E402
+from recovery.rollup.models import DailyFigures as DailyFigures  # noqa: E402
+from recovery.rollup.models import DailyTimes as DailyTimes  # noqa: E402
+from recovery.rollup.models import FiguresChange as FiguresChange  # noqa: E402

@@ -19,6 +19,7 @@ from recovery import dashboard, digest
 from recovery.models import ManagerDigest, Reminder
 from recovery.notifications import digest as digest_sending
 from recovery.notifications import sending
+from recovery.rollup import build as rollup_build
 
 
 @shared_task(ignore_result=True)
@@ -72,6 +73,12 @@ def send_manager_digest(self: Any, digest_id: int, attempt: int) -> str:
 
 
 # --- the managers' dashboard (recovery/dashboard/) --------------------------------------------------
+
+
+@shared_task(ignore_result=True)
+def apply_dashboard_changes() -> None:
+    """Fold the changes of the last seconds into the dashboard's roll-up, so a manager's page has few left."""
+    rollup_build.apply_changes()
 
 
 @shared_task(ignore_result=True)

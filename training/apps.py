@@ -17,9 +17,10 @@ class TrainingConfig(AppConfig):
         from common import navigation
         from recovery import digest, page_links
         from recovery.dashboard import register_panel
+        from recovery.rollup.splits import register_split
         from training import signals
         from training.coaching.complaint_panel import coaching_section
-        from training.dashboard_panel import training_panel
+        from training.dashboard_panel import passed_recovery_before_receipt, training_panel
         from training.digest import overdue_training_line
 
         # Everyone in a role (front line and managers) has training; managers find their screens from it.
@@ -54,6 +55,8 @@ class TrainingConfig(AppConfig):
         digest.register_line("overdue_training", overdue_training_line, order=10)
         # Nor does its dashboard: training adds "Does training pay?" and its column in the handler table.
         register_panel("training", training_panel, order=10)
+        # The dashboard's roll-up splits each handler's complaints by it, so the panel reads both sides there.
+        register_split(passed_recovery_before_receipt)
 
         user_model = get_user_model()
         post_save.connect(signals.user_saved, sender=user_model, dispatch_uid="training_user_saved")

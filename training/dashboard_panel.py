@@ -35,6 +35,7 @@ from recovery.dashboard import METRICS, HandlerNote, Handling, Panel, PanelReque
 from recovery.dashboard.formatting import percent, ratio
 from training.definitions import pass_holds, retake_from_of
 from training.matrix import ROLE_FRONT_LINE, staff
+from training.models import Attempt
 from training.selectors import modules_listed
 
 FIVE_STEP_RECOVERY = "five-step-recovery"
@@ -134,6 +135,18 @@ def passed_recovery_before_received(people: dict[int, PersonTraining]) -> Q:
     return reduce(operator.or_, passed) if passed else Q(pk__in=[])
 
 
+def passed_recovery_before_receipt() -> Exists:
+    """The same condition on a complaint row, for the dashboard's roll-up (registered with
+    recovery.rollup.splits): its owner had passed the five-step recovery before it was received."""
+    passes = Attempt.objects.filter(
+        user_id=OuterRef("owner_id"),
+        passed=True,
+        version__module__slug=FIVE_STEP_RECOVERY,
+        submitted_at__lt=OuterRef("received_at"),
+    )
+    return Exists(passes)
+
+
 @dataclass(frozen=True)
 class ComparedFigure:
     """One figure for the complaints of trained handlers and of the others."""
@@ -226,7 +239,10 @@ def training_panel(request: PanelRequest) -> Panel:
     """Compute the panel for the dashboard's filters: two queries."""
     today = timezone.localdate(request.now)
     people = people_training(request.handler_ids, today=today)
-    yes, no = split_values(request.filters, passed_recovery_before_received(people), vendor=request.vendor)
+    if request.split_sides is not None:  # read from the roll-up, split by `passed_recovery_before_receipt`
+        yes, no = request.split_sides
+    else:
+        yes, no = split_values(request.filters, passed_recovery_before_received(people), vendor=request.vendor)
     trained, untrained = handling(yes), handling(no)
     front = [p for p in people.values() if p.is_front_line]
     front_trained = sum(1 for p in front if p.fully_trained)

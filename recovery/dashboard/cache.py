@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 # Figures older than this are never shown, whatever DASHBOARD_CACHE_SECONDS says.
 MAX_AGE = timedelta(minutes=5)
 # Raised whenever Dashboard's fields change, so no process reads a board pickled with other fields.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def cache_key(filters: DashboardFilters) -> str:

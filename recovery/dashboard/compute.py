@@ -15,6 +15,7 @@ from django.db import connection
 
 from common.people import display_name_from
 from customers.models import CustomerGroup
+from recovery.dashboard import rolled_up
 from recovery.dashboard.figures import Dashboard, Figure, HandlerNote, HandlerRow, Handling, Row
 from recovery.dashboard.filters import DashboardFilters
 from recovery.dashboard.formatting import (
@@ -32,6 +33,7 @@ from recovery.dashboard.panels import PanelRequest, build_panels
 from recovery.dashboard.queries import (
     backlog_values,
     category_counts,
+    category_list,
     closed_values,
     handler_values,
     open_now_values,
@@ -41,16 +43,25 @@ from recovery.dashboard.queries import (
     survey_values,
 )
 from recovery.models import OPEN_STAGES, STEPS, Outcome, Stage
+from recovery.rollup import build, splits
 
 
-def dashboard_compute(filters: DashboardFilters, *, now: datetime, vendor: str = "") -> Dashboard:
+def dashboard_compute(
+    filters: DashboardFilters, *, now: datetime, vendor: str = "", recount: bool = False
+) -> Dashboard:
     """Compute every figure for `filters` (the "now" figures as of `now`) in a fixed number of queries.
 
-    `vendor` picks how percentiles are computed (default: the database's own way); tests pass "sqlite"
-    to run the Python path on PostgreSQL.
+    On PostgreSQL, for no narrowing or one, the figures are read from the roll-up (recovery.rollup), after
+    folding in every change committed so far; otherwise, or with `recount`, they are counted from the
+    complaints themselves. `vendor` picks how percentiles are computed (default: the database's own way);
+    tests pass "sqlite" to run the Python path on PostgreSQL.
     """
+    vendor = vendor or connection.vendor
+    rolled = not recount and rolled_up.can_read(filters, vendor)
+    if rolled:
+        build.apply_changes()
     with reporting_session():
-        return _compute(filters, now=now, vendor=vendor or connection.vendor)
+        return _compute(filters, now=now, vendor=vendor, rolled=rolled)
 
 
 @dataclass(frozen=True)
@@ -72,22 +83,36 @@ class _Links:
         return cls(narrowing, received_range, closed_range, list_url(**received_range), list_url(**closed_range))
 
 
-def _compute(filters: DashboardFilters, *, now: datetime, vendor: str) -> Dashboard:
+def _compute(filters: DashboardFilters, *, now: datetime, vendor: str, rolled: bool) -> Dashboard:
     started = time.perf_counter()
-    board = Dashboard(filters=filters, computed_at=now)
+    board = Dashboard(filters=filters, computed_at=now, estimated_percentiles=rolled)
     links = _Links.for_filters(filters)
 
     # The raw values, one query per family (their number is fixed: the query-count tests hold it).
     v: dict[str, Any] = {}
-    v.update(received_values(filters, vendor=vendor))
-    per_category, categories = category_counts(filters)
-    v.update(closed_values(filters, vendor=vendor))
     v.update(open_now_values(filters, now=now))
-    week_days, weeks = backlog_values(filters)
+    split_sides = None
+    if rolled:
+        r = rolled_up.RolledUp(filters).read()
+        v.update(r.received_values())
+        per_category = r.category_counts()
+        v.update(r.closed_values())
+        v.update(rolled_up.customers_counted_once(filters))
+        week_days, weeks = r.backlog_values(v["open_now"])
+        v.update(r.survey_values())
+        causes = r.causes
+        handlers = r.handler_values()
+        split_sides = r.split_values() if splits.has_split() else None
+    else:
+        v.update(received_values(filters, vendor=vendor))
+        per_category = category_counts(filters)
+        v.update(closed_values(filters, vendor=vendor))
+        week_days, weeks = backlog_values(filters)
+        v.update(survey_values(filters))
+        causes = root_cause_counts(filters)
+        handlers = handler_values(filters, vendor=vendor)
+    categories = category_list(filters)
     v.update(weeks)
-    v.update(survey_values(filters))
-    causes = root_cause_counts(filters)
-    handlers = handler_values(filters, vendor=vendor)
 
     # The values as the page shows them, section by section (recovery.views.dashboard.SECTIONS).
     for figure in (*_volume(v, links), *_speed(v, links), *_recovery(v, links), *_cost(v, links)):
@@ -99,7 +124,8 @@ def _compute(filters: DashboardFilters, *, now: datetime, vendor: str) -> Dashbo
     board.by_category = _by_category(per_category, categories, received=v["received"], links=links)
     board.root_causes = _root_causes(causes, with_cause=v["with_cause"], links=links)
     board.handlers = sorted((_handler(row, links) for row in handlers), key=lambda h: (h.name.lower(), h.handler_id))
-    _add_panels(board, PanelRequest(filters, now, vendor, tuple(h.handler_id for h in board.handlers)))
+    handler_ids = tuple(h.handler_id for h in board.handlers)
+    _add_panels(board, PanelRequest(filters, now, vendor, handler_ids, split_sides))
     v["week_days"] = week_days
     board.values = v
     board.seconds = time.perf_counter() - started

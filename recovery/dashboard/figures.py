@@ -119,6 +119,8 @@ class Dashboard:
     filters: DashboardFilters
     computed_at: datetime
     seconds: float = 0.0
+    # Medians and 90th percentiles read from the roll-up's histograms: within 1% (or a second); the page says so.
+    estimated_percentiles: bool = False
     figures: dict[str, Figure] = field(default_factory=dict)
     open_by_stage: list[Row] = field(default_factory=list)
     backlog: list[Row] = field(default_factory=list)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from recovery.dashboard.figures import Panel
 from recovery.dashboard.filters import DashboardFilters
@@ -27,6 +28,9 @@ class PanelRequest:
     now: datetime
     vendor: str  # as recovery.dashboard.percentiles takes it
     handler_ids: tuple[int, ...]  # the owners in the handler table, in its order
+    # The handler table's figures on each side of the split registered with recovery.rollup.splits (kept,
+    # others), when the figures came from the roll-up; None when the panel must count them itself.
+    split_sides: tuple[dict[str, Any], dict[str, Any]] | None = None
 
 
 PanelBuilder = Callable[[PanelRequest], Panel | None]

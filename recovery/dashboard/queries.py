@@ -130,18 +130,17 @@ def received_values(filters: DashboardFilters, *, vendor: str) -> dict[str, Any]
     return values
 
 
-def category_counts(filters: DashboardFilters) -> tuple[dict[int, int], list[tuple[int, str, bool]]]:
-    """Return the complaints received in the period per category, and the categories to show (pk, name, active).
+def category_counts(filters: DashboardFilters) -> dict[int, int]:
+    """Return the complaints received in the period per category (pk: count)."""
+    return dict(received_in(filters).values_list("category_id").annotate(n=Count("pk")).values_list("category_id", "n"))
 
-    All the categories are read, so the empty ones show as 0.
-    """
-    per_category = dict(
-        received_in(filters).values_list("category_id").annotate(n=Count("pk")).values_list("category_id", "n")
-    )
+
+def category_list(filters: DashboardFilters) -> list[tuple[int, str, bool]]:
+    """Return the categories to show (pk, name, active): all of them, so the empty ones show as 0."""
     categories = Category.objects.order_by("name")
     if filters.category_id:
         categories = categories.filter(pk=filters.category_id)
-    return per_category, list(categories.values_list("pk", "name", "is_active"))
+    return list(categories.values_list("pk", "name", "is_active"))
 
 
 def closed_values(filters: DashboardFilters, *, vendor: str) -> dict[str, Any]:

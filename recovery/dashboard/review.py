@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from recovery.dashboard import rolled_up
 from recovery.dashboard.filters import DashboardFilters, month_filters, next_month, previous_month
 from recovery.dashboard.formatting import percent, ratio
 from recovery.dashboard.queries import complaints_for, in_period
 from recovery.definitions import normalised_cause
 from recovery.models import Outcome
+from recovery.rollup import build
 
 TREND_MONTHS = 12
 
@@ -34,7 +38,26 @@ def monthly_trend(filters: DashboardFilters, *, last_month: date, months: int = 
     for _ in range(months - 1):
         first = previous_month(first)
     span = replace(month_filters(last_month, filters), start=first)
-    complaints = complaints_for(filters)
+    if rolled_up.can_read(span, connection.vendor):
+        build.apply_changes()
+        received, closed = rolled_up.monthly_counts(span)
+    else:
+        received, closed = _monthly_counts(span)
+    by_day = {_as_date(k): n for k, n in received.items()}
+    closed_by_day = {_as_date(k): row for k, row in closed.items()}
+    rows = []
+    month = first
+    while month <= last_month:
+        done = closed_by_day.get(month, {"n": 0, "retained": 0})
+        rate = ratio(done["retained"], done["n"])
+        rows.append(TrendRow(month, by_day.get(month, 0), done["n"], percent(rate), rate))
+        month = next_month(month)
+    return rows
+
+
+def _monthly_counts(span: DashboardFilters) -> tuple[dict[Any, int], dict[Any, dict[str, int]]]:
+    """Complaints received, and closed (and retained), per calendar month of `span`: counted from the complaints."""
+    complaints = complaints_for(span)
     received = dict(
         complaints.filter(in_period(span, "received_at"))
         .annotate(month=TruncMonth("received_at"))
@@ -49,16 +72,7 @@ def monthly_trend(filters: DashboardFilters, *, last_month: date, months: int = 
         .values("month")
         .annotate(n=Count("pk"), retained=Count("pk", filter=Q(outcome=Outcome.RETAINED)))
     }
-    by_day = {_as_date(k): n for k, n in received.items()}
-    closed_by_day = {_as_date(k): row for k, row in closed.items()}
-    rows = []
-    month = first
-    while month <= last_month:
-        done = closed_by_day.get(month, {"n": 0, "retained": 0})
-        rate = ratio(done["retained"], done["n"])
-        rows.append(TrendRow(month, by_day.get(month, 0), done["n"], percent(rate), rate))
-        month = next_month(month)
-    return rows
+    return received, closed
 
 
 def _as_date(value: date | datetime) -> date:
