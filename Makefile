@@ -9,7 +9,7 @@ PORT ?= 8000
 # Redis's sixteen DBs (config/settings_test.py refuses a ninth rather than let two share one).
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 8 ? n : 8 )))
 
-.PHONY: run test lint services browser screenshots clean help bench-reminders bench backup restore
+.PHONY: run test lint services browser screenshots clean help bench-reminders bench loadtest backup restore
 
 help:
 	@echo "make run    - the app with demo data on http://$(HOST):$(PORT) (SQLite, embedded broker)"
@@ -61,6 +61,20 @@ bench-reminders: $(VENV)/.installed services
 bench: $(VENV)/.installed services
 	$(PY) bench/http_bench.py
 
+# 50 staff at once for 3 minutes on make bench's database, with a Redis restart and a worker kill, then the
+# saturation point (bench/loadtest.py): writes bench/loadtest.json and bench/loadtest.md. locust runs in its
+# own virtualenv: its gevent must not meet pytest or Django.
+LOADTEST_VENV := .venv-loadtest
+
+$(LOADTEST_VENV)/.installed: requirements-loadtest.txt
+	test -x $(LOADTEST_VENV)/bin/python || $(PYTHON) -m venv $(LOADTEST_VENV)
+	$(LOADTEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOADTEST_VENV)/bin/python -m pip install --quiet -r requirements-loadtest.txt
+	touch $@
+
+loadtest: $(VENV)/.installed $(LOADTEST_VENV)/.installed services
+	$(PY) bench/loadtest.py
+
 # The database DATABASE_URL names, with pg_dump -Fc / pg_restore (config/backups.py; README, "Backup and restore").
 # No dependency on the test tools: on a server, PY=/opt/caredesk/venv/bin/python make backup.
 backup:
@@ -76,4 +90,4 @@ lint: $(VENV)/.installed
 	DEBUG=true $(VENV)/bin/mypy .
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOADTEST_VENV) var .pytest_cache .mypy_cache .ruff_cache

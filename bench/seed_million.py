@@ -836,10 +836,97 @@ def ensure_training(meta: dict[str, str]) -> None:
     log(f"training history: {counts}")
 
 
+# The dashboard's roll-up (recovery.rollup) against the complaints: each query must return 0. The days
+# are local days in the installation's TIME_ZONE (Europe/London here, the default).
+_LOCAL_DAY = "(({column}) AT TIME ZONE 'Europe/London')::date"
+ROLLUP_INVARIANTS = {
+    "roll-up: received per day differs from the complaints": f"""
+        SELECT count(*) FROM (
+          SELECT {_LOCAL_DAY.format(column="received_at")} AS day, count(*) AS n FROM recovery_complaint GROUP BY 1
+        ) c FULL JOIN (SELECT day, complaints AS n FROM recovery_dailyfigures
+                       WHERE cohort = 1 AND slice = 0 AND NOT month) f USING (day)
+        WHERE c.n IS DISTINCT FROM f.n""",
+    "roll-up: closed and retained per day differ from the complaints": f"""
+        SELECT count(*) FROM (
+          SELECT {_LOCAL_DAY.format(column="closed_at")} AS day, count(*) AS n,
+                 count(*) FILTER (WHERE outcome = 'retained') AS kept
+          FROM recovery_complaint WHERE closed_at IS NOT NULL GROUP BY 1
+        ) c FULL JOIN (SELECT day, complaints AS n, retained AS kept FROM recovery_dailyfigures
+                       WHERE cohort = 2 AND slice = 0 AND NOT month) f USING (day)
+        WHERE (c.n, c.kept) IS DISTINCT FROM (f.n, f.kept)""",
+    "roll-up: surveys sent per day differ from the surveys": f"""
+        SELECT count(*) FROM (
+          SELECT {_LOCAL_DAY.format(column="sent_at")} AS day, count(*) AS n FROM recovery_survey
+          WHERE sent_at IS NOT NULL GROUP BY 1
+        ) c FULL JOIN (SELECT day, complaints AS n FROM recovery_dailyfigures
+                       WHERE cohort = 3 AND slice = 0 AND NOT month) f USING (day)
+        WHERE c.n IS DISTINCT FROM f.n""",
+    "roll-up: a slice does not add up to the day's total": """
+        SELECT count(*) FROM (
+          SELECT cohort, day, slice, sum(complaints) AS n, sum(minutes) AS minutes FROM recovery_dailyfigures
+          WHERE NOT month GROUP BY cohort, day, slice
+        ) s JOIN recovery_dailyfigures t ON t.cohort = s.cohort AND t.day = s.day AND t.slice = 0 AND NOT t.month
+        WHERE (s.n, s.minutes) IS DISTINCT FROM (t.complaints, t.minutes)""",
+    "roll-up: a month row is not the sum of its days": """
+        SELECT count(*) FROM (
+          SELECT cohort, date_trunc('month', day)::date AS day, slice, customer_group, severity, category_pk,
+                 handler_pk, split, sum(complaints) AS n, sum(retained) AS kept
+          FROM recovery_dailyfigures WHERE NOT month GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+        ) d FULL JOIN (SELECT * FROM recovery_dailyfigures WHERE month) m
+          USING (cohort, day, slice, customer_group, severity, category_pk, handler_pk, split)
+        WHERE (d.n, d.kept) IS DISTINCT FROM (m.complaints, m.retained)""",
+    "roll-up: apology times counted differ from the complaints apologized": f"""
+        SELECT count(*) FROM (
+          SELECT {_LOCAL_DAY.format(column="received_at")} AS day, count(*) AS n FROM recovery_complaint
+          WHERE apologized_at IS NOT NULL GROUP BY 1
+        ) c FULL JOIN (SELECT t.day, sum(e.value::int) AS n FROM recovery_dailytimes t,
+                       jsonb_each_text(t.apology) e WHERE t.cohort = 1 AND t.slice = 0 AND NOT t.month GROUP BY 1) f
+          USING (day)
+        WHERE c.n IS DISTINCT FROM f.n""",
+    "roll-up: root causes counted differ from the complaints closed with one": f"""
+        SELECT count(*) FROM (
+          SELECT {_LOCAL_DAY.format(column="closed_at")} AS day, count(*) AS n FROM recovery_complaint
+          WHERE closed_at IS NOT NULL AND root_cause <> '' GROUP BY 1
+        ) c FULL JOIN (SELECT day, sum(complaints) AS n FROM recovery_dailycauses WHERE slice = 0 GROUP BY 1) f
+          USING (day)
+        WHERE c.n IS DISTINCT FROM f.n""",
+    "roll-up: changes left unfolded after the rebuild": "SELECT count(*) FROM recovery_figureschange",
+}
+
+
+def ensure_rollup() -> None:
+    """Build the dashboard's roll-up when it was never counted (the seed loads with triggers off) or changes
+    piled up (the training history's back-dated passes), then check it against the complaints."""
+    conn = connect()
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM recovery_figureschange")
+            pending = cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM recovery_rollupstate WHERE built_at IS NOT NULL")
+            built = cursor.fetchone()[0]
+            if not built or pending:
+                env = {**os.environ, **DJANGO_ENV}
+                with _step("dashboard roll-up (manage.py rebuild_dashboard_facts)"):
+                    subprocess.run(
+                        [sys.executable, "manage.py", "rebuild_dashboard_facts"], cwd=BASE_DIR, env=env, check=True
+                    )
+                    cursor.execute("VACUUM (ANALYZE) recovery_dailyfigures, recovery_dailytimes, recovery_dailycauses")
+            with _step("checking the roll-up's invariants"):
+                for name, sql in ROLLUP_INVARIANTS.items():
+                    cursor.execute(sql)
+                    bad = cursor.fetchone()[0]
+                    if bad:
+                        raise SystemExit(f"the dashboard's roll-up breaks an invariant: {name} ({bad} rows)")
+    finally:
+        conn.close()
+
+
 def ensure_seeded(*, reseed: bool = False) -> tuple[dict[str, str], bool]:
     """Return the bench_meta of a seeded database, seeding it first when needed; and whether it was seeded now.
 
-    Either way the staff's training history is topped up when missing (`ensure_training`).
+    Either way the staff's training history is topped up when missing (`ensure_training`), and the
+    dashboard's roll-up is built when needed and checked against the complaints (`ensure_rollup`).
     """
     meta = None if reseed else seeded_info()
     seeded_now = meta is None
@@ -852,6 +939,7 @@ def ensure_seeded(*, reseed: bool = False) -> tuple[dict[str, str], bool]:
         if meta is None:
             raise SystemExit("seeding finished without its marker")
     ensure_training(meta)
+    ensure_rollup()
     meta = seeded_info()
     if meta is None:
         raise SystemExit("the bench database lost its marker")

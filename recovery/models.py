@@ -679,3 +679,4 @@ from recovery.rollup.models import DailyCauses as DailyCauses  # noqa: E402
 from recovery.rollup.models import DailyFigures as DailyFigures  # noqa: E402
 from recovery.rollup.models import DailyTimes as DailyTimes  # noqa: E402
 from recovery.rollup.models import FiguresChange as FiguresChange  # noqa: E402
+from recovery.rollup.models import RollupState as RollupState  # noqa: E402

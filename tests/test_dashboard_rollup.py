@@ -27,7 +27,17 @@ from customers.models import Customer, CustomerGroup
 from recovery.dashboard import DashboardFilters, dashboard_compute
 from recovery.dashboard.percentiles import percentile_cont
 from recovery.dashboard.review import monthly_trend
-from recovery.models import Category, Complaint, DailyFigures, FiguresChange, Outcome, Severity, Stage, Survey
+from recovery.models import (
+    Category,
+    Complaint,
+    DailyFigures,
+    FiguresChange,
+    Outcome,
+    RollupState,
+    Severity,
+    Stage,
+    Survey,
+)
 from recovery.rollup import build
 from recovery.rollup.histogram import ERROR, bucket_of, percentile
 from tests.factories import CustomerFactory, front_line_user
@@ -198,6 +208,23 @@ def test_the_monthly_trend_from_the_roll_up_equals_the_recount(starter_data, mon
     assert sum(row.received for row in fast) > 0
 
 
+def test_a_roll_up_never_counted_leaves_the_dashboard_to_count_until_it_is_rebuilt(starter_data):
+    """A database that held complaints before the roll-up existed: the migration says "not built"."""
+    random_world(random.Random(4), complaints=120)
+    RollupState.objects.update(built_at=None)
+    DailyFigures.objects.all().delete()  # as the migration found it: nothing counted
+    filters = DashboardFilters(start=TODAY - timedelta(days=89), end=TODAY)
+    waiting = FiguresChange.objects.count()
+    board = dashboard_compute(filters, now=NOW)
+    assert not board.estimated_percentiles  # counted from the complaints: right, only slower
+    assert board.values == dashboard_compute(filters, now=NOW, recount=True).values
+    assert FiguresChange.objects.count() == waiting  # nothing folded into a roll-up that was never counted
+    call_command("rebuild_dashboard_facts", stdout=StringIO())
+    assert RollupState.objects.get().built_at is not None
+    assert not FiguresChange.objects.exists()
+    assert_same_figures(filters)
+
+
 def test_two_narrowings_are_counted_from_the_complaints(starter_data):
     world = random_world(random.Random(3), complaints=100)
     filters = DashboardFilters(
@@ -212,12 +239,12 @@ def test_two_narrowings_are_counted_from_the_complaints(starter_data):
 def test_folding_in_changes_takes_one_query_or_two(starter_data, alice, customer):
     build.apply_changes()
     with CaptureQueriesContext(connection) as nothing_to_do:
-        assert build.apply_changes().changes == 0
+        assert build.apply_changes() == build.Applied(built=True, changes=0, days=0)
     assert len(statements(nothing_to_do)) == 1
     make_complaint(owner=alice, customer=customer, received_at=NOW - timedelta(days=3))
     with CaptureQueriesContext(connection) as some:
         applied = build.apply_changes()
-    assert (applied.changes, applied.days) == (1, 1)
+    assert (applied.built, applied.changes, applied.days) == (True, 1, 1)
     assert len(statements(some)) == 2
 
 

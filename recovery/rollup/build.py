@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from common.localtime import local_midnight
 from recovery.definitions import REPEAT_WINDOW, is_repeat, normalised_cause
@@ -45,6 +46,7 @@ from recovery.rollup.models import (
     DailyFigures,
     DailyTimes,
     FiguresChange,
+    RollupState,
 )
 
 LOCK_KEY = zlib.crc32(b"recovery.rollup")
@@ -60,29 +62,29 @@ def enabled() -> bool:
 
 @dataclass(frozen=True)
 class Applied:
-    changes: int
-    days: int
+    built: bool  # False: the roll-up was never counted (rebuild_dashboard_facts); nothing was folded in
+    changes: int = 0
+    days: int = 0
 
 
 def apply_changes() -> Applied:
     """Fold the recorded changes into the roll-up: recompute every (cohort, day) they touch. Two queries
     when there are changes, one when there are none."""
     if not enabled():
-        return Applied(0, 0)
+        return Applied(built=False)
     with transaction.atomic(), connection.cursor() as cursor:
         # The lock, then the claim, in one round trip (the rows are the last statement's): the claim is a
-        # statement of its own, so it reads the
-        # changes committed by whoever held the lock before.
+        # statement of its own, so it reads the changes committed by whoever held the lock before.
         cursor.execute(f"SELECT pg_advisory_xact_lock(%(lock)s);\n{_CLAIM_SQL}", _claim_params())
         rows = cursor.fetchall()
-        changes = rows[0][2] if rows else 0
+        built, changes = rows[0][2], rows[0][3]
         days: dict[int, set[date]] = {}
-        for cohort, day, _ in rows:
+        for cohort, day, _, _ in rows:
             if day is not None:
                 days.setdefault(cohort, set()).add(day)
         if days:
             _recompute(days)
-    return Applied(changes, sum(len(d) for d in days.values()))
+    return Applied(built=bool(built), changes=changes, days=sum(len(d) for d in days.values()))
 
 
 def rebuild() -> int:
@@ -97,6 +99,7 @@ def rebuild() -> int:
             tables = (DailyFigures, DailyTimes, DailyCauses, FiguresChange)
             cursor.execute("TRUNCATE " + ", ".join(model._meta.db_table for model in tables))
         _recompute(None)
+        RollupState.objects.update_or_create(pk=1, defaults={"built_at": timezone.now()})
     return DailyFigures.objects.count()
 
 
@@ -115,8 +118,11 @@ def _lock() -> None:
 # REPEAT_WINDOW after it) and the days its surveys were sent (its narrowing may have changed); a survey
 # the day it was sent.
 _CLAIM_SQL = """
-WITH claimed AS (
-  DELETE FROM recovery_figureschange RETURNING complaint_id, customer_id, received_at, closed_at, sent_at
+WITH state AS (
+  SELECT EXISTS (SELECT 1 FROM recovery_rollupstate WHERE built_at IS NOT NULL) AS built
+), claimed AS (
+  DELETE FROM recovery_figureschange WHERE (SELECT built FROM state)
+  RETURNING complaint_id, customer_id, received_at, closed_at, sent_at
 ), touched AS (
   SELECT 1 AS cohort, (received_at AT TIME ZONE %(tz)s)::date AS day FROM claimed WHERE received_at IS NOT NULL
   UNION
@@ -130,9 +136,9 @@ WITH claimed AS (
   SELECT 3, (s.sent_at AT TIME ZONE %(tz)s)::date FROM claimed m JOIN recovery_survey s
     ON s.complaint_id = m.complaint_id WHERE m.sent_at IS NULL AND s.sent_at IS NOT NULL
 )
-SELECT t.cohort, t.day, (SELECT count(*) FROM claimed) FROM touched t
+SELECT t.cohort, t.day, (SELECT built FROM state), (SELECT count(*) FROM claimed) FROM touched t
 UNION ALL
-SELECT NULL, NULL, (SELECT count(*) FROM claimed) WHERE NOT EXISTS (SELECT 1 FROM touched)
+SELECT NULL, NULL, (SELECT built FROM state), (SELECT count(*) FROM claimed) WHERE NOT EXISTS (SELECT 1 FROM touched)
 """
 
 

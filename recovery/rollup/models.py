@@ -150,3 +150,14 @@ class FiguresChange(models.Model):
 
     def __str__(self) -> str:
         return f"Change {self.pk} (complaint {self.complaint_id})"
+
+
+class RollupState(models.Model):
+    """Whether the roll-up has been counted (one row). Until it has, on a database that held complaints
+    before the roll-up existed, the dashboard counts from the complaints and no change is folded in:
+    `manage.py rebuild_dashboard_facts` counts it once, and says so here."""
+
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Roll-up built at {self.built_at}" if self.built_at else "Roll-up not built yet"
