@@ -175,6 +175,28 @@ def run_locust(port: int, env: dict[str, str], *, users: int, seconds: int, pref
     return {"kinds": kinds, "aggregate": kinds.pop("Aggregated", {}), "failures": failures}
 
 
+# Which program a process is, by a word of its command line: the CPU each one spends per request.
+PROGRAMS = ("gunicorn", "postgres", "celery", "locust", "redis-server")
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the live processes of each program in PROGRAMS."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = dict.fromkeys(PROGRAMS, 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        program = next((p for p in PROGRAMS if p in command), None)
+        if program:
+            used[program] += (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
 def facts() -> dict[str, Any]:
     conn = seed_million.connect()
     with conn, conn.cursor() as cursor:
@@ -321,14 +343,16 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         "Saturation (no think time):",
         "",
-        "| users | req/s | p50 ms | p95 ms | p99 ms | failures |",
-        "|---|---|---|---|---|---|",
+        "| users | req/s | p50 ms | p95 ms | p99 ms | failures | CPU ms per request: gunicorn / postgres / locust |",
+        "|---|---|---|---|---|---|---|",
     ]
     for step in report["saturation"]:
         a = step["aggregate"]
+        cpu = step.get("cpu_ms_per_request", {})
         lines.append(
             f"| {step['users']} | {a.get('rps', 0):.1f} | {a.get('p50_ms', 0):.0f} | {a.get('p95_ms', 0):.0f} | "
-            f"{a.get('p99_ms', 0):.0f} | {a.get('failures', 0)} |"
+            f"{a.get('p99_ms', 0):.0f} | {a.get('failures', 0)} | "
+            f"{cpu.get('gunicorn', 0)} / {cpu.get('postgres', 0)} / {cpu.get('locust', 0)} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -393,10 +417,16 @@ def main() -> int:
             saturation = []
             for users in STEPS:
                 log(f"saturation: {users} users, no think time, {STEP_SECONDS} s")
+                before = cpu_seconds()
                 step = run_locust(
                     port, locust_env(found, OUT / "journal-saturation.jsonl", "0,0"),
                     users=users, seconds=STEP_SECONDS, prefix=f"step-{users}",
                 )  # fmt: skip
+                after = cpu_seconds()
+                spent = {p: after[p] - before[p] for p in PROGRAMS}
+                requests = max(1, step["aggregate"].get("requests", 1))
+                step["cpu_ms_per_request"] = {p: round(spent[p] * 1000 / requests, 1) for p in PROGRAMS}
+                step["cpu_share"] = {p: round(spent[p] / (STEP_SECONDS * (os.cpu_count() or 1)), 2) for p in PROGRAMS}
                 saturation.append({"users": users, **step})
                 if step["aggregate"].get("p95_ms", 0) > SATURATED_P95_MS:
                     break

@@ -195,7 +195,7 @@ class FrontLine(Staff):
             "note": "Spoke to the customer.",
             "minutes": str(random.randint(2, 15)),  # noqa: S311
             "satisfaction": str(random.randint(3, 5)),  # noqa: S311
-            "retained": "true",
+            "retained": "yes",
             "value": "5",
         }
         response = self.post_form(page, action, values, name="record a step")

@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from customers.models import Customer, CustomerGroup
 from recovery.dashboard import DashboardFilters, dashboard_compute
@@ -316,3 +317,36 @@ def test_the_database_puts_a_time_in_the_same_bucket_as_python():
     # Floating point may put a time that sits exactly on a bucket's edge on either side; never further.
     assert all(abs(b - p) <= 1 for _, b, p in mismatched)
     assert len(mismatched) <= 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_does_not_wait_for_another_refresher_and_says_how_old_its_figures_are(starter_data, alice, customer):
+    now = timezone.now()
+    filters = DashboardFilters(start=timezone.localdate(now) - timedelta(days=89), end=timezone.localdate(now))
+    before = dashboard_compute(filters, now=now).values["received"]
+    make_complaint(owner=alice, customer=customer, received_at=now - timedelta(days=2))
+    recorded = FiguresChange.objects.get().recorded_at
+    holding, release = threading.Event(), threading.Event()
+
+    def refresher_at_work() -> None:  # another process folding changes in: it holds the lock a while
+        try:
+            with connections["default"].cursor() as cursor, transaction.atomic():
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [build.LOCK_KEY])
+                holding.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=refresher_at_work)
+    other.start()
+    try:
+        assert holding.wait(timeout=10)
+        page = dashboard_compute(filters, now=timezone.now(), wait=False)
+    finally:
+        release.set()
+        other.join(timeout=30)
+    assert page.values["received"] == before  # the new complaint is not counted yet …
+    assert page.computed_at == recorded  # … and the page says its figures are as of just before it
+    later = timezone.now()
+    after = dashboard_compute(filters, now=later, wait=False)
+    assert (after.values["received"], after.computed_at) == (before + 1, later)

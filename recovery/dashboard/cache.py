@@ -64,12 +64,12 @@ def dashboard_for(filters: DashboardFilters, *, now: datetime | None = None) -> 
     now = now or timezone.now()
     seconds = cache_seconds()
     if seconds <= 0:
-        return dashboard_compute(filters, now=now)
+        return dashboard_compute(filters, now=now, wait=False)
     key = cache_key(filters)
     cached = cache.get(key)
     # The age is checked here too: the cache's own expiry runs on the cache server's clock.
     if isinstance(cached, Dashboard) and timedelta(0) <= now - cached.computed_at < timedelta(seconds=seconds):
         return cached
-    board = dashboard_compute(filters, now=now)
+    board = dashboard_compute(filters, now=now, wait=False)
     cache.set(key, board, timeout=seconds)
     return board

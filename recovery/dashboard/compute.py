@@ -47,7 +47,7 @@ from recovery.rollup import build, splits
 
 
 def dashboard_compute(
-    filters: DashboardFilters, *, now: datetime, vendor: str = "", recount: bool = False
+    filters: DashboardFilters, *, now: datetime, vendor: str = "", recount: bool = False, wait: bool = True
 ) -> Dashboard:
     """Compute every figure for `filters` (the "now" figures as of `now`) in a fixed number of queries.
 
@@ -58,10 +58,18 @@ def dashboard_compute(
     """
     vendor = vendor or connection.vendor
     rolled = not recount and rolled_up.can_read(filters, vendor)
+    as_of = now
     if rolled:
-        rolled = build.apply_changes().built  # never counted yet: count from the complaints meanwhile
+        # Without `wait` (a page), changes another process is folding in right now are left to it: the
+        # figures are then as of the oldest of them, and the page says so.
+        applied = build.apply_changes(wait=wait)
+        rolled = applied.built  # never counted yet: count from the complaints meanwhile
+        if applied.pending_since is not None:
+            as_of = min(now, applied.pending_since)
     with reporting_session():
-        return _compute(filters, now=now, vendor=vendor, rolled=rolled)
+        board = _compute(filters, now=now, vendor=vendor, rolled=rolled)
+    board.computed_at = as_of
+    return board
 
 
 @dataclass(frozen=True)

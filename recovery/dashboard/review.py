@@ -38,7 +38,7 @@ def monthly_trend(filters: DashboardFilters, *, last_month: date, months: int = 
     for _ in range(months - 1):
         first = previous_month(first)
     span = replace(month_filters(last_month, filters), start=first)
-    if rolled_up.can_read(span, connection.vendor) and build.apply_changes().built:
+    if rolled_up.can_read(span, connection.vendor) and build.apply_changes(wait=False).built:
         received, closed = rolled_up.monthly_counts(span)
     else:
         received, closed = _monthly_counts(span)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -65,26 +65,45 @@ class Applied:
     built: bool  # False: the roll-up was never counted (rebuild_dashboard_facts); nothing was folded in
     changes: int = 0
     days: int = 0
+    # When another process was folding changes in (and `wait` was False): the time of the oldest change the
+    # roll-up does not hold yet. The figures read now are as of then.
+    pending_since: datetime | None = None
 
 
-def apply_changes() -> Applied:
+def apply_changes(*, wait: bool = True) -> Applied:
     """Fold the recorded changes into the roll-up: recompute every (cohort, day) they touch. Two queries
-    when there are changes, one when there are none."""
+    when there are changes, one when there are none.
+
+    One refresher at a time: with `wait`, wait for the one at work; without (a page being shown), leave the
+    work to it and say since when the roll-up lacks changes (`Applied.pending_since`).
+    """
     if not enabled():
         return Applied(built=False)
     with transaction.atomic(), connection.cursor() as cursor:
         # The lock, then the claim, in one round trip (the rows are the last statement's): the claim is a
-        # statement of its own, so it reads the changes committed by whoever held the lock before.
-        cursor.execute(f"SELECT pg_advisory_xact_lock(%(lock)s);\n{_CLAIM_SQL}", _claim_params())
+        # statement of its own, so it reads the changes committed by whoever held the lock before. JIT off:
+        # compiling the recount's one-off plan would take seconds (its estimates are large), running it ms.
+        lock = "pg_advisory_xact_lock(%(lock)s)::text" if wait else "pg_try_advisory_xact_lock(%(lock)s)::text"
+        cursor.execute(
+            f"SELECT set_config('caredesk.rollup_locked', COALESCE(NULLIF({lock}, ''), 'true'), true), "
+            "set_config('jit', 'off', true), set_config('work_mem', '64MB', true);\n"
+            f"{_CLAIM_SQL}",
+            _claim_params(),
+        )
         rows = cursor.fetchall()
-        built, changes = rows[0][2], rows[0][3]
+        built, changes, pending_since = rows[0][2], rows[0][3], rows[0][4]
         days: dict[int, set[date]] = {}
-        for cohort, day, _, _ in rows:
+        for cohort, day, *_ in rows:
             if day is not None:
                 days.setdefault(cohort, set()).add(day)
         if days:
             _recompute(days)
-    return Applied(built=bool(built), changes=changes, days=sum(len(d) for d in days.values()))
+    return Applied(
+        built=bool(built),
+        changes=changes,
+        days=sum(len(d) for d in days.values()),
+        pending_since=pending_since,
+    )
 
 
 def rebuild() -> int:
@@ -119,10 +138,14 @@ def _lock() -> None:
 # the day it was sent.
 _CLAIM_SQL = """
 WITH state AS (
-  SELECT EXISTS (SELECT 1 FROM recovery_rollupstate WHERE built_at IS NOT NULL) AS built
+  SELECT EXISTS (SELECT 1 FROM recovery_rollupstate WHERE built_at IS NOT NULL) AS built,
+         current_setting('caredesk.rollup_locked')::boolean AS locked
 ), claimed AS (
-  DELETE FROM recovery_figureschange WHERE (SELECT built FROM state)
+  DELETE FROM recovery_figureschange WHERE (SELECT built AND locked FROM state)
   RETURNING complaint_id, customer_id, received_at, closed_at, sent_at
+), pending AS (
+  SELECT CASE WHEN (SELECT locked FROM state) THEN NULL ELSE min(recorded_at) END AS since
+  FROM recovery_figureschange
 ), touched AS (
   SELECT 1 AS cohort, (received_at AT TIME ZONE %(tz)s)::date AS day FROM claimed WHERE received_at IS NOT NULL
   UNION
@@ -136,9 +159,11 @@ WITH state AS (
   SELECT 3, (s.sent_at AT TIME ZONE %(tz)s)::date FROM claimed m JOIN recovery_survey s
     ON s.complaint_id = m.complaint_id WHERE m.sent_at IS NULL AND s.sent_at IS NOT NULL
 )
-SELECT t.cohort, t.day, (SELECT built FROM state), (SELECT count(*) FROM claimed) FROM touched t
+SELECT t.cohort, t.day, (SELECT built FROM state), (SELECT count(*) FROM claimed), (SELECT since FROM pending)
+FROM touched t
 UNION ALL
-SELECT NULL, NULL, (SELECT built FROM state), (SELECT count(*) FROM claimed) WHERE NOT EXISTS (SELECT 1 FROM touched)
+SELECT NULL, NULL, (SELECT built FROM state), (SELECT count(*) FROM claimed), (SELECT since FROM pending)
+WHERE NOT EXISTS (SELECT 1 FROM touched)
 """
 
 
@@ -360,7 +385,7 @@ def _day_rows(st: _Statement, model: type[Any], new: list[str], columns: Iterabl
         st.add(f"insert_{rows}", f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {rows} RETURNING 1")
     every = " UNION ALL ".join(
         [f"SELECT {listed} FROM {rows}" for rows in new]
-        + [f"SELECT {listed} FROM {table} AS t WHERE NOT t.month AND {kept}"]
+        + [f"SELECT {', '.join(f't.{c}' for c in columns)} FROM {table} AS t {kept}"]
     )
     name = f"days_of_{table}"
     st.add(name, every)
@@ -435,7 +460,7 @@ def _recompute(days: dict[int, set[date]] | None) -> None:
         if cohort == Cohort.CLOSED:
             _causes(st, f"src_{cohort}")
     if days is None:
-        kept = "false"
+        kept = "WHERE false"
     else:
         pairs = [(cohort, day) for cohort, cohort_days in days.items() for day in cohort_days]
         st.add(
@@ -444,9 +469,13 @@ def _recompute(days: dict[int, set[date]] | None) -> None:
             [[p[0] for p in pairs], [p[1] for p in pairs]],
         )
         st.add("touched_months", "SELECT DISTINCT cohort, date_trunc('month', day)::date AS day FROM touched")
+        # The touched months' other day rows, read through the (cohort, slice, month, day) index: each slice
+        # of each touched month is a range of it.
         kept = (
-            "(t.cohort, date_trunc('month', t.day)::date) IN (SELECT cohort, day FROM touched_months) "
-            "AND (t.cohort, t.day) NOT IN (SELECT cohort, day FROM touched)"
+            "JOIN touched_months AS m ON t.cohort = m.cohort AND t.day >= m.day "
+            "AND t.day < (m.day + interval '1 month')::date "
+            f"WHERE t.slice = ANY(ARRAY[{', '.join(str(bits) for bits in SLICES)}]) AND NOT t.month "
+            "AND NOT EXISTS (SELECT 1 FROM touched AS d WHERE d.cohort = t.cohort AND d.day = t.day)"
         )
         for model in (DailyFigures, DailyTimes, DailyCauses):
             table = model._meta.db_table

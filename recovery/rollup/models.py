@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Now
 
 
 class Cohort(models.IntegerChoices):
@@ -127,7 +128,10 @@ class DailyCauses(Slice):
 
     class Meta:
         verbose_name_plural = "daily causes"
-        indexes = [models.Index(fields=["slice", "day"], name="dailycauses_slice_day_idx")]
+        indexes = [
+            models.Index(fields=["slice", "day"], name="dailycauses_slice_day_idx"),
+            models.Index(fields=["day"], name="dailycauses_day_idx"),  # a recount deletes a day's rows
+        ]
 
     def __str__(self) -> str:
         return f"Causes closed {self.day:%Y-%m-%d}: {self.cause}"
@@ -147,6 +151,7 @@ class FiguresChange(models.Model):
     received_at = models.DateTimeField(null=True)
     closed_at = models.DateTimeField(null=True)
     sent_at = models.DateTimeField(null=True)
+    recorded_at = models.DateTimeField(db_default=Now(), help_text="When the change was made (its transaction).")
 
     def __str__(self) -> str:
         return f"Change {self.pk} (complaint {self.complaint_id})"
