@@ -903,7 +903,7 @@ def ensure_rollup() -> None:
         with conn.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM recovery_figureschange")
             pending = cursor.fetchone()[0]
-            cursor.execute("SELECT count(*) FROM recovery_rollupstate WHERE built_at IS NOT NULL")
+            cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM recovery_rollupstate WHERE built_at IS NULL)")
             built = cursor.fetchone()[0]
             if not built or pending:
                 env = {**os.environ, **DJANGO_ENV}

@@ -680,3 +680,4 @@ from recovery.rollup.models import DailyFigures as DailyFigures  # noqa: E402
 from recovery.rollup.models import DailyTimes as DailyTimes  # noqa: E402
 from recovery.rollup.models import FiguresChange as FiguresChange  # noqa: E402
 from recovery.rollup.models import RollupState as RollupState  # noqa: E402
+from recovery.rollup.models import StaleMonth as StaleMonth  # noqa: E402

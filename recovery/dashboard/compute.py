@@ -59,6 +59,7 @@ def dashboard_compute(
     vendor = vendor or connection.vendor
     rolled = not recount and rolled_up.can_read(filters, vendor)
     as_of = now
+    stale_months: frozenset[date] = frozenset()
     if rolled:
         # Without `wait` (a page), changes another process is folding in right now are left to it: the
         # figures are then as of the oldest of them, and the page says so.
@@ -66,8 +67,9 @@ def dashboard_compute(
         rolled = applied.built  # never counted yet: count from the complaints meanwhile
         if applied.pending_since is not None:
             as_of = min(now, applied.pending_since)
+        stale_months = applied.stale_months
     with reporting_session():
-        board = _compute(filters, now=now, vendor=vendor, rolled=rolled)
+        board = _compute(filters, now=now, vendor=vendor, rolled=rolled, stale_months=stale_months)
     board.computed_at = as_of
     return board
 
@@ -91,7 +93,9 @@ class _Links:
         return cls(narrowing, received_range, closed_range, list_url(**received_range), list_url(**closed_range))
 
 
-def _compute(filters: DashboardFilters, *, now: datetime, vendor: str, rolled: bool) -> Dashboard:
+def _compute(
+    filters: DashboardFilters, *, now: datetime, vendor: str, rolled: bool, stale_months: frozenset[date]
+) -> Dashboard:
     started = time.perf_counter()
     board = Dashboard(filters=filters, computed_at=now, estimated_percentiles=rolled)
     links = _Links.for_filters(filters)
@@ -101,7 +105,7 @@ def _compute(filters: DashboardFilters, *, now: datetime, vendor: str, rolled: b
     v.update(open_now_values(filters, now=now))
     split_sides = None
     if rolled:
-        r = rolled_up.RolledUp(filters).read()
+        r = rolled_up.RolledUp(filters, stale_months).read()
         v.update(r.received_values())
         per_category = r.category_counts()
         v.update(r.closed_values())

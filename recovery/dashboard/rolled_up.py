@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from customers.models import CustomerGroup
 from recovery.dashboard.filters import DashboardFilters, next_month
@@ -45,12 +46,9 @@ MEASURES = (
     "satisfied",
     "answered",
 )
-# A row counts towards the period: a month row of a whole month in it, or a day row of its other days
-# (before its first whole month, and after its last): three ranges of the (cohort, slice, month, day) index.
-IN_PERIOD = (
-    "((f.month AND f.day = ANY(%s::date[])) OR (NOT f.month AND f.day >= %s AND f.day <= %s) "
-    "OR (NOT f.month AND f.day >= %s AND f.day <= %s))"
-)
+# A row counts towards the period: a month row of a whole month in it (unless the month is stale), or a
+# day row of its other days.
+IN_PERIOD = "((f.month AND f.day = ANY(%s::date[])) OR (NOT f.month AND f.day = ANY(%s::date[])))"
 _NARROWING_COLUMNS = (
     (GROUP, "customer_group"),
     (SEVERITY, "severity"),
@@ -78,8 +76,9 @@ def can_read(filters: DashboardFilters, vendor: str) -> bool:
 class RolledUp:
     """The values of one dashboard computation, read in three queries (after folding in the changes)."""
 
-    def __init__(self, filters: DashboardFilters) -> None:
+    def __init__(self, filters: DashboardFilters, stale_months: frozenset[date] = frozenset()) -> None:
         self.filters = filters
+        self.stale_months = stale_months
         narrowed = narrowing(filters)
         self.slice = sum(narrowed)
         self.conditions = [(column, narrowed[bit]) for bit, column in _NARROWING_COLUMNS if bit in narrowed]
@@ -105,12 +104,12 @@ class RolledUp:
         return sql, [value for _, value in self.conditions]
 
     def _period_params(self) -> list[Any]:
-        """The parameters of IN_PERIOD: the period's whole months, then its days before and after them."""
+        """The parameters of IN_PERIOD: the period's whole months that are up to date, then its other days."""
         start, end = self.filters.start, self.filters.end
-        months = whole_months(start, end)
-        if not months:
-            return [months, start, end, start, end]
-        return [months, start, months[0] - timedelta(days=1), next_month(months[-1]), end]
+        months = [m for m in whole_months(start, end) if m not in self.stale_months]
+        covered = set(months)
+        days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+        return [months, [day for day in days if day.replace(day=1) not in covered]]
 
     def _read_sums(self) -> None:
         """One query: the period's sums per cohort and slice row (with the handlers' names), and the
@@ -327,29 +326,31 @@ def whole_months(start: date, end: date) -> list[date]:
 
 
 def monthly_counts(span: DashboardFilters) -> tuple[dict[date, int], dict[date, dict[str, int]]]:
-    """Complaints received, and closed (and retained), per calendar month of `span` (whole months): one query."""
+    """Complaints received, and closed (and retained), per calendar month of `span`: one query over the day
+    rows (a year of them is a few hundred rows; the month rows may be stale)."""
     narrowed = narrowing(span)
     conditions = {column: narrowed[bit] for bit, column in _NARROWING_COLUMNS if bit in narrowed}
     rows = (
         DailyFigures.objects.filter(
             cohort__in=(Cohort.RECEIVED, Cohort.CLOSED),
             slice=sum(narrowed),
-            month=True,
-            day__gte=span.start.replace(day=1),
+            month=False,
+            day__gte=span.start,
             day__lte=span.end,
         )
         .filter(**conditions)
-        .values("cohort", "day")
+        .annotate(first_day=TruncMonth("day"))
+        .values("cohort", "first_day")
         .annotate(n=Sum("complaints"), kept=Sum("retained"))
         .order_by()
     )
     received: dict[date, int] = {}
     closed: dict[date, dict[str, int]] = {}
-    for row in rows:  # the month rows: `day` is the month's first day
+    for row in rows:
         if row["cohort"] == Cohort.RECEIVED:
-            received[row["day"]] = row["n"]
+            received[row["first_day"]] = row["n"]
         else:
-            closed[row["day"]] = {"n": row["n"], "retained": row["kept"]}
+            closed[row["first_day"]] = {"n": row["n"], "retained": row["kept"]}
     return received, closed
 
 

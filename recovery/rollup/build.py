@@ -47,6 +47,7 @@ from recovery.rollup.models import (
     DailyTimes,
     FiguresChange,
     RollupState,
+    StaleMonth,
 )
 
 LOCK_KEY = zlib.crc32(b"recovery.rollup")
@@ -68,14 +69,18 @@ class Applied:
     # When another process was folding changes in (and `wait` was False): the time of the oldest change the
     # roll-up does not hold yet. The figures read now are as of then.
     pending_since: datetime | None = None
+    # Months whose month rows lag their days (StaleMonth): their day rows are to be read instead.
+    stale_months: frozenset[date] = frozenset()
 
 
 def apply_changes(*, wait: bool = True) -> Applied:
     """Fold the recorded changes into the roll-up: recompute every (cohort, day) they touch. Two queries
     when there are changes, one when there are none.
 
-    One refresher at a time: with `wait`, wait for the one at work; without (a page being shown), leave the
-    work to it and say since when the roll-up lacks changes (`Applied.pending_since`).
+    One refresher at a time: with `wait` (beat, commands), wait for the one at work, and add up the months
+    touched or left stale; without (a page being shown), leave the work to the one at work and say since
+    when the roll-up lacks changes (`Applied.pending_since`), or fold the changes into the days only and
+    leave their months stale (`Applied.stale_months`): adding up a month takes a second or so.
     """
     if not enabled():
         return Applied(built=False)
@@ -91,18 +96,24 @@ def apply_changes(*, wait: bool = True) -> Applied:
             _claim_params(),
         )
         rows = cursor.fetchall()
-        built, changes, pending_since = rows[0][2], rows[0][3], rows[0][4]
+        built, changes, pending_since, stale_text = rows[0][2], rows[0][3], rows[0][4], rows[0][5]
         days: dict[int, set[date]] = {}
         for cohort, day, *_ in rows:
             if day is not None:
                 days.setdefault(cohort, set()).add(day)
-        if days:
-            _recompute(days)
+        stale = {(int(c), date.fromisoformat(m)) for c, m in (item.split(":") for item in stale_text or [])}
+        if wait and (days or stale):
+            _recompute(days, months=stale)
+            stale = set()
+        elif days:
+            _recompute(days, months=None)
+            stale |= {(cohort, day.replace(day=1)) for cohort, cohort_days in days.items() for day in cohort_days}
     return Applied(
         built=bool(built),
         changes=changes,
         days=sum(len(d) for d in days.values()),
         pending_since=pending_since,
+        stale_months=frozenset(month for _, month in stale),
     )
 
 
@@ -115,9 +126,9 @@ def rebuild() -> int:
         _lock()
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('work_mem', '256MB', true), set_config('jit', 'off', true)")
-            tables = (DailyFigures, DailyTimes, DailyCauses, FiguresChange)
+            tables = (DailyFigures, DailyTimes, DailyCauses, FiguresChange, StaleMonth)
             cursor.execute("TRUNCATE " + ", ".join(model._meta.db_table for model in tables))
-        _recompute(None)
+        _recompute(None, months=set())
         RollupState.objects.update_or_create(pk=1, defaults={"built_at": timezone.now()})
     return DailyFigures.objects.count()
 
@@ -138,7 +149,7 @@ def _lock() -> None:
 # the day it was sent.
 _CLAIM_SQL = """
 WITH state AS (
-  SELECT EXISTS (SELECT 1 FROM recovery_rollupstate WHERE built_at IS NOT NULL) AS built,
+  SELECT NOT EXISTS (SELECT 1 FROM recovery_rollupstate WHERE built_at IS NULL) AS built,
          current_setting('caredesk.rollup_locked')::boolean AS locked
 ), claimed AS (
   DELETE FROM recovery_figureschange WHERE (SELECT built AND locked FROM state)
@@ -159,10 +170,12 @@ WITH state AS (
   SELECT 3, (s.sent_at AT TIME ZONE %(tz)s)::date FROM claimed m JOIN recovery_survey s
     ON s.complaint_id = m.complaint_id WHERE m.sent_at IS NULL AND s.sent_at IS NOT NULL
 )
-SELECT t.cohort, t.day, (SELECT built FROM state), (SELECT count(*) FROM claimed), (SELECT since FROM pending)
+SELECT t.cohort, t.day, (SELECT built FROM state), (SELECT count(*) FROM claimed), (SELECT since FROM pending),
+  (SELECT array_agg(cohort || ':' || month) FROM recovery_stalemonth)
 FROM touched t
 UNION ALL
-SELECT NULL, NULL, (SELECT built FROM state), (SELECT count(*) FROM claimed), (SELECT since FROM pending)
+SELECT NULL, NULL, (SELECT built FROM state), (SELECT count(*) FROM claimed), (SELECT since FROM pending),
+  (SELECT array_agg(cohort || ':' || month) FROM recovery_stalemonth)
 WHERE NOT EXISTS (SELECT 1 FROM touched)
 """
 
@@ -424,9 +437,11 @@ def _time_months(st: _Statement, days: str) -> None:
     )
 
 
-def _recompute(days: dict[int, set[date]] | None) -> None:
-    """Delete and recount the figures of `days` ({cohort: days}; None: every day, on emptied tables), and
-    the month rows of their months.
+def _recompute(days: dict[int, set[date]] | None, *, months: set[tuple[int, date]] | None) -> None:
+    """Delete and recount the figures of `days` ({cohort: days}; None: every day, on emptied tables).
+
+    With `months` (a set, maybe empty), also add up again the months of those days and the (cohort, month)
+    pairs given (the stale ones), and clear StaleMonth. With None, leave the days' months stale.
 
     One statement: the deletions and inserts are its data-modifying parts, which all see the tables as
     they were before it (so a deletion never meets the rows inserted, and a month is added up from its
@@ -468,7 +483,13 @@ def _recompute(days: dict[int, set[date]] | None) -> None:
             "SELECT * FROM unnest(%s::smallint[], %s::date[]) AS d(cohort, day)",
             [[p[0] for p in pairs], [p[1] for p in pairs]],
         )
-        st.add("touched_months", "SELECT DISTINCT cohort, date_trunc('month', day)::date AS day FROM touched")
+        stale = sorted(months or ())
+        st.add(
+            "touched_months",
+            "SELECT cohort, date_trunc('month', day)::date AS day FROM touched "
+            "UNION SELECT * FROM unnest(%s::smallint[], %s::date[])",
+            [[c for c, _ in stale], [m for _, m in stale]],
+        )
         # The touched months' other day rows, read through the (cohort, slice, month, day) index: each slice
         # of each touched month is a range of it.
         kept = (
@@ -484,12 +505,24 @@ def _recompute(days: dict[int, set[date]] | None) -> None:
                 f"DELETE FROM {table} AS f USING touched AS d "
                 "WHERE NOT f.month AND f.cohort = d.cohort AND f.day = d.day RETURNING 1",
             )
-            if model is not DailyCauses:
+            if model is not DailyCauses and months is not None:
                 st.add(
                     f"gone_months_{table}",
                     f"DELETE FROM {table} AS f USING touched_months AS d "
                     "WHERE f.month AND f.cohort = d.cohort AND f.day = d.day RETURNING 1",
                 )
-    _figure_months(st, _day_rows(st, DailyFigures, figure_rows, _FIGURE_COLUMNS, kept=kept))
-    _time_months(st, _day_rows(st, DailyTimes, time_rows, _TIME_ROW_COLUMNS, kept=kept))
+        stale_table = StaleMonth._meta.db_table
+        if months is None:
+            st.add(
+                "now_stale",
+                f"INSERT INTO {stale_table} (cohort, month) SELECT cohort, day FROM touched_months "
+                "ON CONFLICT (cohort, month) DO NOTHING RETURNING 1",
+            )
+        else:  # under the lock: no page is marking one meanwhile
+            st.add("no_longer_stale", f"DELETE FROM {stale_table} RETURNING 1")
+    figure_days = _day_rows(st, DailyFigures, figure_rows, _FIGURE_COLUMNS, kept=kept)
+    time_days = _day_rows(st, DailyTimes, time_rows, _TIME_ROW_COLUMNS, kept=kept)
+    if days is None or months is not None:
+        _figure_months(st, figure_days)
+        _time_months(st, time_days)
     st.run()

@@ -157,10 +157,25 @@ class FiguresChange(models.Model):
         return f"Change {self.pk} (complaint {self.complaint_id})"
 
 
+class StaleMonth(models.Model):
+    """A month whose month rows lag its day rows: a page folded changes into its days without adding the
+    month up again (that takes a second or so). Readers use its day rows meanwhile; beat adds it up."""
+
+    cohort = models.PositiveSmallIntegerField(choices=Cohort.choices)
+    month = models.DateField(help_text="Its first day.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "month"], name="stalemonth_once")]
+
+    def __str__(self) -> str:
+        return f"{Cohort(self.cohort).label}: {self.month:%Y-%m} to add up"
+
+
 class RollupState(models.Model):
-    """Whether the roll-up has been counted (one row). Until it has, on a database that held complaints
-    before the roll-up existed, the dashboard counts from the complaints and no change is folded in:
-    `manage.py rebuild_dashboard_facts` counts it once, and says so here."""
+    """Whether the roll-up has been counted. A row without `built_at` says it has not: migration 0017
+    writes one on a database that held complaints before the roll-up existed, and until
+    `manage.py rebuild_dashboard_facts` has counted them (and set `built_at`) the dashboard counts from the
+    complaints and no change is folded in. No such row: the roll-up holds everything (an empty database)."""
 
     built_at = models.DateTimeField(null=True, blank=True)
 
