@@ -14,7 +14,7 @@ when a check fails.
 
 Environment: BENCH_DATABASE_URL (as make bench), LOADTEST_SECONDS (180), LOADTEST_USERS (50),
 LOADTEST_WORKERS (gunicorn processes, 2), LOADTEST_THREADS (threads each, 4), LOADTEST_STEPS
-("5,10,20,40,80" users for the saturation steps), LOADTEST_STEP_SECONDS (30).
+("1,2,3,5,8,13,20,40" users for the saturation steps), LOADTEST_STEP_SECONDS (30).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ SECONDS = int(os.environ.get("LOADTEST_SECONDS", "180"))
 USERS = int(os.environ.get("LOADTEST_USERS", "50"))
 WORKERS = os.environ.get("LOADTEST_WORKERS", "2")
 THREADS = os.environ.get("LOADTEST_THREADS", "4")
-STEPS = [int(n) for n in os.environ.get("LOADTEST_STEPS", "5,10,20,40,80").split(",") if n]
+STEPS = [int(n) for n in os.environ.get("LOADTEST_STEPS", "1,2,3,5,8,13,20,40").split(",") if n]
 STEP_SECONDS = int(os.environ.get("LOADTEST_STEP_SECONDS", "30"))
 LOCUST = BASE_DIR / ".venv-loadtest" / "bin" / "locust"
 OUT = BASE_DIR / "var" / "loadtest"
