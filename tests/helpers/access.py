@@ -208,7 +208,7 @@ _CHANGES_SQL = """
     SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables
     WHERE relname <> 'django_session' AND relname NOT LIKE 'axes%%'
       AND relname NOT IN ('recovery_dailyfigures', 'recovery_dailytimes', 'recovery_dailycauses',
-                          'recovery_figureschange')
+                          'recovery_figureschange', 'recovery_stalemonth')
 """
 
 
