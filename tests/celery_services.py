@@ -51,6 +51,15 @@ def smtp(settings: Any) -> Iterator[SmtpServer]:
 
 
 @pytest.fixture
+def loopback_smtp() -> Iterator[SmtpServer]:
+    """An SMTP server on loopback for worker processes of their own (this process's mail settings untouched)."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def worker(broker: None, smtp: SmtpServer) -> Iterator[None]:
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         yield

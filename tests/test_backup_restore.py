@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import secrets
 import subprocess
 import sys
 from collections import Counter
@@ -22,48 +21,23 @@ from typing import Any
 
 import psycopg2  # type: ignore[import-untyped]
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from config.celery import app
 from config.management.commands import restore as restore_command
 from recovery import tasks
 from recovery.models import Stage
 from tests.celery_services import wait_for_idle, wait_until
 from tests.helpers.redis_server import free_port
-from tests.helpers.subprocesses import start_worker
+from tests.helpers.subprocesses import database_url, operator_environment, start_worker
 from tests.smtp import SmtpServer
 from training import tasks as training_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def database_url(name: str) -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-
-
-def operator_environment(database: str, **extra: str) -> dict[str, str]:
-    """What a production process sees: DEBUG off, real secrets, this database, this test's broker and cache."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_XDIST_WORKER", "DJANGO_SETTINGS_MODULE")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="caredesk.example.com",
-        DATABASE_URL=database_url(database),
-        CELERY_BROKER_URL=app.conf.broker_url,
-        CACHE_URL=str(settings.CACHES["default"]["LOCATION"]),
-        LOG_LEVEL="WARNING",
-    )
-    env.update(extra)
-    return env
 
 
 def manage(database: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -168,20 +142,14 @@ class Database:
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def restored_worker(empty_database: str, broker: None, smtp: SmtpServer, tmp_path: Path) -> Iterator[Any]:
+def restored_worker(empty_database: str, broker: None, loopback_smtp: SmtpServer, tmp_path: Path) -> Iterator[Any]:
     """Start a `celery worker` process on the restored database (once the test has restored it)."""
     procs: list[subprocess.Popen[bytes]] = []
 
     def start() -> subprocess.Popen[bytes]:
-        env = operator_environment(empty_database, EMAIL_HOST=smtp.host, EMAIL_PORT=str(smtp.port), EMAIL_TIMEOUT="5")
+        env = operator_environment(
+            empty_database, EMAIL_HOST=loopback_smtp.host, EMAIL_PORT=str(loopback_smtp.port), EMAIL_TIMEOUT="5"
+        )
         proc = start_worker("restored", env, tmp_path / "worker.log")
         procs.append(proc)
         return proc
@@ -211,7 +179,7 @@ def scan() -> None:
 
 
 def test_a_restored_backup_holds_every_row_and_sends_each_due_reminder_once(
-    starter_data: None, empty_database: str, restored_worker: Any, smtp: SmtpServer, tmp_path: Path
+    starter_data: None, empty_database: str, restored_worker: Any, loopback_smtp: SmtpServer, tmp_path: Path
 ) -> None:
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 - quiet
     source = Database(str(connection.settings_dict["NAME"]))
@@ -256,15 +224,15 @@ def test_a_restored_backup_holds_every_row_and_sends_each_due_reminder_once(
     due = {table: restored.due_reminders(before, table) for table in OWED}
     assert all(due.values())
     scan()
-    smtp.wait_for(1, timeout=60)
+    loopback_smtp.wait_for(1, timeout=60)
     wait_until(lambda: not any(restored.due_reminders(before, table) for table in OWED), timeout=120)
-    wait_for_idle(smtp=smtp, timeout=120)
+    wait_for_idle(smtp=loopback_smtp, timeout=120)
     scan()  # the next scans
-    wait_for_idle(smtp=smtp, timeout=120)
+    wait_for_idle(smtp=loopback_smtp, timeout=120)
     after = timezone.now()
 
     for table, header in OWED.items():
-        got = received_ids(smtp, header)
+        got = received_ids(loopback_smtp, header)
         assert max(got.values()) == 1, (table, [pk for pk, n in got.items() if n > 1])  # none twice
         # Every row due at the restore was dealt with (sent, or cancelled when its sender found it no
         # longer owed), each one sent is one received, and none came before its time.
@@ -275,8 +243,8 @@ def test_a_restored_backup_holds_every_row_and_sends_each_due_reminder_once(
         assert not restored.any_sent_early(set(got), after, table)
         # The backed-up database was not touched: it still owes them.
         assert source.due_reminders(before, table) == due[table]
-    assert len(received_ids(smtp, OWED["recovery_reminder"])) > 10
-    assert len(smtp.messages) == sum(len(received_ids(smtp, header)) for header in OWED.values())
+    assert len(received_ids(loopback_smtp, OWED["recovery_reminder"])) > 10
+    assert len(loopback_smtp.messages) == sum(len(received_ids(loopback_smtp, header)) for header in OWED.values())
 
 
 def test_force_replaces_everything_and_a_damaged_backup_changes_nothing(

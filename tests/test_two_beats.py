@@ -8,60 +8,38 @@ with every entry due each second (tests/helpers/fast_beat_settings.py), one real
 
 from __future__ import annotations
 
-import os
-import secrets
 import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from config.celery import app
 from customers.models import Customer
 from recovery.models import ManagerDigest, Reminder, ReminderStatus
 from tests.celery_services import wait_for_idle, wait_until
 from tests.factories import CustomerFactory, log_complaint
-from tests.helpers.subprocesses import CELERY, ROOT, start_worker
+from tests.helpers.subprocesses import CELERY, ROOT, operator_environment, start_worker
 from tests.smtp import SmtpServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
 def environment(smtp: SmtpServer) -> dict[str, str]:
     """A production process on this test's database and broker, with beat's entries every second."""
-    db = connection.settings_dict
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_XDIST_WORKER", "DJANGO_SETTINGS_MODULE")}
-    env.update(
+    return operator_environment(
+        str(connection.settings_dict["NAME"]),
         DJANGO_SETTINGS_MODULE="tests.helpers.fast_beat_settings",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="caredesk.example.com",
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        CELERY_BROKER_URL=app.conf.broker_url,
-        CACHE_URL=str(settings.CACHES["default"]["LOCATION"]),
         EMAIL_HOST=smtp.host,
         EMAIL_PORT=str(smtp.port),
         EMAIL_TIMEOUT="5",
         DIGEST_HOUR="0",  # today's digests are owed from midnight: due now
-        LOG_LEVEL="WARNING",
     )
-    return env
 
 
 def start_beat(name: str, env: dict[str, str], folder: Path) -> subprocess.Popen[bytes]:
@@ -88,7 +66,7 @@ def received(smtp: SmtpServer, header: str) -> Counter[str]:
 
 
 def test_two_beats_send_each_reminder_and_digest_once(
-    starter_data: None, alice: Any, maria: Any, mark: Any, broker: None, smtp: SmtpServer, tmp_path: Path
+    starter_data: None, alice: Any, maria: Any, mark: Any, broker: None, loopback_smtp: SmtpServer, tmp_path: Path
 ) -> None:
     # Owed now: complaints received long ago (their acknowledgement, overdue steps and escalations are due).
     for n in range(10):
@@ -97,6 +75,7 @@ def test_two_beats_send_each_reminder_and_digest_once(
     due = set(Reminder.objects.filter(due_at__lte=timezone.now()).values_list("pk", flat=True))
     assert len(due) >= 10, "the complaints should owe reminders now"
 
+    smtp = loopback_smtp
     env = environment(smtp)
     worker = start_worker("two-beats", env, tmp_path / "worker.log")
     beats = [start_beat(name, env, tmp_path) for name in ("beat-a", "beat-b")]

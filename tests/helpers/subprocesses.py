@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -43,3 +50,27 @@ def start_worker(name: str, env: dict[str, str], log: Path) -> subprocess.Popen[
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
+
+
+def database_url(name: str) -> str:
+    """The test database server's address for database `name`."""
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+
+
+def operator_environment(database: str, **extra: str) -> dict[str, str]:
+    """What a production process sees: DEBUG off, real secrets, this database, this test's broker and cache."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_XDIST_WORKER", "DJANGO_SETTINGS_MODULE")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="caredesk.example.com",
+        DATABASE_URL=database_url(database),
+        CELERY_BROKER_URL=app.conf.broker_url,
+        CACHE_URL=str(settings.CACHES["default"]["LOCATION"]),
+        LOG_LEVEL="WARNING",
+    )
+    env.update(extra)
+    return env
