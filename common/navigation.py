@@ -32,6 +32,8 @@ class Link:
     when: str
     order: int
     current_for: tuple[str, ...] = ()
+    # How many things wait behind the entry for this user (the inbox's complaints), shown as a badge.
+    count: Callable[[Any], int] | None = None
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,20 @@ def register_role(label: str, *, when: str, rank: int) -> None:
     _roles[label] = Role(label, when, rank)
 
 
-def register_link(label: str, *, view_name: str, when: str, order: int, current_for: tuple[str, ...] = ()) -> None:
-    """Add a menu entry to the view `view_name` ("app:url_name"), shown to users flag `when` holds for."""
-    _links[view_name] = Link(label, view_name, when, order, current_for)
+def register_link(
+    label: str,
+    *,
+    view_name: str,
+    when: str,
+    order: int,
+    current_for: tuple[str, ...] = (),
+    count: Callable[[Any], int] | None = None,
+) -> None:
+    """Add a menu entry to the view `view_name` ("app:url_name"), shown to users flag `when` holds for.
+
+    `count(user)`, when given, is shown next to the label as a badge (nothing when it is 0).
+    """
+    _links[view_name] = Link(label, view_name, when, order, current_for, count)
 
 
 def _current(request: HttpRequest) -> str:
@@ -78,7 +91,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav": {}}
     flags = {name: holds_for(user) for name, holds_for in _flags.items()}
     links = [
-        {"url": reverse(link.view_name), "label": link.label, "section": link.view_name}
+        {
+            "url": reverse(link.view_name),
+            "label": link.label,
+            "section": link.view_name,
+            "count": link.count(user) if link.count is not None else 0,
+        }
         for link in sorted(_links.values(), key=lambda link: link.order)
         if flags[link.when]
     ]

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "customers",
     "recovery",
     "training",
+    # Complaints customers file themselves: the public form, email intake, the inbox, the status page.
+    "intake",
     # /healthz and beat's heartbeat.
     "health",
 ]
@@ -346,6 +348,44 @@ if PHONE_REGION not in phonenumbers.SUPPORTED_REGIONS:
 SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 14, minimum=1)
 # Requests per client address to the public survey pages (django-ratelimit's "N/period" syntax).
 SURVEY_RATE_LIMIT = env_str("SURVEY_RATE_LIMIT", "30/m")
+
+# --- Complaints customers file themselves (intake/) -------------------------------------------
+# The public form (/complain/), complaints by email, the inbox and the customer's status page.
+# The front line is warned when a complaint has waited this long in the inbox with nobody taking it.
+INBOX_ALERT_MINUTES = env_int("INBOX_ALERT_MINUTES", 60, minimum=1)
+# Where that warning goes: one address (a shared mailbox), or empty for every front-line colleague.
+INBOX_ALERT_EMAIL = env_str("INBOX_ALERT_EMAIL", "").strip()
+# Submissions of the public form per client address (django-ratelimit's "N/period"); over it, refused politely.
+PUBLIC_FORM_RATE_LIMIT = env_str("PUBLIC_FORM_RATE_LIMIT", "5/h").strip()
+# A form sent back sooner than this after it was shown was filled in by a program, not a person.
+PUBLIC_FORM_MIN_SECONDS = env_int("PUBLIC_FORM_MIN_SECONDS", 3, minimum=0)
+# The customer's status link (in the acknowledgement and after the form) works this many days.
+STATUS_LINK_DAYS = env_int("STATUS_LINK_DAYS", 180, minimum=1)
+# Requests per client address to the status pages.
+STATUS_RATE_LIMIT = env_str("STATUS_RATE_LIMIT", "30/m").strip()
+for _name in ("PUBLIC_FORM_RATE_LIMIT", "STATUS_RATE_LIMIT"):
+    if not re.fullmatch(r"\d+/\d*[smhd]", globals()[_name]):
+        raise ImproperlyConfigured(f"{_name} must look like 5/h (a number per s, m, h or d); got {globals()[_name]!r}.")
+# Email intake: a mailbox polled over IMAP (TLS). Off while no mailbox is set. Either one URL,
+# imaps://user:password@host:993/INBOX (percent-encode special characters), or the four settings.
+INTAKE_IMAP_URL = env_str("INTAKE_IMAP_URL", "").strip()
+INTAKE_IMAP_HOST = env_str("INTAKE_IMAP_HOST", "").strip()
+INTAKE_IMAP_PORT = env_int("INTAKE_IMAP_PORT", 993, minimum=1)
+INTAKE_IMAP_USER = env_str("INTAKE_IMAP_USER", "").strip()
+INTAKE_IMAP_PASSWORD = env_str("INTAKE_IMAP_PASSWORD", "")
+INTAKE_IMAP_FOLDER = env_str("INTAKE_IMAP_FOLDER", "INBOX").strip() or "INBOX"
+# Plain IMAP without TLS: only for a server on this machine (the tests' Dovecot).
+INTAKE_IMAP_SSL = env_bool("INTAKE_IMAP_SSL", True)
+# How often the mailbox is read, and how many messages one run takes at most.
+INTAKE_POLL_SECONDS = env_int("INTAKE_POLL_SECONDS", 60, minimum=10)
+INTAKE_BATCH_SIZE = env_int("INTAKE_BATCH_SIZE", 50, minimum=1)
+# A message larger than this is not read: it is logged, marked seen and left in the mailbox for a person.
+INTAKE_MAX_MESSAGE_BYTES = env_int("INTAKE_MAX_MESSAGE_BYTES", 25 * 1024 * 1024, minimum=1024)
+CELERY_BEAT_SCHEDULE["poll-intake-mailbox"] = {
+    "task": "intake.tasks.poll_mailbox",
+    "schedule": float(INTAKE_POLL_SECONDS),
+    "options": {"expires": max(5, INTAKE_POLL_SECONDS - 5)},
+}
 
 # --- Managers' dashboard -----------------------------------------------------------------
 # Computed figures are cached this long (keyed by the filters); the page never shows older than 5 minutes.

@@ -27,6 +27,7 @@ urlpatterns = [
     path("policy/", include("policy.urls")),
     path("survey/", include("recovery.survey_urls")),
     path("training/", include("training.urls")),
+    path("inbox/", include("intake.urls")),
     path("admin/", admin.site.urls),
     # For load balancers and monitoring: no sign-in, no data (health/views.py).
     path("healthz", healthz, name="healthz"),

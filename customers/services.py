@@ -180,3 +180,42 @@ def organization_get_or_create(*, name: str) -> Organization:
         # Someone added the same name (in any case) between our look-up and our insert: use theirs.
         return Organization.objects.get(name__iexact=clean_name)
     return organization
+
+
+@transaction.atomic
+def customer_for_self_service(
+    *, name: str, group: str, email: str = "", phone: str = "", consents_to_contact: bool = False
+) -> Customer:
+    """Return the customer a complaint filed without staff (the public form, an email) belongs to.
+
+    Someone whose email address is on file is that customer; anyone else becomes a new one. What the
+    sender says never changes a customer on file, except that consent given now is recorded (it is only
+    ever given here, never withdrawn). Confidentiality wins: a sender who says they work here is never
+    matched to a customer on file who is not an employee (their complaint stays confidential as a new
+    employee customer), and a customer on file as an employee stays one. The caller never learns
+    whether a customer was found, so the public form cannot be used to test addresses.
+    """
+    address = _email(email)
+    if group not in CustomerGroup.values:
+        raise DomainError("Choose which kind of customer you are.", field="group")
+    existing = None
+    if address:
+        existing = (
+            Customer.objects.select_for_update().filter(email=address, erased_at__isnull=True).order_by("pk").first()
+        )
+    if existing is not None and (group != CustomerGroup.EMPLOYEE or existing.group == CustomerGroup.EMPLOYEE):
+        if consents_to_contact and not existing.consents_to_contact:
+            existing.consents_to_contact = True
+            existing.save(update_fields=["consents_to_contact"])
+        return existing
+    customer = Customer(
+        name=_strip(name),
+        email=address,
+        phone=_strip(phone),
+        group=group,
+        consents_to_contact=consents_to_contact,
+        created_by=None,
+    )
+    _validate(customer)
+    customer.save()
+    return customer

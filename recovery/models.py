@@ -259,8 +259,22 @@ class Complaint(models.Model):
         validators=[MaxLengthValidator(REMEDY_MAX), no_control_characters],
     )
     received_at = models.DateTimeField()
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_complaints")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the customer filed it themselves (the public form, an email).",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_complaints",
+        help_text="Empty while the complaint waits in the inbox for someone to take it.",
+    )
 
     stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.APOLOGIZE)
     step_due_at = models.DateTimeField(null=True, blank=True, help_text="When the current step is due.")
@@ -327,6 +341,12 @@ class Complaint(models.Model):
             models.Index(fields=["customer", "received_at"], name="complaint_customer_idx"),
             models.Index(fields=["received_at"], name="complaint_received_idx"),
             models.Index(fields=["closed_at"], name="complaint_closed_idx"),
+            # The inbox: open complaints nobody has taken yet (a handful, however many complaints there are).
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(owner__isnull=True, stage__in=[s.value for s in OPEN_STAGES]),
+                name="complaint_inbox_idx",
+            ),
             # The customers kept and lost in a period (each counted once) from the index alone, narrowed or not.
             models.Index(
                 fields=["closed_at"],
@@ -370,6 +390,11 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage != Stage.CLOSED
+
+    @property
+    def in_inbox(self) -> bool:
+        """Return True while nobody has taken the complaint (it arrived by the public form or by email)."""
+        return self.owner_id is None and self.is_open
 
     @property
     def is_escalated(self) -> bool:
@@ -484,6 +509,9 @@ class EventKind(models.TextChoices):
     # A manager took or erased the customer's personal data (customers/personal_data/): who and when only.
     DATA_EXPORTED = "data_exported", "Customer's personal data downloaded"
     DATA_ERASED = "data_erased", "Customer's personal data erased"
+    # Complaints the customer filed themselves (intake/): taken from the inbox, and what the customer wrote later.
+    TAKEN = "taken", "Taken from the inbox"
+    CUSTOMER_WROTE = "customer_wrote", "The customer wrote"
 
 
 class ComplaintEvent(models.Model):
@@ -526,10 +554,16 @@ class ReminderKind(models.TextChoices):
     CUSTOMER_SURVEY = "customer_survey", "Follow-up survey to the customer"
     ASSIGNED = "assigned", "Handed over (to the new owner)"
     ESCALATED = "escalated", "Escalated (to the manager)"
+    INBOX_UNOWNED = "inbox_unowned", "Still in the inbox (to the front line)"
+    CUSTOMER_WROTE = "customer_wrote", "The customer wrote (to the owner)"
 
 
 # Emails telling someone a complaint is now theirs: one per hand-over, tied to its timeline event.
-NOTICE_KINDS: tuple[ReminderKind, ...] = (ReminderKind.ASSIGNED, ReminderKind.ESCALATED)
+NEW_OWNER_KINDS: tuple[ReminderKind, ...] = (ReminderKind.ASSIGNED, ReminderKind.ESCALATED)
+# Every email about one timeline event (a hand-over, a message from the customer): one per event.
+NOTICE_KINDS: tuple[ReminderKind, ...] = (*NEW_OWNER_KINDS, ReminderKind.CUSTOMER_WROTE)
+# Emails addressed when they are sent, to whoever holds the role then: they name no one in advance.
+ROLE_ADDRESSED_KINDS: tuple[ReminderKind, ...] = (ReminderKind.ESCALATION, ReminderKind.INBOX_UNOWNED)
 
 
 # The statuses every leased row stores (common.leases); the name the reminder code and its tests know.
@@ -597,12 +631,12 @@ class Reminder(LeasedEmail):
             models.CheckConstraint(condition=models.Q(step__in=Stage.values), name="reminder_step_valid"),
             models.CheckConstraint(condition=models.Q(round__gte=1), name="reminder_round_positive"),
             *lease_constraints("reminder"),
-            # An escalation goes to whoever manages when it is sent (read from the roles then), so it
-            # names no one in advance; every other reminder has a user or an address.
+            # An escalation goes to whoever manages when it is sent, an inbox alert to the front line (read
+            # from the roles then), so they name no one in advance; every other reminder has a user or an address.
             models.CheckConstraint(
                 condition=models.Q(recipient__isnull=False)
                 | ~models.Q(recipient_email="")
-                | models.Q(kind="escalation", recipient__isnull=True, recipient_email=""),
+                | models.Q(kind__in=ROLE_ADDRESSED_KINDS, recipient__isnull=True, recipient_email=""),
                 name="reminder_has_recipient",
             ),
         ]

@@ -11,6 +11,8 @@
 - `may_be_given(person, customer)`, with `may_be_given_q` (complaints) and
   `people_who_may_be_given_q` (people): the same rule from the other side, nobody is given their
   own complaint to handle (as its owner, by reassignment, escalation or hand-over).
+- `can_take(user, complaint)`: who may take a complaint from the inbox (one nobody owns yet) and make
+  it theirs: anyone who sees it and may be given it. Until someone owns it, nobody does its steps.
 - `allowed_actions(user, complaint)`: what the user may do to the complaint as it stands. The
   complaint page offers exactly these forms and `recovery.workflow` refuses anything else with the
   reason given here; the order of the five steps (which step comes next, what a closed complaint
@@ -39,6 +41,8 @@ NOT_FOUND = "This complaint does not exist, or you do not have access to it."
 ACTIONS = ("step", "skip", "note", "assign", "escalate", "close", "reopen", "edit", "emails")
 # The actions that are handling the complaint: the owner's or a manager's.
 HANDLING = ("step", "skip", "escalate", "close", "reopen", "edit", "emails")
+# What waits for an owner: a complaint in the inbox is taken (or assigned by a manager) before its steps.
+NEEDS_OWNER = ("step", "skip", "escalate", "close", "reopen")
 
 
 def can_view(user: Any, complaint: Complaint) -> bool:
@@ -86,6 +90,16 @@ def can_handle(user: Any, complaint: Complaint) -> bool:
     return can_view(user, complaint) and (is_manager(user) or complaint.owner_id == user.pk)
 
 
+def can_take(user: Any, complaint: Complaint) -> bool:
+    """Return True when the user may take the complaint from the inbox: it has no owner and may be theirs."""
+    return (
+        complaint.owner_id is None
+        and complaint.is_open
+        and can_view(user, complaint)
+        and may_be_given(user, complaint.customer)
+    )
+
+
 @dataclass(frozen=True)
 class AllowedActions:
     """What one user may do to one complaint as it stands.
@@ -103,6 +117,8 @@ class AllowedActions:
     reopen: bool
     edit: bool
     emails: bool
+    # The complaint is in the inbox and this user may make it theirs.
+    take: bool
     # May do the recovery steps at all (the page says who can when not).
     handle: bool
     # All steps are done, but the complaint was escalated and this user does not manage.
@@ -121,10 +137,19 @@ def _refusals(user: Any, complaint: Complaint, *, handle: bool, manager: bool) -
     if not handle and is_complainant(user, complaint):
         reason = f"{complaint.reference} is your own complaint, so a colleague handles it."
         refusals.update(dict.fromkeys((*HANDLING, "assign"), reason))
+    elif not handle and complaint.owner_id is None:
+        reason = f"{complaint.reference} is in the inbox: take it first (or a manager assigns it)."
+        refusals.update(dict.fromkeys(HANDLING, reason))
+        refusals["assign"] = "Only a manager can give an inbox complaint to someone else; you can take it yourself."
     elif not handle:
         reason = f"Only the owner ({display_name(complaint.owner)}) or a manager can work on {complaint.reference}."
         refusals.update(dict.fromkeys(HANDLING, reason))
         refusals["assign"] = "Only a manager can reassign a colleague's complaint."
+    if complaint.owner_id is None:
+        # Nobody's steps until somebody owns it: the inbox's "take it" or a manager's assignment comes first.
+        reason = f"{complaint.reference} is in the inbox: take it or assign it before working on it."
+        for action in NEEDS_OWNER:
+            refusals.setdefault(action, reason)
     if complaint.stage == Stage.CLOSE and complaint.is_escalated and not manager:
         refusals.setdefault("close", f"{complaint.reference} was escalated, so a manager has to close it.")
     return refusals
@@ -151,6 +176,7 @@ def allowed_actions(user: Any, complaint: Complaint) -> AllowedActions:
         reopen=may("reopen") and complaint.stage == Stage.CLOSED,
         edit=may("edit"),
         emails=may("emails") and is_open,  # a closed complaint sends its customer nothing more
+        take=can_take(user, complaint),
         handle=handle,
         close_needs_manager=needs_manager,
         complainant=is_complainant(user, complaint),

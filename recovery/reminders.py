@@ -21,6 +21,7 @@ from common import leases
 from common.leases import ACTIVE
 from recovery.models import (
     NOTICE_KINDS,
+    ROLE_ADDRESSED_KINDS,
     STEPS,
     Complaint,
     ComplaintEvent,
@@ -40,6 +41,7 @@ STEP_KINDS = (
     ReminderKind.STEP_OVERDUE,
     ReminderKind.FOLLOW_UP_DUE,
     ReminderKind.ESCALATION,
+    ReminderKind.INBOX_UNOWNED,
 )
 CUSTOMER_KINDS = (ReminderKind.ACKNOWLEDGEMENT, ReminderKind.CUSTOMER_SURVEY)
 
@@ -66,6 +68,11 @@ def _wanted(complaint: Complaint, *, now: datetime) -> list[_Wanted]:
     # Set with the due time when the step started: a later policy change does not move it.
     escalates = complaint.step_escalates_at
     escalation = [_Wanted(ReminderKind.ESCALATION, complaint.stage, escalates)] if escalates is not None else []
+    if complaint.owner_id is None:
+        # In the inbox nobody owns the step, so nobody gets its reminders: the front line is warned once
+        # when it has waited too long (INBOX_ALERT_MINUTES after it arrived), the managers as for any step.
+        unowned = complaint.round_started_at + timedelta(minutes=settings.INBOX_ALERT_MINUTES)
+        return [_Wanted(ReminderKind.INBOX_UNOWNED, complaint.stage, unowned), *escalation]
     if complaint.stage == Stage.FOLLOW_UP:
         return [_Wanted(ReminderKind.FOLLOW_UP_DUE, Stage.FOLLOW_UP, due), *escalation]
     window = max(due - complaint.round_started_at, timedelta(0))
@@ -108,14 +115,15 @@ def reminders_acknowledge(*, complaint: Complaint, now: datetime | None = None) 
 def reminders_notify(
     *, complaint: Complaint, event: ComplaintEvent, kind: str, recipient: Any, now: datetime | None = None
 ) -> None:
-    """Owe `recipient` an email, due now, saying the complaint was handed (`assigned`) or escalated to them.
+    """Owe `recipient` an email, due now, about one timeline event: the complaint was handed (`assigned`) or
+    escalated to them, or its customer wrote (`customer_wrote`).
 
     Call it from the workflow function that wrote the hand-over's `event`, in its transaction. The row
     is claimed and sent like any reminder, so the email is never lost; one per event (a database
     rule), so it is never doubled. At send time it stands down if the complaint has changed hands again.
     """
     if kind not in NOTICE_KINDS:
-        raise ValueError(f"{kind!r} is not a notice to a new owner")
+        raise ValueError(f"{kind!r} is not a notice about a timeline event")
     Reminder.objects.create(
         complaint=complaint,
         kind=kind,
@@ -206,8 +214,8 @@ def reminders_reschedule(*, complaint: Complaint, now: datetime | None = None) -
     to_create: list[Reminder] = []
     for key, want in wanted.items():
         row = existing.get(key)
-        # Escalations name no one in advance: they go to whoever manages when they are sent.
-        owner = None if want.kind == ReminderKind.ESCALATION else complaint.owner
+        # Escalations and inbox alerts name no one in advance: they go to whoever holds the role when sent.
+        owner = None if want.kind in ROLE_ADDRESSED_KINDS else complaint.owner
         email = (owner.email or "") if owner is not None else ""
         if row is None:
             # A "due soon" whose moment has passed is skipped: the overdue one follows.

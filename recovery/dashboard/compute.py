@@ -135,7 +135,10 @@ def _compute(
     board.by_group = _by_group(v, filters, links)
     board.by_category = _by_category(per_category, categories, received=v["received"], links=links)
     board.root_causes = _root_causes(causes, with_cause=v["with_cause"], links=links)
-    board.handlers = sorted((_handler(row, links) for row in handlers), key=lambda h: (h.name.lower(), h.handler_id))
+    # Complaints still in the inbox have no handler yet (owner empty; 0 in the roll-up): no row of their own.
+    board.handlers = sorted(
+        (_handler(row, links) for row in handlers if row["owner_id"]), key=lambda h: (h.name.lower(), h.handler_id)
+    )
     handler_ids = tuple(h.handler_id for h in board.handlers)
     _add_panels(board, PanelRequest(filters, now, vendor, handler_ids, split_sides))
     v["week_days"] = week_days

@@ -3,7 +3,9 @@
 - `step_reminders`: a step due soon or overdue, the follow-up due (to the owner, or the managers
   if the owner left); `escalation`: a step still overdue past the grace (to every manager);
   `acknowledgement` and `survey`: to the customer (`customer` holds what they share);
-  `handover`: "handed to you" / "escalated to you" (to the new owner). Each is a `base.Notice`.
+  `handover`: "handed to you" / "escalated to you" (to the new owner); `inbox`: a complaint nobody has
+  taken yet (to the front line); `customer_wrote`: the customer wrote (to the owner). Each is a
+  `base.Notice`.
 - `sending`: the one loop for `Reminder` rows (claim, deliver, give up) that asks the row's kind.
 - `digest`: the managers' daily digest's part of the loop (its content stays in `recovery.digest`).
 

@@ -41,7 +41,7 @@ class Escalation(Notice):
         complaint = reminder.complaint
         return {
             "step_due_at": timezone.localtime(complaint.step_due_at) if complaint.step_due_at else None,
-            "owner_inactive": not complaint.owner.is_active,
+            "owner_inactive": complaint.owner is not None and not complaint.owner.is_active,
         }
 
     def record_sent(self, reminder: Reminder, *, to: str, now: datetime) -> None:

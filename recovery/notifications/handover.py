@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from django.utils import timezone
 
 from common.people import display_name
-from recovery.models import NOTICE_KINDS, Reminder, ReminderKind
+from recovery.models import NEW_OWNER_KINDS, Reminder, ReminderKind
 from recovery.notifications.base import Notice, reference
 
 SUBJECTS = {ReminderKind.ASSIGNED: "handed to you", ReminderKind.ESCALATED: "escalated to you"}
@@ -23,7 +23,7 @@ WHY_NOTICE = {
 
 
 class HandOverNotice(Notice):
-    kinds: ClassVar[tuple[ReminderKind, ...]] = NOTICE_KINDS
+    kinds: ClassVar[tuple[ReminderKind, ...]] = NEW_OWNER_KINDS
     template: ClassVar[str] = "emails/new_owner"
 
     def moot(self, reminder: Reminder, *, now: datetime) -> bool:

@@ -29,7 +29,15 @@ from common.emails import email_message
 from common.people import display_name
 from common.urls import absolute_url
 from recovery.models import ComplaintEvent, EventKind, Reminder, ReminderStatus, Stage, format_reference
-from recovery.notifications import acknowledgement, escalation, handover, step_reminders, survey
+from recovery.notifications import (
+    acknowledgement,
+    customer_wrote,
+    escalation,
+    handover,
+    inbox,
+    step_reminders,
+    survey,
+)
 from recovery.notifications.base import Notice
 
 logger = logging.getLogger(__name__)
@@ -37,7 +45,7 @@ logger = logging.getLogger(__name__)
 # Every kind of reminder email, by the `ReminderKind` its rows store.
 NOTICES: dict[str, Notice] = {
     kind: module.NOTICE
-    for module in (step_reminders, escalation, acknowledgement, survey, handover)
+    for module in (step_reminders, escalation, acknowledgement, survey, handover, inbox, customer_wrote)
     for kind in module.NOTICE.kinds
 }
 

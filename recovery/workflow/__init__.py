@@ -20,19 +20,26 @@ Callers import from `recovery.workflow`; the modules behind it, by concept:
   and when something happened (`_when`, allowing for `CLOCK_SKEW`).
 - `order`: the order of the five steps, and recording one step (done or not
   needed) that moves the complaint on (`_complete_step`).
-- `log`: logging a new complaint.
+- `log`: logging a new complaint; receiving one the customer filed themselves (into the inbox).
 - `steps`: the five steps (apologize, reinstate, empathize, atone, follow up)
   and skipping one.
-- `people`: reassigning, handing over a colleague's complaints, escalating.
-- `details`: notes, editing the details, the customer emails switch.
+- `people`: taking a complaint from the inbox, reassigning, handing over a colleague's complaints,
+  escalating.
+- `details`: notes, what the customer wrote later, editing the details, the customer emails switch.
 - `closing`: closing and reopening.
 """
 
 from recovery.workflow.base import NOT_FOUND, StaleComplaintError, WorkflowError
 from recovery.workflow.closing import complaint_close, complaint_reopen
-from recovery.workflow.details import EDITABLE_FIELDS, complaint_add_note, complaint_edit, complaint_set_customer_emails
-from recovery.workflow.log import complaint_log
-from recovery.workflow.people import complaint_assign, complaint_escalate, complaints_hand_over
+from recovery.workflow.details import (
+    EDITABLE_FIELDS,
+    complaint_add_note,
+    complaint_customer_wrote,
+    complaint_edit,
+    complaint_set_customer_emails,
+)
+from recovery.workflow.log import SELF_SERVICE_CHANNELS, complaint_log, complaint_receive
+from recovery.workflow.people import complaint_assign, complaint_escalate, complaint_take, complaints_hand_over
 from recovery.workflow.steps import (
     ATONEMENT_LIMIT,
     AboveEmpowermentLimitError,
@@ -50,6 +57,7 @@ __all__ = [
     "CLOCK_SKEW",
     "EDITABLE_FIELDS",
     "NOT_FOUND",
+    "SELF_SERVICE_CHANNELS",
     "AboveEmpowermentLimitError",
     "StaleComplaintError",
     "WorkflowError",
@@ -58,14 +66,17 @@ __all__ = [
     "complaint_assign",
     "complaint_atone",
     "complaint_close",
+    "complaint_customer_wrote",
     "complaint_edit",
     "complaint_empathize",
     "complaint_escalate",
     "complaint_follow_up",
     "complaint_log",
+    "complaint_receive",
     "complaint_reinstate",
     "complaint_reopen",
     "complaint_set_customer_emails",
     "complaint_skip_step",
+    "complaint_take",
     "complaints_hand_over",
 ]

@@ -18,10 +18,11 @@ from recovery.models import (
     ComplaintEvent,
     EventKind,
     RecoveryAction,
+    ReminderKind,
     Severity,
     Stage,
 )
-from recovery.reminders import reminders_reschedule
+from recovery.reminders import reminders_notify, reminders_reschedule
 from recovery.workflow.base import WorkflowError, _lock, _record, _require, _save, _text
 from recovery.workflow.timing import _local_time, _policy, _time_step
 
@@ -151,3 +152,42 @@ def complaint_set_customer_emails(
     )
     reminders_reschedule(complaint=locked)
     return locked
+
+
+# How the customer's later messages reach a complaint (intake/): a reply by email, or the status page's box.
+CUSTOMER_MESSAGE_VIA = ("email", "status_page")
+
+
+@transaction.atomic
+def complaint_customer_wrote(
+    *,
+    complaint: Complaint | int,
+    text: str,
+    via: str,
+    details: dict[str, Any] | None = None,
+) -> ComplaintEvent:
+    """Put what the customer wrote later (a reply, a message from the status page) on the timeline.
+
+    No member of staff acts, so there is no access check: the caller has established that the message
+    belongs to this complaint (a signed link, a reply to our email). The owner is told by email; a
+    complaint still in the inbox has nobody to tell, and the message waits on its timeline. It changes
+    no state, so the version stays and nobody's open form goes stale.
+    """
+    if via not in CUSTOMER_MESSAGE_VIA:
+        raise WorkflowError("Unknown way for a customer's message to arrive.")
+    pk = complaint if isinstance(complaint, int) else complaint.pk
+    # Lock the row alone (as `_lock` does), then read it with its owner.
+    if not list(Complaint.objects.select_for_update().filter(pk=pk).values_list("pk")):
+        raise WorkflowError("This complaint does not exist.")
+    locked = Complaint.objects.select_related("owner").get(pk=pk)
+    clean = _text(text, field="text", label="your message", max_length=DESCRIPTION_MAX, required=True)
+    event = _record(
+        locked,
+        actor=None,
+        kind=EventKind.CUSTOMER_WROTE,
+        stage_before=locked.stage,
+        payload={"text": clean, "via": via, **(details or {})},
+    )
+    if locked.owner is not None and locked.owner.is_active:
+        reminders_notify(complaint=locked, event=event, kind=ReminderKind.CUSTOMER_WROTE, recipient=locked.owner)
+    return event

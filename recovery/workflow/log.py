@@ -107,3 +107,74 @@ def complaint_log(
     reminders_reschedule(complaint=complaint)
     reminders_acknowledge(complaint=complaint, now=now)
     return complaint
+
+
+# The channels a customer reaches us by without a member of staff (intake/): their complaints land in the inbox.
+SELF_SERVICE_CHANNELS = (Channel.WEB, Channel.EMAIL)
+
+
+@transaction.atomic
+def complaint_receive(
+    *,
+    customer: Customer,
+    channel: str,
+    category: Category,
+    severity: str,
+    summary: str,
+    description: str = "",
+    desired_remedy: str = "",
+    received_at: datetime | None = None,
+    customer_emails: bool = True,
+    details: dict[str, Any] | None = None,
+) -> Complaint:
+    """Store a complaint the customer filed themselves (the public form, an email), unowned, in the inbox.
+
+    Nobody logged it and nobody owns it yet: front-line staff take it from the inbox (`complaint_take`).
+    The category and severity are the inbox's suggestion until then. The apology is due from when it
+    arrived, as the customer has been waiting since; the front line is warned when it stays unowned
+    (`recovery.reminders`), and the customer is acknowledged as for any complaint. `details` goes on
+    the `logged` event (how it arrived, what was suggested and why). `customer_emails` off: the
+    customer did not agree to be contacted about it, so it sends them nothing.
+    """
+    if customer is None or customer.pk is None or customer.is_erased:
+        raise WorkflowError("The complaint has no customer.", field="customer")
+    if channel not in SELF_SERVICE_CHANNELS:
+        raise WorkflowError("A complaint reaches the inbox by the web form or by email.", field="channel")
+    if severity not in Severity.values:
+        raise WorkflowError("Choose a severity.", field="severity")
+    if not isinstance(category, Category) or not category.is_active:
+        raise WorkflowError("Choose an active category.", field="category")
+    now = timezone.now()
+    received = min(received_at or now, now)
+    complaint = Complaint(
+        customer=customer,
+        channel=channel,
+        category=category,
+        severity=severity,
+        summary=_text(
+            summary, field="summary", label="a short summary", max_length=SUMMARY_MAX, required=True, one_line=True
+        ),
+        description=_text(description, field="description", label="the description", max_length=DESCRIPTION_MAX),
+        desired_remedy=_text(
+            desired_remedy, field="desired_remedy", label="what you would like us to do", max_length=REMEDY_MAX
+        ),
+        received_at=received,
+        logged_by=None,
+        owner=None,
+        stage=Stage.APOLOGIZE,
+        round=1,
+        round_started_at=received,
+        round_first_step=Stage.APOLOGIZE,
+        customer_emails_enabled=customer_emails,
+    )
+    _time_step(complaint, _policy(severity))
+    complaint.save()
+    _record(
+        complaint,
+        actor=None,
+        kind=EventKind.LOGGED,
+        payload={"owner_id": None, "owner": "", "received_at": received.isoformat(), **(details or {})},
+    )
+    reminders_reschedule(complaint=complaint)
+    reminders_acknowledge(complaint=complaint, now=now)
+    return complaint

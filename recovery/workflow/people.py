@@ -17,9 +17,11 @@ from accounts import roles
 # Aliased so the messages below keep their names; the rule itself is common.people.display_name.
 from common.people import display_name as _display_name
 from recovery import permissions
-from recovery.models import REASON_MAX, Complaint, EventKind, ReminderKind, Stage, format_reference
+from recovery.models import REASON_MAX, Category, Complaint, EventKind, ReminderKind, Severity, Stage, format_reference
 from recovery.reminders import reminders_notify, reminders_reschedule
 from recovery.workflow.base import (
+    NOT_FOUND,
+    StaleComplaintError,
     WorkflowError,
     _check_not_own_complaint,
     _check_staff_target,
@@ -29,6 +31,7 @@ from recovery.workflow.base import (
     _save,
     _text,
 )
+from recovery.workflow.timing import _policy, _time_step
 
 
 def _reassign(locked: Complaint, *, user: Any, to: Any, payload: dict[str, Any] | None = None) -> Complaint:
@@ -46,8 +49,8 @@ def _reassign(locked: Complaint, *, user: Any, to: Any, payload: dict[str, Any] 
     _check_not_own_complaint(locked.customer, to, field="to")
     previous = locked.owner
     details: dict[str, Any] = {
-        "from_id": previous.pk,
-        "from": _display_name(previous),
+        "from_id": previous.pk if previous is not None else None,
+        "from": _display_name(previous) if previous is not None else "the inbox",
         "to_id": to.pk,
         "to": _display_name(to),
         **(payload or {}),
@@ -81,6 +84,85 @@ def complaint_assign(
     locked = _lock(complaint, user=user, expected_version=expected_version)
     _require(user, locked, "assign")
     return _reassign(locked, user=user, to=to)
+
+
+@transaction.atomic
+def complaint_take(
+    *,
+    complaint: Complaint | int,
+    user: Any,
+    category: Category,
+    severity: str,
+    to: Any = None,
+    expected_version: int | None = None,
+) -> Complaint:
+    """Take a complaint from the inbox (it becomes `user`'s), or, as a manager, give it to `to`.
+
+    The initial assessment comes with it: the category and severity the taker confirms or corrects (the
+    inbox suggests them). The apology stays due from when the complaint arrived; a different severity
+    re-times it under that severity's target, still counted from the arrival. Two people taking the
+    same complaint at once: the row lock lets the first through and tells the second who has it.
+    """
+    locked = _lock(complaint, user=user, expected_version=None)
+    if locked.owner_id is not None:
+        if locked.owner_id == user.pk:
+            raise WorkflowError(f"You have already taken {locked.reference}.")
+        raise WorkflowError(f"{_display_name(locked.owner)} has just taken {locked.reference}.")
+    if not locked.is_open:
+        raise WorkflowError(f"{locked.reference} is closed.")
+    if expected_version is not None and locked.version != expected_version:
+        # Someone re-assessed it or the customer changed it: the taker should see what they are taking.
+        raise StaleComplaintError(
+            f"{locked.reference} was changed while you were looking at it. Check it below, then take it again."
+        )
+    to = to or user
+    if to.pk != user.pk and not roles.is_manager(user):
+        raise WorkflowError("Only a manager can give an inbox complaint to someone else.", field="to")
+    if not permissions.can_take(user, locked) and not (roles.is_manager(user) and to.pk != user.pk):
+        raise WorkflowError(
+            "A colleague cannot handle their own complaint; ask someone else to take it."
+            if permissions.can_view(user, locked)
+            else NOT_FOUND
+        )
+    _check_staff_target(to, field="to")
+    _check_not_own_complaint(locked.customer, to, field="to")
+    if not isinstance(category, Category) or not category.is_active:
+        raise WorkflowError("Choose an active category.", field="category")
+    if severity not in Severity.values:
+        raise WorkflowError("Choose a severity.", field="severity")
+
+    assessed = {
+        field: [str(old), str(new)]
+        for field, old, new in (
+            ("category", locked.category, category),
+            ("severity", locked.get_severity_display(), Severity(severity).label),
+        )
+        if old != new
+    }
+    fields = ["owner", "category", "severity"]
+    severity_changed = locked.severity != severity
+    locked.owner, locked.category, locked.severity = to, category, severity
+    if severity_changed and locked.stage in (Stage.APOLOGIZE,):
+        # Still counted from the arrival (round_started_at): the customer has been waiting since then.
+        fields += _time_step(locked, _policy(severity))
+    _save(locked, *fields)
+    event = _record(
+        locked,
+        actor=user,
+        kind=EventKind.TAKEN,
+        stage_before=locked.stage,
+        payload={
+            "to_id": to.pk,
+            "to": _display_name(to),
+            "category": category.name,
+            "severity": severity,
+            "corrected": assessed,
+        },
+    )
+    reminders_reschedule(complaint=locked)
+    if to.pk != user.pk:
+        reminders_notify(complaint=locked, event=event, kind=ReminderKind.ASSIGNED, recipient=to)
+    return locked
 
 
 @transaction.atomic
@@ -160,7 +242,7 @@ def complaint_escalate(
         kind=EventKind.ESCALATED,
         stage_before=locked.stage,
         payload={
-            "from_id": previous.pk,
+            "from_id": previous.pk if previous is not None else None,
             "from": _display_name(previous),
             "to_id": to.pk,
             "to": _display_name(to),

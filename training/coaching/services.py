@@ -139,10 +139,13 @@ def review_create(
     problems = _rating_problems(done, ratings) + _text_problems(overall, next_time)
     if problems:
         raise CoachingError(problems[0].message, field=problems[0].field, problems=problems)
+    handler = complaint.owner
+    if handler is None:  # closing needs the steps done, and the steps an owner: never so for a closed complaint
+        raise CoachingError(f"{complaint.reference} has nobody to review: nobody owns it.")
     review = CoachingReview.objects.create(
         complaint=complaint,
         round=complaint.round,
-        handler=complaint.owner,
+        handler=handler,
         reviewer=reviewer,
         overall=visible_or_empty(overall),
         next_time=visible_or_empty(next_time),
@@ -155,7 +158,7 @@ def review_create(
         for step in done
     )
     # The handler is told by email, sent by the lease loop every email shares (training/coaching/sending.py).
-    CoachingNotice.objects.create(review=review, recipient=complaint.owner, due_at=now)
+    CoachingNotice.objects.create(review=review, recipient=handler, due_at=now)
     return review
 
 
