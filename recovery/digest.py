@@ -145,7 +145,7 @@ def _row(complaint: Complaint, detail: str, *, is_new: bool = False) -> DigestRo
         # One line, whatever was typed: the plain-text part lists one complaint per line.
         customer_name=" ".join(complaint.customer.name.split()),
         step_label=complaint.get_stage_display(),
-        owner_name=display_name(complaint.owner),
+        owner_name=display_name(complaint.owner) or "in the inbox",
         detail=detail,
         is_new=is_new,
     )

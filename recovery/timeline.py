@@ -102,9 +102,39 @@ def describe(event: ComplaintEvent, actions: Mapping[int, RecoveryAction]) -> Ti
     payload = event.payload if isinstance(event.payload, dict) else {}
     kind = event.kind
     if kind == EventKind.LOGGED:
+        if event.actor is None and payload.get("via"):
+            how = CUSTOMER_CHANNEL_WORDS.get(str(payload.get("via")), "themselves")
+            suggested = payload.get("suggested")
+            basis = str(suggested.get("basis", "")) if isinstance(suggested, dict) else ""
+            text = f"The customer sent the complaint {how}; it waited in the inbox"
+            return TimelineEntry(event, text + (f" (suggested category and severity: {basis})" if basis else ""))
         owner = str(payload.get("owner", ""))
         text = f"{actor} logged the complaint"
         return TimelineEntry(event, f"{text} and gave it to {owner}" if owner and owner != actor else text)
+    if kind == EventKind.TAKEN:
+        after = str(payload.get("to", ""))
+        text = f"{actor} took the complaint from the inbox" if after == actor else f"{actor} gave it to {after}"
+        corrected = payload.get("corrected")
+        rows = [
+            (EDIT_LABELS.get(name, str(name)), *(str(v) for v in [*values, "", ""][:2]))
+            for name, values in (corrected.items() if isinstance(corrected, dict) else ())
+            if isinstance(values, list)
+        ]
+        return TimelineEntry(event, text, changes=[(label, old, new) for label, old, new in rows])
+    if kind == EventKind.CUSTOMER_WROTE:
+        how = {"email": "by email", "status_page": "on their status page"}.get(str(payload.get("via", "")), "")
+        attachments = payload.get("attachments")
+        listed = (
+            "; attachments not stored: "
+            + ", ".join(
+                f"{a.get('name', '?')} ({a.get('size', '?')} bytes)" for a in attachments if isinstance(a, dict)
+            )
+            if isinstance(attachments, list) and attachments
+            else ""
+        )
+        return TimelineEntry(
+            event, f"The customer wrote {how}{listed}:".replace(" :", ":"), str(payload.get("text", ""))
+        )
     if kind in (EventKind.STEP_DONE, EventKind.STEP_SKIPPED):
         return _describe_step(event, actor, payload, actions)
     if kind == EventKind.ASSIGNED:
@@ -163,17 +193,22 @@ def describe(event: ComplaintEvent, actions: Mapping[int, RecoveryAction]) -> Ti
     return TimelineEntry(event, f"{actor}: {event.get_kind_display()}")
 
 
+# How a complaint the customer filed themselves reached us, as the timeline tells it.
+CUSTOMER_CHANNEL_WORDS = {"web": "with the complaint form on our website", "email": "by email"}
+
 REMINDER_WORDS = {
     "step_due_soon": "“{step}” is due soon",
     "step_overdue": "“{step}” is overdue",
     "follow_up_due": "the follow-up is due",
     "escalation": "“{step}” is still overdue and escalated it",
     "acknowledgement": "we have their complaint and what happens next",
+    "inbox_unowned": "“{step}” is waiting in the inbox and nobody has taken it",
 }
 # Emails telling a new owner the complaint is now theirs.
 NOTICE_WORDS = {
     "assigned": "the complaint is now theirs",
     "escalated": "the complaint was escalated to them",
+    "customer_wrote": "the customer wrote",
 }
 # Emails to the customer are not reminders to them: the timeline says what was sent.
 CUSTOMER_EMAIL_WORDS = {

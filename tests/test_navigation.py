@@ -23,11 +23,12 @@ def menu(client: Any, url: str) -> list[tuple[str, bool]]:
     ]
 
 
-def test_front_line_see_their_five_entries_with_the_page_they_are_on_marked(client, alice):
+def test_front_line_see_their_entries_with_the_page_they_are_on_marked(client, alice):
     client.force_login(alice)
     assert menu(client, reverse("recovery:my_queue")) == [
         ("Log complaint", False),
         ("My queue", True),
+        ("Inbox", False),
         ("Complaints", False),
         ("Customers", False),
         ("Training", False),
@@ -40,6 +41,7 @@ def test_managers_also_see_the_dashboard_and_a_complaint_page_belongs_to_complai
     assert menu(client, reverse("recovery:complaint_detail", args=[complaint.pk])) == [
         ("Log complaint", False),
         ("My queue", False),
+        ("Inbox", False),
         ("Complaints", True),
         ("Customers", False),
         ("Dashboard", False),
@@ -47,6 +49,27 @@ def test_managers_also_see_the_dashboard_and_a_complaint_page_belongs_to_complai
         ("Coaching", False),
         ("Policy", False),
     ]
+
+
+def test_the_inbox_entry_counts_the_complaints_waiting_that_the_user_may_see(client, alice, maria):
+    from customers.models import CustomerGroup
+    from intake.services import public_complaint_submit
+
+    for group in (CustomerGroup.END_USER, CustomerGroup.EMPLOYEE):
+        public_complaint_submit(
+            name="Pat",
+            email=f"{group}@example.org",
+            phone="",
+            group=group,
+            what_happened="It broke.",
+            desired_remedy="",
+            consents_to_contact=True,
+        )
+    badge = r'>Inbox <span class="badge rounded-pill nav-count">(\d+)<span class="visually-hidden"> waiting</span>'
+    client.force_login(alice)
+    assert re.findall(badge, client.get(reverse("recovery:my_queue")).content.decode()) == ["1"]
+    client.force_login(maria)  # managers also see the employee's confidential complaint
+    assert re.findall(badge, client.get(reverse("recovery:my_queue")).content.decode()) == ["2"]
 
 
 @pytest.mark.parametrize("name", ["policy:current", "policy:versions"])

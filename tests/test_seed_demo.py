@@ -78,9 +78,12 @@ def test_it_creates_staff_in_both_roles_with_the_printed_password(seeded):
 def test_it_creates_customers_in_all_five_groups(seeded):
     by_group = dict(Customer.objects.values_list("group").annotate(n=Count("pk")))
     assert set(by_group) == set(CustomerGroup.values)
-    assert sum(by_group.values()) == 300
+    # 300 added by staff, and the six who sent their complaint themselves (the inbox: intake/demo.py).
+    assert sum(by_group.values()) == 306
+    assert Customer.objects.filter(created_by__isnull=True).count() == 6
     trade = Customer.objects.filter(group__in=[CustomerGroup.DISTRIBUTOR, CustomerGroup.SUPPLIER])
-    assert not trade.filter(organization__isnull=True).exists()
+    # Those staff added (people who send a complaint themselves give no organisation).
+    assert not trade.filter(organization__isnull=True, created_by__isnull=False).exists()
     employees = Customer.objects.filter(group=CustomerGroup.EMPLOYEE)
     assert employees.filter(staff_user__isnull=False).exists()
     assert employees.filter(staff_user__isnull=True).exists()
@@ -88,9 +91,17 @@ def test_it_creates_customers_in_all_five_groups(seeded):
     assert Customer.objects.filter(created_by__username="admin").count() == 300
 
 
+def test_its_inbox_holds_complaints_from_the_web_form_and_by_email(seeded):
+    inbox = Complaint.objects.filter(owner__isnull=True)
+    assert inbox.count() == 5
+    assert set(inbox.values_list("channel", flat=True)) == {Channel.WEB, Channel.EMAIL}
+    assert inbox.filter(step_due_at__lt=timezone.now()).exists()  # one already overdue for its apology
+    assert ComplaintEvent.objects.filter(kind=EventKind.CUSTOMER_WROTE, payload__via="email").count() == 1
+
+
 def test_it_creates_complaints_at_every_stage_and_in_every_variation(seeded):
     complaints = Complaint.objects.all()
-    assert complaints.count() == 200
+    assert complaints.count() == 206
     assert set(complaints.values_list("stage", flat=True)) == set(Stage.values)
     assert set(complaints.values_list("severity", flat=True)) == set(Severity.values)
     assert set(complaints.values_list("channel", flat=True)) == set(Channel.values)

@@ -135,7 +135,10 @@ def _rows(values: Iterable[tuple[Any, ...]]) -> Iterator[tuple[object, ...]]:
             _SEVERITIES.get(severity, severity),
             summary,
             _STAGES.get(stage, stage),
-            display_name_from(username=username, first_name=first_name, last_name=last_name),
+            # No owner yet: the complaint waits in the inbox.
+            display_name_from(username=username or "", first_name=first_name or "", last_name=last_name or "")
+            if username
+            else "",
             step_due_at,
             escalated_at,
             _OUTCOMES.get(outcome, outcome),

@@ -8,6 +8,7 @@ people type (`_text`, `_minutes`) and of the colleague a complaint goes to are h
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -125,12 +126,13 @@ def _record(
     kind: EventKind,
     stage_before: str = "",
     payload: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> ComplaintEvent:
     return ComplaintEvent.objects.create(
         complaint=complaint,
         actor=actor,
         kind=kind,
-        created_at=timezone.now(),
+        created_at=at or timezone.now(),
         stage_before=stage_before,
         stage_after=complaint.stage,
         payload=payload or {},

@@ -174,6 +174,7 @@ def complaint_receive(
         actor=None,
         kind=EventKind.LOGGED,
         payload={"owner_id": None, "owner": "", "received_at": received.isoformat(), **(details or {})},
+        at=received,  # the timeline starts when the customer sent it, as its due times do
     )
     reminders_reschedule(complaint=complaint)
     reminders_acknowledge(complaint=complaint, now=now)

@@ -37,6 +37,7 @@ from common.errors import DomainError
 from common.phones import phone_key
 from customers.models import Customer, CustomerGroup, Organization
 from customers.services import customer_create, organization_get_or_create
+from intake.demo import seed_inbox
 from policy import selectors as policy_selectors
 from policy.bootstrap import ensure_first_version
 from policy.models import PolicyAcknowledgement, PolicyVersion
@@ -216,6 +217,8 @@ class Command(BaseCommand):
         now = timezone.now()
         seed_policy(staff=staff, now=now)
         complaints = seed_complaints(rng, staff=staff, customers=customers, now=now)
+        # The inbox: complaints customers sent themselves (intake/demo.py), before the emails are marked.
+        complaints += seed_inbox(now=now, taker=staff.by_username["alice"])
         mark_acknowledgements_sent(now=now)
         mark_notices_sent(now=now)
         seed_surveys(rng, now=now)
@@ -931,7 +934,7 @@ def _perform(complaint: Complaint, move: Move, at: datetime) -> None:
 @transaction.atomic
 def _backdate_logging(complaint: Complaint, *, at: datetime) -> None:
     """Log the complaint when it was received (as the story goes), timing its apology and reminders from then."""
-    current = Complaint.objects.select_for_update().select_related("owner", "customer").get(pk=complaint.pk)
+    current = Complaint.objects.select_for_update(of=("self",)).select_related("owner", "customer").get(pk=complaint.pk)
     policy = RecoveryPolicy.objects.get(severity=current.severity)
     current.round_started_at = at
     current.step_due_at = policy.due_at(current.stage, round_started_at=at)
