@@ -1,95 +1,38 @@
 """The inbox's suggestion of a category and severity: those of the most similar earlier complaints.
 
-Similar means sharing the most words with the new complaint's summary and description. On PostgreSQL
-the candidates come from the full-text index the complaint search uses (`complaint_text_fts_idx`): the
-new text's words, any of them (`word or word …`), among complaints someone has assessed (taken or
-logged by staff); on SQLite (the embedded demo) from a substring match on its longest words. The
-candidates are ranked by the words they share, and the suggestion is the category (and severity) most
-of the closest ones have. It is only ever a suggestion: the person taking the complaint confirms or
-corrects it, and the inbox says so.
+Similar means sharing the most telling words with the new complaint's summary and description. On
+PostgreSQL the candidates come from the full-text index the complaint search uses
+(`complaint_text_fts_idx`): complaints someone has assessed (taken or logged by staff) with any of the
+new text's words (`word or word …`), the newest 200; on SQLite (the embedded demo) the newest 200
+assessed complaints. They are ranked by the words they share, each weighted by how rare it is among
+them, and the suggestion is the category (and severity) most of the closest five have. It is only ever
+a suggestion: the person taking the complaint confirms or corrects it, and the inbox says so.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorExact
 from django.db import connections
-from django.db.models import Q
 
 from common.textsearch import fold
 from recovery.models import Category, Complaint, Severity
 from recovery.search import SEARCH_CONFIG, complaint_search_vector
 
 # Words this short, and these, say nothing about what a complaint is about.
-MIN_WORD = 4
+MIN_WORD = 3
 STOP_WORDS = frozenset(
-    [
-        "about",
-        "after",
-        "again",
-        "also",
-        "been",
-        "before",
-        "being",
-        "could",
-        "didn",
-        "does",
-        "from",
-        "have",
-        "having",
-        "into",
-        "just",
-        "like",
-        "more",
-        "most",
-        "much",
-        "only",
-        "other",
-        "over",
-        "said",
-        "same",
-        "since",
-        "some",
-        "still",
-        "such",
-        "than",
-        "that",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "very",
-        "want",
-        "was",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "will",
-        "with",
-        "would",
-        "your",
-        "yours",
-        "please",
-        "thank",
-        "thanks",
-        "hello",
-        "dear",
-        "regards",
-        "sent",
-    ]
+    """
+    about after again all also and any are been before being but can could day dear did didn does for
+    from get got had has have having hello her him his how into its just let like may more most much not
+    now off one only other our out over own please regards said same see sent she since some still such
+    than thank thanks that the their them then there these they this those through too two very want was
+    way were what when where which while who why will with would yes you your yours
+    """.split()  # noqa: SIM905 - a word list reads best as words
 )
 MAX_WORDS = 12  # of the new complaint's words, the longest, make the query
 CANDIDATES = 200  # the newest matching complaints ranked by the words they share
@@ -108,7 +51,7 @@ class Suggestion:
     def basis(self) -> str:
         """Say what the suggestion rests on, for the inbox and the timeline."""
         if not self.similar:
-            return "No similar earlier complaint was found: the most used category and a medium severity."
+            return "No similar earlier complaint was found, so: “Other” (or the most used category) and medium."
         count = len(self.similar)
         return f"From the {count} most similar earlier complaint{'s' if count != 1 else ''}."
 
@@ -128,13 +71,28 @@ def _candidates(words: list[str]) -> list[Complaint]:
         query = SearchQuery(" or ".join(words), config=SEARCH_CONFIG, search_type="websearch")
         rows = assessed.filter(SearchVectorExact(complaint_search_vector(), query))
     else:
-        text_match = reduce(or_, (Q(summary__folded_contains=w) | Q(description__folded_contains=w) for w in words[:5]))
-        rows = assessed.filter(text_match)
+        rows = assessed  # the embedded demo's few hundred complaints: the newest are ranked in Python
     return list(
         rows.select_related("category")
         .order_by("-received_at", "-pk")
         .only("pk", "summary", "description", "severity", "category")[:CANDIDATES]
     )
+
+
+def _ranked(words: list[str], candidates: list[Complaint]) -> list[Complaint]:
+    """Return the candidates sharing words with the new complaint, the most similar first.
+
+    A shared word counts for more the fewer candidates have it (inverse document frequency), so "crushed"
+    or "invoice" outweighs "arrived" or "order".
+    """
+    wanted = set(words)
+    shared = [(wanted & set(words_of(f"{c.summary} {c.description}")), c) for c in candidates]
+    frequency = Counter(word for common, _ in shared for word in common)
+    total = len(candidates) + 1
+    scored = [(sum(math.log(total / frequency[w]) for w in common), c) for common, c in shared if common]
+    # The highest score first; among equals the newest (the candidates come newest first).
+    scored.sort(key=lambda pair: -pair[0])
+    return [c for score, c in scored if score > 0]
 
 
 def _majority(values: list[str]) -> str:
@@ -143,7 +101,14 @@ def _majority(values: list[str]) -> str:
     return max(values, key=lambda v: (counts[v], -values.index(v)))
 
 
+# With no similar complaint to go by, the catch-all category says "not assessed yet" most honestly.
+FALLBACK_CATEGORY = "Other"
+
+
 def _fallback_category() -> Category:
+    catch_all = Category.objects.filter(is_active=True, name=FALLBACK_CATEGORY).first()
+    if catch_all is not None:
+        return catch_all
     used = Counter(Complaint.objects.filter(category__is_active=True).values_list("category", flat=True)[:1000])
     if used:
         return Category.objects.get(pk=used.most_common(1)[0][0])
@@ -156,14 +121,7 @@ def _fallback_category() -> Category:
 def suggest(*, summary: str, description: str = "") -> Suggestion:
     """Return the category and severity the most similar earlier complaints were given."""
     words = words_of(f"{summary} {description}")[:MAX_WORDS]
-    neighbours: list[Complaint] = []
-    if words:
-        wanted = set(words)
-        scored = [(len(wanted & set(words_of(f"{c.summary} {c.description}"))), c) for c in _candidates(words)]
-        scored = [(score, c) for score, c in scored if score > 0]
-        # The most shared words first; among equals the newest (the candidates come newest first).
-        scored.sort(key=lambda pair: -pair[0])
-        neighbours = [c for _, c in scored[:NEIGHBOURS]]
+    neighbours = _ranked(words, _candidates(words))[:NEIGHBOURS] if words else []
     if not neighbours:
         return Suggestion(category=_fallback_category(), severity=DEFAULT_SEVERITY)
     names = [str(c.category_id) for c in neighbours]

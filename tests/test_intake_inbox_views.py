@@ -102,7 +102,8 @@ def test_the_second_taker_is_told_who_has_it_and_nothing_changes(client: Any, al
     complaint_take(complaint=complaint, user=alice, category=complaint.category, severity=complaint.severity)
     client.force_login(bob)
     response = client.post(reverse("intake:take", args=[complaint.pk]), data, follow=True)
-    assert "has already been taken" in response.content.decode()
+    assert "has already been taken by Alice Archer" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("intake:inbox")
     complaint.refresh_from_db()
     assert complaint.owner == alice
 

@@ -68,8 +68,9 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
         if owner is not None and owner.pk == request.user.pk:
             messages.info(request, f"{complaint.reference} is already yours.")
         elif owner is not None:
-            messages.warning(request, f"{complaint.reference} has already been taken.")
-        return redirect(complaint)
+            messages.warning(request, f"{complaint.reference} has already been taken by {display_name(owner)}.")
+        # Someone who clicked "Take it" goes back to the inbox for the next one; a link opens the complaint.
+        return redirect("intake:inbox") if request.method == "POST" else redirect(complaint)
     manager = roles.is_manager(request.user)
     form = TakeForm(
         request.POST if request.method == "POST" else None,
