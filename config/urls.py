@@ -28,6 +28,10 @@ urlpatterns = [
     path("survey/", include("recovery.survey_urls")),
     path("training/", include("training.urls")),
     path("inbox/", include("intake.urls")),
+    path("inbox/status-links/", include("intake.status_admin_urls")),
+    # For customers, no sign-in: the public complaint form and the status page (intake/views/public.py, status.py).
+    path("complain/", include("intake.public_urls")),
+    path("status/", include("intake.status_urls")),
     path("admin/", admin.site.urls),
     # For load balancers and monitoring: no sign-in, no data (health/views.py).
     path("healthz", healthz, name="healthz"),

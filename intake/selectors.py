@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
+from django.utils import timezone
 
 from accounts import roles
+from intake.models import RefusedSubmission
 from recovery.models import OPEN_STAGES, Complaint, Severity
 from recovery.selectors import complaints_visible_to
 
@@ -36,3 +39,10 @@ def inbox_count(user: Any) -> int:
     if not roles.can_work(user):
         return 0
     return _unowned(user).order_by().count()
+
+
+def refused_lately(*, days: int = 7) -> int:
+    """Return how many public-form submissions were refused as spam or abuse in the last `days` days."""
+    since = timezone.localdate() - timedelta(days=days - 1)
+    total = RefusedSubmission.objects.filter(day__gte=since).aggregate(total=Sum("count"))["total"]
+    return int(total or 0)

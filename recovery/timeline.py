@@ -115,12 +115,12 @@ def describe(event: ComplaintEvent, actions: Mapping[int, RecoveryAction]) -> Ti
         after = str(payload.get("to", ""))
         text = f"{actor} took the complaint from the inbox" if after == actor else f"{actor} gave it to {after}"
         corrected = payload.get("corrected")
-        rows = [
-            (EDIT_LABELS.get(name, str(name)), *(str(v) for v in [*values, "", ""][:2]))
+        assessed: list[tuple[str, str, str]] = [
+            (EDIT_LABELS.get(name, str(name)), str([*values, ""][0]), str([*values, "", ""][1]))
             for name, values in (corrected.items() if isinstance(corrected, dict) else ())
             if isinstance(values, list)
         ]
-        return TimelineEntry(event, text, changes=[(label, old, new) for label, old, new in rows])
+        return TimelineEntry(event, text, changes=assessed)
     if kind == EventKind.CUSTOMER_WROTE:
         how = {"email": "by email", "status_page": "on their status page"}.get(str(payload.get("via", "")), "")
         attachments = payload.get("attachments")

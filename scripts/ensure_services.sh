@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL and Redis answer on localhost, starting them when they
 # are installed but stopped. Exit non-zero with a clear message otherwise.
+# Install Dovecot when missing, without running it: the email intake tests
+# start their own (tests/helpers/fixtures_dovecot.py).
 set -euo pipefail
 
 PGHOST=${PGHOST:-127.0.0.1}
@@ -29,4 +31,18 @@ if ! redis_up; then
   fi
   redis_up || { echo "Redis is not running on 127.0.0.1:$REDIS_PORT and could not be started. Install it (apt-get install redis-server)." >&2; exit 1; }
 fi
-echo "PostgreSQL and Redis are up."
+dovecot_installed() { command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ]; }
+if ! dovecot_installed; then
+  echo "Installing Debian's Dovecot (dovecot-imapd) for the email intake tests…"
+  SUDO=$( [ "$(id -u)" = 0 ] || echo sudo )
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq dovecot-imapd
+  # The package may start a system-wide Dovecot; nothing needs it (it was not installed a moment ago).
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now dovecot.service dovecot.socket >/dev/null 2>&1 || true
+  elif pgrep -x dovecot >/dev/null 2>&1; then
+    # Without systemd the package's init script may have started it, listening on every address: stop it.
+    $SUDO service dovecot stop >/dev/null 2>&1 || $SUDO doveadm stop >/dev/null 2>&1 || true
+  fi
+  dovecot_installed || { echo "Dovecot could not be installed (apt-get install dovecot-imapd)." >&2; exit 1; }
+fi
+echo "PostgreSQL and Redis are up; Dovecot is installed."

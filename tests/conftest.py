@@ -29,6 +29,7 @@ pytest_plugins = [
     "tests.helpers.fixtures_dashboard",
     "tests.helpers.fixtures_complaint_list",
     "tests.helpers.fixtures_access",
+    "tests.helpers.fixtures_dovecot",
 ]
 
 # Hypothesis: `make test` (and CI, which runs it) uses the "ci" profile: the property tests are

@@ -155,3 +155,14 @@ def test_the_complaint_page_of_an_inbox_complaint_offers_taking_it(client: Any, 
     assert "Nobody yet" in html
     assert reverse("intake:take", args=[complaint.pk]) in html
     assert "The customer sent the complaint with the complaint form on our website" in html
+
+
+def test_managers_see_how_many_submissions_the_form_refused_lately(client: Any, alice: Any, maria: Any) -> None:
+    from intake.services import refusal_count
+
+    for reason in ("honeypot", "honeypot", "too_fast"):
+        refusal_count(reason=reason)
+    client.force_login(maria)
+    assert "refused 3 submissions as likely spam" in client.get(reverse("intake:inbox")).content.decode()
+    client.force_login(alice)
+    assert "likely spam" not in client.get(reverse("intake:inbox")).content.decode()

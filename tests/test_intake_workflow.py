@@ -84,14 +84,14 @@ def test_an_employees_complaint_in_the_inbox_is_seen_by_managers_only(alice: Any
 
 
 def test_saying_you_work_here_never_matches_a_customer_on_file_who_does_not(starter_data: None) -> None:
-    on_file = CustomerFactory(email="same@example.org", group=CustomerGroup.END_USER)
+    on_file: Customer = CustomerFactory.create(email="same@example.org", group=CustomerGroup.END_USER)
     complaint = _file(email="same@example.org", group=CustomerGroup.EMPLOYEE)
     assert complaint.customer.pk != on_file.pk
     assert complaint.customer.group == CustomerGroup.EMPLOYEE
 
 
 def test_a_customer_on_file_is_matched_by_email_and_not_changed(starter_data: None) -> None:
-    on_file = CustomerFactory(name="Real Name", email="carla@example.org", consents_to_contact=False)
+    on_file: Customer = CustomerFactory.create(name="Real Name", email="carla@example.org", consents_to_contact=False)
     complaint = _file(name="Someone Else", email="CARLA@example.org", group=CustomerGroup.SUPPLIER)
     assert complaint.customer.pk == on_file.pk
     on_file.refresh_from_db()

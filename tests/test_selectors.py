@@ -94,7 +94,7 @@ def test_listing_complaints_with_their_customer_category_and_owner_takes_one_que
 ):
     roles.is_manager(alice)  # the permission look-up happens once per request, not per complaint
     with django_assert_num_queries(1):
-        rows = [(c.customer.name, c.category.name, c.owner.username) for c in complaints_visible_to(alice)]
+        rows = [(c.customer.name, c.category.name, c.owner and c.owner.username) for c in complaints_visible_to(alice)]
 
     assert len(rows) == 3
 
@@ -123,6 +123,8 @@ def test_the_detail_page_loads_the_complaint_and_its_people_in_one_query(maria, 
     roles.is_manager(maria)  # the permission look-up happens once per request, not per complaint
     with django_assert_num_queries(1):
         found = get_complaint_for(maria, complaints["alice"].pk)
+        assert found.logged_by is not None
+        assert found.owner is not None
         names = (found.logged_by.username, found.customer.name, found.category.name, found.owner.username)
         assert found.escalated_to is None
         assert found.customer.organization is None

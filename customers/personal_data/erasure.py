@@ -49,8 +49,8 @@ CONFIRMATION_WORD = "ERASE"
 
 COMPLAINT_TEXT = ("summary", "description", "desired_remedy", "escalation_reason")
 ACTION_TEXT = ("note", "skip_reason", "customer_comment")
-# Free text people typed, wherever the timeline keeps a copy of it.
-PAYLOAD_TEXT = ("text", "reason", "comment")
+# Free text people typed, wherever the timeline keeps a copy of it (an email's subject and message id too).
+PAYLOAD_TEXT = ("text", "reason", "comment", "subject", "message_id")
 EDITED_TEXT = ("summary", "description", "desired_remedy")
 
 
@@ -96,6 +96,12 @@ def _scrubbed(payload: Any) -> dict[str, Any] | None:
             else values
             for field, values in changes.items()
         }
+    attachments = new.get("attachments")
+    if isinstance(attachments, list) and attachments:
+        # The names of files a customer emailed say things about them; their sizes do not.
+        new["attachments"] = [
+            {**item, "name": ERASED} if isinstance(item, dict) and item.get("name") else item for item in attachments
+        ]
     if new.get("reminder") in CUSTOMER_KINDS:
         for key in ("to", "error"):
             if new.get(key):

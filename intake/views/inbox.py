@@ -21,13 +21,14 @@ from common.forms import focus_first_error
 from common.people import display_name
 from common.views import role_required
 from intake.forms import TakeForm
-from intake.selectors import inbox_for
+from intake.selectors import inbox_for, refused_lately
 from recovery import selectors
 from recovery.models import Category, Complaint, ComplaintEvent, EventKind, Severity
 from recovery.permissions import allowed_actions
 from recovery.workflow import StaleComplaintError, complaint_take
 
 PAGE_SIZE = 25
+REFUSED_DAYS = 7
 
 
 def _suggestion(complaint: Complaint) -> dict[str, Any]:
@@ -45,13 +46,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     overdue = sum(1 for c in page.object_list if c.step_due_at is not None and c.step_due_at < now)
+    manager = roles.is_manager(request.user)
     return render(
         request,
         "intake/inbox.html",
         {
             "page": page,
             "overdue": overdue,
-            "is_manager": roles.is_manager(request.user),
+            "is_manager": manager,
+            # Managers see how much the form's spam protection kept out (counted, never stored).
+            "refused": refused_lately(days=REFUSED_DAYS) if manager else 0,
+            "refused_days": REFUSED_DAYS,
             "categories": list(Category.objects.filter(is_active=True)),
             "severities": Severity.choices,
         },

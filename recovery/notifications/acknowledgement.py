@@ -8,11 +8,14 @@ from typing import Any, ClassVar
 from django.utils import dateformat, timezone
 
 from recovery.models import Complaint, Reminder, ReminderKind, Stage
-from recovery.notifications.customer import CustomerEmail
+from recovery.notifications.customer import CustomerEmail, status_link
 
 
-def _next_contact(complaint: Complaint, *, now: datetime) -> str:
+def next_contact(complaint: Complaint, *, now: datetime) -> str:
     """Say when the customer hears from us next, never promising a time that has already passed.
+
+    The one wording of that promise: the acknowledgement email and the page after the public form
+    (`intake`) both say it.
 
     The apology's due time is the promise while it is ahead; once it has passed (a letter logged days
     after it arrived, or a worker that was down) the email says "as soon as possible" instead, and
@@ -40,7 +43,12 @@ class Acknowledgement(CustomerEmail):
 
     def context(self, reminder: Reminder, *, now: datetime) -> dict[str, Any]:
         complaint = reminder.complaint
-        return {"customer_name": complaint.customer.name, "next_contact": _next_contact(complaint, now=now)}
+        return {
+            "customer_name": complaint.customer.name,
+            "next_contact": next_contact(complaint, now=now),
+            # The signed link to the customer's status page (intake registers it); "" when none is.
+            "status_url": status_link(complaint),
+        }
 
 
 NOTICE = Acknowledgement()

@@ -39,6 +39,8 @@ from recovery.notifications import (
     survey,
 )
 from recovery.notifications.base import Notice
+from recovery.notifications.customer import customer_message_id
+from recovery.reminders import CUSTOMER_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +116,16 @@ def _message(reminder: Reminder, notice: Notice, to: list[str], *, now: datetime
         what=notice.what(reminder, now=now),
         why=notice.why(reminder),
         to=to,
-        # Lets an operator (and the tests) tie a delivered email to its row, e.g. to spot a duplicate.
-        headers={"X-CareDesk-Reminder": str(reminder.pk)},
+        # Lets an operator (and the tests) tie a delivered email to its row, e.g. to spot a duplicate;
+        # the customer's emails get a Message-ID their replies can be threaded by (intake.mailbox).
+        headers={
+            "X-CareDesk-Reminder": str(reminder.pk),
+            **(
+                {"Message-ID": customer_message_id(reminder.complaint_id, reminder.pk)}
+                if reminder.kind in CUSTOMER_KINDS
+                else {}
+            ),
+        },
     )
 
 

@@ -146,6 +146,7 @@ def test_front_line_logs_by_keyboard_recovers_closes_and_a_manager_reopens(
     customer = Customer.objects.get()
     assert (customer.name, customer.email, customer.consents_to_contact) == (CUSTOMER, "nadia@example.org", True)
     assert (complaint.customer, complaint.summary, complaint.severity) == (customer, SUMMARY, Severity.HIGH)
+    assert complaint.owner is not None
     assert (complaint.channel, complaint.category.name, complaint.owner.username) == ("phone", "Delivery", "alice")
     assert complaint.stage == Stage.APOLOGIZE
     assert complaint.step_due_at is not None

@@ -78,7 +78,8 @@ def test_a_front_line_colleague_takes_a_complaint_from_the_inbox(
     audit.check(page, "the complaint page, just taken")
     expect(page.get_by_role("navigation").get_by_role("link", name="Inbox", exact=True)).to_be_visible()
     other.refresh_from_db()
-    assert other.owner is not None and other.owner.username == "alice"
+    assert other.owner is not None
+    assert other.owner.username == "alice"
     assert other.severity == Severity.HIGH
     assert other.events.filter(kind=EventKind.TAKEN).count() == 1
     page.goto("/inbox/")
@@ -105,5 +106,6 @@ def test_a_manager_assigns_an_inbox_complaint(
     page.get_by_role("button", name="Take it or give it").click()
     expect(page.get_by_text(f"{complaint.reference} was given to Alice Archer.")).to_be_visible()
     complaint.refresh_from_db()
-    assert complaint.owner is not None and complaint.owner.username == "alice"
+    assert complaint.owner is not None
+    assert complaint.owner.username == "alice"
     audit.assert_clean(at_least=2)

@@ -165,7 +165,8 @@ def coaching_complaint(request: HttpRequest, pk: int) -> HttpResponse:
     blind = selectors.is_blind(request.user, complaint)
     reviews = [] if blind else selectors.complaint_reviews(complaint)
     # Nobody is asked twice, nor the one asking, nor who handled it or made it.
-    exclude = [r.reviewer.pk for r in reviews] + [request.user.pk, complaint.owner.pk, complaint.customer.staff_user_id]
+    exclude = [r.reviewer.pk for r in reviews] + [request.user.pk, complaint.owner_id, complaint.customer.staff_user_id]
+    exclude = [pk for pk in exclude if pk is not None]
     form = CalibrationForm(request.POST or None, exclude=exclude)
     status = 200
     if request.method == "POST":
