@@ -48,6 +48,22 @@ _roles: dict[str, Role] = {}
 _links: dict[str, Link] = {}
 
 
+class _Count:
+    """A menu entry's count, read only when a template shows it (an htmx partial never does), and once.
+
+    Templates call a callable they are given, so `{{ item.count }}` runs the query on first use.
+    """
+
+    def __init__(self, count: Callable[[Any], int], user: Any) -> None:
+        self._count, self._user = count, user
+        self._value: int | None = None
+
+    def __call__(self) -> int:
+        if self._value is None:
+            self._value = self._count(self._user)
+        return self._value
+
+
 def register_flag(name: str, holds_for: Callable[[Any], bool]) -> None:
     """Make `nav.<name>` answer `holds_for(user)` for the signed-in user."""
     _flags[name] = holds_for
@@ -95,7 +111,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "url": reverse(link.view_name),
             "label": link.label,
             "section": link.view_name,
-            "count": link.count(user) if link.count is not None else 0,
+            "count": _Count(link.count, user) if link.count is not None else 0,
         }
         for link in sorted(_links.values(), key=lambda link: link.order)
         if flags[link.when]

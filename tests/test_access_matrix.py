@@ -43,6 +43,9 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 
 from customers.models import CustomerGroup
+from intake import status_links
+from intake.services import public_complaint_submit
+from intake.status_links import status_link_for, status_link_revoke, status_token
 from recovery import surveys
 from recovery.models import Survey
 from tests.factories import CustomerFactory, log_complaint
@@ -123,6 +126,12 @@ training:coaching_complaint        closed    in         403        403        40
 training:coaching_review_create    closed    in         403        403        403        302        in         200/302
 training:coaching_review           review    in         403        404/405    200/405    200/405    in         200/405
 training:coaching_reply            review    in         403        405/404    405/302    405/302    in         405/302
+intake:inbox                       -         in         403        200        200        200        in         200
+intake:take                        inboxed   in         403        200        200        200        in         200
+status_admin:revoke                inboxed   in         403        403        403        200/302    in         200/302
+complain:form                      -         200/302    200/302    200/302    200/302    200/302    200/302    200/302
+complain:received                  status    200/405    200/405    200/405    200/405    200/405    200/405    200/405
+status:status                      status    200/302    200/302    200/302    200/302    200/302    200/302    200/302
 admin:index                        -         in         404        404        404        200        in         200
 admin:login                        -         200        404        404        404        302/200    200        302/200
 admin:logout                       -         in         404        404        404        405/in     in         405/in
@@ -213,9 +222,20 @@ def test_every_url_pattern_has_a_row():
     assert not message, "\n\n".join(message)
 
 
+def one_address_sends_everything(settings: Any) -> None:
+    """Lift the per-address rate limits of the pages without sign-in: every request here comes from one address.
+
+    The public form is also sent back at once (PUBLIC_FORM_MIN_SECONDS), so its POST files a complaint.
+    """
+    settings.SURVEY_RATE_LIMIT = "100000/m"
+    settings.STATUS_RATE_LIMIT = "100000/m"
+    settings.PUBLIC_FORM_RATE_LIMIT = "100000/m"
+    settings.PUBLIC_FORM_MIN_SECONDS = 0
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_url_answers_each_persona_as_the_table_says(access_world, settings, persona):
-    settings.SURVEY_RATE_LIMIT = "10000/m"  # one address sends every request here
+    one_address_sends_everything(settings)
     session = access_world.sessions[persona]
     wrong: list[str] = []
     for pattern, case in access.cases(access_world, RULES):
@@ -249,7 +269,7 @@ REFUSALS = {access.SIGN_IN, "400", "403", "404", "405", "410"}
 def test_htmx_requests_are_refused_where_plain_ones_are(access_world, settings, persona):
     """The screens answer htmx with a part of the page (a 200 where a plain request is redirected): whoever
     is refused a plain request is refused it with htmx too, and whoever may is not refused."""
-    settings.SURVEY_RATE_LIMIT = "10000/m"
+    one_address_sends_everything(settings)
     session = access_world.sessions[persona]
     wrong: list[str] = []
     for pattern, case in access.cases(access_world, RULES):
@@ -295,6 +315,7 @@ BEFORE_LOOKUP = {access.SIGN_IN, "403", "405"}
 SECRET_COMPLAINT = "Rota favouritism in the warehouse"
 BOBS_OWN = "My overtime was never paid"
 BOBS_REVIEW = "Bob rushed the apology"
+INBOX_SECRET = "Locker searched without notice"
 
 
 @pytest.fixture
@@ -302,6 +323,16 @@ def foreign(access_world: access.World, bob: Any, maria: Any, alice: Any) -> dic
     """What bob, alice and a blind calibrator may not see, and the URL arguments naming each."""
     eve = CustomerFactory.create(name="Eve Employee", group=CustomerGroup.EMPLOYEE)
     secret = log_complaint(user=alice, customer=eve, summary=SECRET_COMPLAINT)
+    # An employee's complaint from the public form: until someone owns it, only managers see it in the inbox.
+    inbox_secret = public_complaint_submit(
+        name="Emma Employee",
+        email="emma@example.org",
+        phone="",
+        group=CustomerGroup.EMPLOYEE,
+        what_happened=f"{INBOX_SECRET}. My locker was opened while I was on leave.",
+        desired_remedy="",
+        consents_to_contact=True,
+    )
     bob_as_customer = CustomerFactory.create(name="Bob Baker", group=CustomerGroup.EMPLOYEE, staff_user=bob)
     bobs_own = log_complaint(user=alice, customer=bob_as_customer, summary=BOBS_OWN)
     version = ModuleVersion.objects.filter(module__slug="five-step-recovery").latest("number")
@@ -317,6 +348,7 @@ def foreign(access_world: access.World, bob: Any, maria: Any, alice: Any) -> dic
     blind = review.complaint.calibration_requests.get().asked  # asked to calibrate, has not reviewed yet
     return {
         "secret": secret,
+        "inbox_secret": inbox_secret,
         "bobs_own": bobs_own,
         "bob_attempt": bob_attempt,
         "bob_review": bob_review,
@@ -331,6 +363,13 @@ def _foreign_targets(foreign: dict[str, Any]) -> dict[str, list[tuple[str, dict[
         "complaint": [
             ("an employee's confidential complaint", {"pk": foreign["secret"].pk}, {access.FRONT_LINE}),
             ("bob's own complaint about a colleague", {"pk": foreign["bobs_own"].pk}, {access.FRONT_LINE}),
+        ],
+        "inboxed": [
+            (
+                "an employee's complaint in the inbox",
+                {"pk": foreign["inbox_secret"].pk},
+                {access.FRONT_LINE, access.OWNER},
+            )
         ],
         "attempt": [("bob's attempt", {"pk": foreign["bob_attempt"].pk}, {access.OWNER})],
         "review": [("the review of bob's handling", {"pk": foreign["bob_review"].pk}, {access.OWNER})],
@@ -379,10 +418,11 @@ def test_other_peoples_objects_are_not_found(access_world, foreign, persona):
                 )
                 tried += 1
                 for answer in sent:
-                    for words in (SECRET_COMPLAINT, BOBS_OWN, BOBS_REVIEW):
+                    for words in (SECRET_COMPLAINT, INBOX_SECRET, BOBS_OWN, BOBS_REVIEW):
                         if words.encode() in answer.body:
                             wrong.append(f"{key} ({what}) shows {words!r}")
-    assert tried >= {access.FRONT_LINE: 20, access.OWNER: 3}[persona]  # every complaint URL; attempt, review
+    # Every complaint URL and the inbox's; the attempt, the review and the inbox's for alice.
+    assert tried >= {access.FRONT_LINE: 22, access.OWNER: 5}[persona]
     assert not wrong, "\n".join(wrong)
 
 
@@ -463,7 +503,7 @@ def _absurd_wanted(pattern: Pattern, url: str, cell: tuple[str, str], catch_all:
 @pytest.mark.parametrize("persona", [access.MANAGER, access.SUPERUSER])
 def test_ids_nobody_has_are_not_found_and_never_an_error(access_world, settings, persona):
     """As a manager (who passes every screen's role check) the screens; as the superuser the admin."""
-    settings.SURVEY_RATE_LIMIT = "100000/m"
+    one_address_sends_everything(settings)
     session = access_world.sessions[persona]
     wrong: list[str] = []
     tried = 0
@@ -525,12 +565,52 @@ def test_forged_foreign_and_expired_survey_links_show_no_complaint(access_world,
     assert not wrong
 
 
+# --- status links -----------------------------------------------------------------------------------
+
+
+def test_forged_foreign_expired_and_revoked_status_links_show_no_complaint(access_world, settings):
+    """The customer's status page and the page after the form: every link that cannot be used gets the
+    friendly page, 404 for one that names nothing (intake.views.status.PROBLEM_STATUS), 410 for one that
+    worked once, and never the complaint; a message sent with it is not kept."""
+    one_address_sends_everything(settings)
+    complaint = access_world.objects["inboxed"]
+    reference = complaint.reference.encode()
+    link = status_link_for(complaint)
+    good = status_token(link)
+    links = {
+        "tampered": (good[:-2] + ("AA" if not good.endswith("AA") else "BB"), "404"),
+        "another salt": (signing.dumps(link.pk), "404"),
+        "a survey link": (access_world.objects["token"], "404"),
+        "no such link": (signing.dumps(2**63, salt=status_links.SALT), "404"),
+        "not a number": (signing.dumps(str(link.pk), salt=status_links.SALT), "404"),
+        "a list": (signing.dumps([link.pk], salt=status_links.SALT), "404"),
+        "true": (signing.dumps(True, salt=status_links.SALT), "404"),
+    }
+    with time_machine.travel(timezone.now() - timedelta(days=settings.STATUS_LINK_DAYS + 1)):
+        links["expired"] = (status_token(link), "410")
+    wrong = []
+
+    def check(what: str, token: str, wanted: str) -> None:
+        for key, method in (("status:status", "GET"), ("status:status", "POST"), ("complain:received", "GET")):
+            url = reverse(key, args=[token])
+            sent = access.send(None, method, url, {"text": "forged"}, watch=method == "POST")
+            if sent.status != wanted or sent.changed or reference in sent.body:
+                wrong.append(f"{method} {key} {what}: {sent.status}{' changed' if sent.changed else ''}")
+
+    for what, (token, wanted) in links.items():
+        check(what, token, wanted)
+    status_link_revoke(complaint=complaint, user=access_world.objects["maria"])
+    check("revoked", good, "410")
+
+    assert not wrong, "\n".join(wrong)
+
+
 # --- what each persona's pages show -----------------------------------------------------------------
 
 HIDDEN = {
-    access.OUTSIDER: (SECRET_COMPLAINT, BOBS_OWN, BOBS_REVIEW),
-    access.FRONT_LINE: (SECRET_COMPLAINT, BOBS_OWN),
-    access.OWNER: (BOBS_REVIEW,),
+    access.OUTSIDER: (SECRET_COMPLAINT, INBOX_SECRET, BOBS_OWN, BOBS_REVIEW),
+    access.FRONT_LINE: (SECRET_COMPLAINT, INBOX_SECRET, BOBS_OWN),
+    access.OWNER: (INBOX_SECRET, BOBS_REVIEW),
 }
 
 
@@ -540,9 +620,12 @@ def test_no_page_a_persona_opens_shows_what_they_may_not_see(access_world, forei
     searches = [
         reverse("recovery:complaint_list") + "?q=overtime",
         reverse("recovery:complaint_list") + "?q=favouritism",
+        reverse("recovery:complaint_list") + "?q=locker",
+        reverse("intake:inbox"),
         reverse("recovery:my_queue"),
         reverse("customers:customer_detail", args=[foreign["secret"].customer_id]),
         reverse("customers:customer_detail", args=[foreign["bobs_own"].customer_id]),
+        reverse("customers:customer_detail", args=[foreign["inbox_secret"].customer_id]),
         reverse("recovery:complaint_detail", args=[foreign["bob_review"].complaint_id]),
         reverse("training:my_training"),
     ]
@@ -565,8 +648,10 @@ def test_the_hidden_words_are_on_the_pages_of_those_who_may_see_them(access_worl
     listed = access.send(manager, "GET", reverse("recovery:complaint_list") + "?q=overtime").body
     secret = access.send(manager, "GET", reverse("recovery:complaint_detail", args=[foreign["secret"].pk])).body
     review = access.send(bob, "GET", reverse("training:coaching_review", args=[foreign["bob_review"].pk])).body
+    inbox = access.send(manager, "GET", reverse("intake:inbox")).body
 
     assert BOBS_OWN.encode() in listed
+    assert INBOX_SECRET.encode() in inbox
     assert SECRET_COMPLAINT.encode() in secret
     assert BOBS_REVIEW.encode() in review
 

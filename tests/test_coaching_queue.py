@@ -74,8 +74,9 @@ def world(alice, bob, maria, mark, customer, rows):
     return reviews
 
 
-# The session, the user, the user's permissions (the role check and the menu: two), the policy banner.
-BASE = 5
+# The session, the user, the user's permissions (the role check and the menu: two), the policy banner,
+# +1 the menu's inbox count (intake).
+BASE = 6
 
 
 @pytest.mark.parametrize("rows", [1, 12])
@@ -106,9 +107,9 @@ def test_my_training_and_the_complaint_page_stay_bound_with_reviews(
 ):
     reviews = world(alice, bob, maria, mark, customer, rows)
     client.force_login(reviews[0].handler)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # +1 the menu's inbox count (intake)
         assert client.get(reverse("training:my_training")).status_code == 200
     client.force_login(maria)
     # The complaint page's bound (tests/test_views_detail.py) plus one for its coaching section.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):  # +1 the menu's inbox count (intake)
         assert client.get(reviews[0].complaint.get_absolute_url()).status_code == 200

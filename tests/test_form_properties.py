@@ -34,10 +34,16 @@ from hypothesis import strategies as st
 
 from accounts import roles
 from accounts.forms import CodeForm, PasswordChangeForm, SetupCodeForm, SignInForm
+from common.errors import DomainError
 from config.admin import AdministratorSignInForm
 from customers.admin import CustomerAdminForm
 from customers.forms import CustomerEditForm, CustomerFilterForm, CustomerForm, CustomerQuickForm
+from customers.models import CustomerGroup
 from customers.personal_data.forms import ErasureForm
+from intake.forms import TakeForm
+from intake.public_forms import PublicComplaintForm, StatusMessageForm
+from intake.services import public_complaint_submit
+from intake.views.public import FORM_FIELD
 from policy.forms import PublishForm
 from recovery.admin.complaints import ComplaintAdminForm
 from recovery.admin.reference import RecoveryPolicyAdminForm
@@ -59,6 +65,7 @@ from recovery.forms.survey import SurveyForm
 from recovery.models import Category, Complaint, RecoveryPolicy
 from recovery.selectors import categories_for, complaints_visible_to
 from recovery.staff_admin import StaffChangeForm
+from recovery.workflow import complaint_customer_wrote, complaint_take
 from tests.factories import UserFactory, log_complaint
 from tests.helpers.coaching import closed_complaint
 from tests.payloads import CORPUS, REFUSED_IN_CODE
@@ -138,6 +145,19 @@ class World:
     def closed(self) -> Complaint:
         return closed_complaint(self.alice, self.customer)
 
+    @cached_property
+    def inboxed(self) -> Complaint:
+        """A complaint a customer sent with the public form: nobody's yet, in the inbox."""
+        return public_complaint_submit(
+            name="Ivy Inbox",
+            email="ivy@example.org",
+            phone="",
+            group=CustomerGroup.END_USER,
+            what_happened="The lift was out of order all week.",
+            desired_remedy="",
+            consents_to_contact=True,
+        )
+
 
 Build = Callable[[World, QueryDict], Any]
 After = Callable[[World, Any], object]
@@ -177,6 +197,65 @@ def complaint_admin_form(world: World, data: QueryDict) -> Any:
 
 def complaint_admin_edit(world: World, data: QueryDict) -> Any:
     return type("ComplaintForm", (ComplaintAdminForm,), {"acting_user": world.admin})(data, instance=world.complaint)
+
+
+def public_complaint_form(world: World, data: QueryDict) -> PublicComplaintForm:
+    form = PublicComplaintForm(data)
+    form.refusal()  # the view reads the spam checks from every submission first, valid or not
+    return form
+
+
+def public_complaint_after(world: World, form: PublicComplaintForm) -> object:
+    """File it as the view does; a DomainError the view shows on the form's field it names (or the form)."""
+    data = form.cleaned_data
+    try:
+        return public_complaint_submit(
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            group=data["group"],
+            what_happened=data["what_happened"],
+            desired_remedy=data["desired_remedy"],
+            consents_to_contact=data["consents_to_contact"],
+        )
+    except DomainError as exc:
+        field = FORM_FIELD.get(exc.field or "", exc.field)
+        form.add_error(field if field in form.fields else None, exc.message)
+        return None
+
+
+def status_message_after(world: World, form: StatusMessageForm) -> object:
+    try:
+        return complaint_customer_wrote(complaint=world.inboxed.pk, text=form.cleaned_data["text"], via="status_page")
+    except DomainError as exc:
+        form.add_error("text", exc.message)
+        return None
+
+
+def take_form(manager: bool) -> Build:
+    def build(world: World, data: QueryDict) -> TakeForm:
+        user = world.maria if manager else world.alice
+        return TakeForm(data, complaint=world.inboxed, user=user, manager=manager)
+
+    return build
+
+
+def take_after(world: World, form: TakeForm) -> object:
+    """Take it as the view does; a DomainError (a stale version, say) the view shows on the form."""
+    data = form.cleaned_data
+    user = world.maria if "to" in form.fields else world.alice
+    try:
+        return complaint_take(
+            complaint=form.complaint,
+            user=user,
+            to=data.get("to") or None,
+            category=data["category"],
+            severity=data["severity"],
+            expected_version=data["expected_version"],
+        )
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None
 
 
 class Formsets:
@@ -257,9 +336,23 @@ CASES = [
     FormCase("sign-in code", lambda w, d: CodeForm(d)),
     FormCase("two-step set-up code", lambda w, d: SetupCodeForm(d)),
     FormCase("password change", lambda w, d: PasswordChangeForm(w.alice, d)),
+    FormCase("public complaint", public_complaint_form, public_complaint_after),
+    FormCase("status message", lambda w, d: StatusMessageForm(d), status_message_after),
+    FormCase("take", take_form(manager=False), take_after),
+    FormCase("take as a manager", take_form(manager=True), take_after),
 ]
 # Packages whose forms must each have a case above.
-PROJECT_PACKAGES = {"accounts", "common", "config", "customers", "health", "policy", "recovery", "training"}
+PROJECT_PACKAGES = {
+    "accounts",
+    "common",
+    "config",
+    "customers",
+    "health",
+    "intake",
+    "policy",
+    "recovery",
+    "training",
+}
 
 
 def field_names(form: Any) -> list[str]:

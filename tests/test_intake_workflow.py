@@ -233,3 +233,27 @@ def test_filing_needs_a_way_to_reply(starter_data: None) -> None:
             description="d",
         )
     assert not Complaint.objects.exists()
+
+
+def test_erasing_the_customer_scrubs_what_their_emails_left_on_the_timeline(alice: Any, maria: Any) -> None:
+    from customers.personal_data.erasure import customer_erase
+
+    complaint = _file()
+    complaint_take(complaint=complaint, user=alice, category=complaint.category, severity=complaint.severity)
+    complaint_customer_wrote(
+        complaint=complaint,
+        text="See the photo.",
+        via="email",
+        details={"subject": "Re: my vase, Pat Public", "attachments": [{"name": "pat-public-vase.jpg", "size": 9}]},
+    )
+    from customers.personal_data.erasure import CONFIRMATION_WORD
+
+    customer_erase(
+        customer=complaint.customer,
+        user=maria,
+        reason="The customer asked, 3 Dec 2026.",
+        confirmation=CONFIRMATION_WORD,
+    )
+    payload = ComplaintEvent.objects.get(complaint=complaint, kind=EventKind.CUSTOMER_WROTE).payload
+    assert "Pat" not in str(payload)
+    assert payload["attachments"][0]["size"] == 9  # sizes say nothing about the person

@@ -454,7 +454,8 @@ def test_the_list_takes_a_fixed_number_of_queries(client, alice, starter_data, d
         log_complaint(user=alice, customer=someone)
     client.force_login(alice)
 
-    with django_assert_max_num_queries(8):  # +1 since the service policy's banner (policy.context_processors)
+    # +1 since the service policy's banner (policy.context_processors), +1 the menu's inbox count (intake).
+    with django_assert_max_num_queries(9):
         listed = get(client, "customers:customer_list")
     with django_assert_max_num_queries(7):
         searched = get(client, "customers:customer_list", htmx=True, q="customer")
@@ -472,9 +473,11 @@ def test_the_customer_page_takes_a_fixed_number_of_queries(
         log_complaint(user=alice, customer=customer)
     client.force_login(alice)
 
-    with django_assert_max_num_queries(10):  # +1 since the service policy's banner (policy.context_processors)
+    # +1 since the service policy's banner (policy.context_processors), +1 the menu's inbox count (intake).
+    with django_assert_max_num_queries(11):
         detail = get(client, "customers:customer_detail", customer.pk)
-    with django_assert_max_num_queries(7):  # +1 since the service policy's banner (policy.context_processors)
+    # +1 since the service policy's banner (policy.context_processors), +1 the menu's inbox count (intake).
+    with django_assert_max_num_queries(8):
         edit = get(client, "customers:customer_edit", customer.pk)
     assert (detail.status_code, edit.status_code) == (200, 200)
     assert customer.name in detail.text

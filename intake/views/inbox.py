@@ -95,9 +95,11 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=data["expected_version"],
             )
         except StaleComplaintError as exc:
-            form.add_error(None, exc.message)
             complaint = selectors.get_complaint_for(request.user, pk)
-            form = TakeForm(None, complaint=complaint, user=request.user, manager=manager, initial=form.data)
+            # What the taker chose stays; the version is the one just read, so "take it again" can succeed.
+            chosen = {name: form.data.get(name) for name in ("category", "severity", "to")}
+            initial = {**chosen, "expected_version": complaint.version}
+            form = TakeForm(None, complaint=complaint, user=request.user, manager=manager, initial=initial)
             form.stale_message = exc.message
         except DomainError as exc:
             if complaint.pk and Complaint.objects.filter(pk=pk, owner__isnull=False).exists():

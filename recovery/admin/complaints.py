@@ -128,7 +128,9 @@ class ComplaintAdminForm(ComplaintFormBase):
                 owner.required = False
                 owner.help_text = "Who handles it; leave empty to handle it yourself."
             else:
-                # The administrator is not a handler (roles.handlers), so never the owner by default.
+                # The administrator is not a handler (roles.handlers), so never the owner by default. (The
+                # column may be empty, for complaints in the inbox, but a complaint logged here has an owner.)
+                owner.required = True
                 owner.help_text = "Who handles it."
                 owner.error_messages["required"] = "Choose who handles it."
         category = self.fields.get("category")

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.test import Client
 
+from customers.models import CustomerGroup
 from health.checks import heartbeat_record
+from intake.public_forms import form_stamp
+from intake.services import public_complaint_submit
+from intake.status_links import status_link_for, status_token
 from recovery import surveys
 from recovery.models import Complaint
 from tests.factories import UserFactory, manager_user
@@ -43,6 +49,8 @@ def targets(objects: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "person": {"user_pk": alice.pk, "slug": MODULE},  # alice's attempts at the module
         "owner": {"pk": alice.pk},  # alice's complaints, to hand over
         "token": {"token": objects["token"]},  # the survey link of alice's complaint
+        "inboxed": {"pk": objects["inboxed"].pk},  # a customer's complaint from the public form, in the inbox
+        "status": {"token": objects["status"]},  # that complaint's status link (a link in force)
         "user": {"id": alice.pk},  # alice's account in the admin
         "object": {  # the admin's "view on site" of alice's complaint
             "content_type_id": ContentType.objects.get_for_model(Complaint).pk,
@@ -76,6 +84,20 @@ def post_data(objects: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "training:coaching_reply": {"stance": "agree", "text": "Fair.", "token": "matrix-reply"},
         "training:coaching_review_create": review_form_data(),
         "survey:survey": {"satisfaction": "4", "would_return": "yes", "comment": "Thank you"},
+        # The public form as a person sends it: the honeypot empty, the signed stamp from a minute ago (the
+        # tests set PUBLIC_FORM_MIN_SECONDS to 0 as well), so it is filed whoever sends it.
+        "complain:form": {
+            "name": "Pat Public",
+            "email": "pat@example.org",
+            "phone": "",
+            "group": CustomerGroup.END_USER,
+            "what_happened": "My parcel arrived broken.",
+            "desired_remedy": "A replacement",
+            "consents_to_contact": "on",
+            "website": "",
+            "shown_at": form_stamp(now=time.time() - 60),
+        },
+        "status:status": {"text": "Any news?"},
     }
 
 
@@ -87,6 +109,20 @@ def access_world(alice: Any, bob: Any, maria: Any, olivia: Any) -> access.World:
     objects: dict[str, Any] = {**admin_rows(alice, maria), "alice": alice, "bob": bob, "maria": maria}
     objects["token"] = surveys.survey_token(objects["recovery.survey"])
     objects["module"] = TrainingModule.objects.get(slug=MODULE)
+    # A complaint a customer sent with the public form: unowned, in the inbox, with its status link.
+    objects["inboxed"] = public_complaint_submit(
+        name="Ivy Inbox",
+        email="ivy@example.org",
+        phone="",
+        group=CustomerGroup.END_USER,
+        what_happened="The lift was out of order all week.",
+        desired_remedy="",
+        consents_to_contact=True,
+    )
+    objects["status"] = status_token(status_link_for(objects["inboxed"]))
+    # The rate limits count in Redis, which outlives the test database: the status page's messages are
+    # counted per link, and a new test database numbers its links from 1 again.
+    cache.clear()
     # Beat has dispatched lately, so /healthz answers 200 (its own tests break each check).
     heartbeat_record()
     dora = manager_user(username="dora", is_staff=True)
