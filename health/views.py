@@ -11,34 +11,16 @@ is down, so an outage is reported rather than hidden behind a 429.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import cast
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django_ratelimit.decorators import ratelimit
 
-from common.client_ip import client_ip
+from common.ratelimits import limited_per_client
 from health.checks import CHECKS, run_checks
 
-
-def _rate_key(group: str, request: HttpRequest) -> str:
-    return client_ip(request)
-
-
-def _rate(group: str, request: HttpRequest) -> str:
-    return str(settings.HEALTHZ_RATE_LIMIT)
-
-
-ViewFunction = Callable[..., HttpResponse]
-
-
-def _rate_limited(view: ViewFunction) -> ViewFunction:
-    """Count every request per client address; over the limit, the view sees `request.limited`."""
-    return cast(ViewFunction, ratelimit(key=_rate_key, rate=_rate, block=False)(view))
+# Count every request per client address; over the limit, the view sees `request.limited`.
+_rate_limited = limited_per_client(setting="HEALTHZ_RATE_LIMIT")
 
 
 @login_not_required

@@ -1,6 +1,6 @@
 """The customer's status link: a signed, expiring token naming a `StatusLink` row, which can be revoked.
 
-Made like the survey's link (`signing.dumps` with its own salt, `STATUS_LINK_DAYS` to expire), so only
+Made like the survey's link (`common.signed_links`, with its own salt, `STATUS_LINK_DAYS` to expire), so only
 CareDesk can make one. Revoking the row makes every token for it stop working at once.
 """
 
@@ -11,13 +11,13 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
 from common.errors import DomainError
+from common.signed_links import LinkExpired, LinkInvalid, link_id, link_token
 from common.urls import absolute_url
 from intake.models import StatusLink
 from recovery.models import Complaint
@@ -52,7 +52,7 @@ def status_link_for(complaint: Complaint) -> StatusLink:
 
 
 def status_token(link: StatusLink) -> str:
-    return signing.dumps(link.pk, salt=SALT)
+    return link_token(link.pk, salt=SALT)
 
 
 def status_path(complaint: Complaint) -> str:
@@ -68,13 +68,11 @@ def status_url(complaint: Complaint) -> str:
 def open_status_link(token: str) -> StatusLink:
     """Return the link the token names, with its complaint and customer, or raise StatusLinkError saying why not."""
     try:
-        pk = signing.loads(token, salt=SALT, max_age=timedelta(days=settings.STATUS_LINK_DAYS))
-    except signing.SignatureExpired as exc:
+        pk = link_id(token, salt=SALT, max_age=timedelta(days=settings.STATUS_LINK_DAYS))
+    except LinkExpired as exc:
         raise StatusLinkError(LinkProblem.EXPIRED, "This link has expired.") from exc
-    except signing.BadSignature as exc:
+    except LinkInvalid as exc:
         raise StatusLinkError(LinkProblem.INVALID, "This link is not valid.") from exc
-    if not isinstance(pk, int) or isinstance(pk, bool):
-        raise StatusLinkError(LinkProblem.INVALID, "This link is not valid.")
     link = StatusLink.objects.select_related("complaint__customer", "complaint__category").filter(pk=pk).first()
     # An erased customer's link leads nowhere, like the survey's.
     if link is None or link.complaint.customer.is_erased:

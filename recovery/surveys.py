@@ -1,7 +1,7 @@
 """The customer's follow-up survey: the signed link in the email, and recording the one answer.
 
-The link carries `signing.dumps(survey_id)` with its own salt: Django's timestamped signature, so a
-token is valid only as CareDesk made it and only for `SURVEY_LINK_DAYS`. "Works once" is the
+The link carries the survey's id signed with its own salt (`common.signed_links`: Django's timestamped
+signature), so a token is valid only as CareDesk made it and only for `SURVEY_LINK_DAYS`. "Works once" is the
 database's job: a survey row holds at most one answer, written under a row lock, so two clicks
 racing each other record one answer and the other gets the "already answered" page.
 """
@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from common.errors import DomainError
+from common.signed_links import LinkExpired, LinkInvalid, link_id, link_token
 from common.validators import no_control_characters, visible_or_empty
 from customers.models import Customer
 from recovery.models import SURVEY_COMMENT_MAX, Complaint, ComplaintEvent, EventKind, Survey
@@ -58,7 +58,7 @@ def survey_mark_sent(*, complaint: Complaint, at: datetime) -> None:
 
 def survey_token(survey: Survey) -> str:
     """Return the signed token for the survey's link; a new one (same survey) each time it is made."""
-    return signing.dumps(survey.pk, salt=SALT)
+    return link_token(survey.pk, salt=SALT)
 
 
 def survey_link_max_age() -> timedelta:
@@ -67,14 +67,11 @@ def survey_link_max_age() -> timedelta:
 
 def _survey_id(token: str) -> int:
     try:
-        value = signing.loads(token, salt=SALT, max_age=survey_link_max_age())
-    except signing.SignatureExpired as exc:
+        return link_id(token, salt=SALT, max_age=survey_link_max_age())
+    except LinkExpired as exc:
         raise SurveyLinkError(SurveyProblem.EXPIRED, "This survey link has expired.") from exc
-    except signing.BadSignature as exc:
+    except LinkInvalid as exc:
         raise SurveyLinkError(SurveyProblem.INVALID, "This survey link is not valid.") from exc
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise SurveyLinkError(SurveyProblem.INVALID, "This survey link is not valid.")
-    return value
 
 
 def survey_open(token: str) -> Survey:

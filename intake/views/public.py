@@ -19,9 +19,6 @@ address belongs to a customer on file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import cast
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -33,11 +30,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.decorators import ratelimit
 
-from common.client_ip import client_ip
 from common.errors import DomainError
 from common.forms import focus_first_error
+from common.ratelimits import limited_per_client
 from intake.models import RefusalReason
 from intake.public_forms import HONEYPOT, PublicComplaintForm
 from intake.services import public_complaint_submit, refusal_count
@@ -55,21 +51,10 @@ from recovery.reminders import customer_may_be_emailed
 # The services name the complaint's fields; the form asks for them in the customer's words.
 FORM_FIELD = {"description": "what_happened", "summary": "what_happened"}
 
-ViewFunction = Callable[..., HttpResponse]
-
-
-def _client(group: str, request: HttpRequest) -> str:
-    return client_ip(request)
-
-
-def _form_rate(group: str, request: HttpRequest) -> str:
-    return str(settings.PUBLIC_FORM_RATE_LIMIT)
-
-
-def _submissions_limited(view: ViewFunction) -> ViewFunction:
-    """Count every submission (POST) per client address; over the limit the view sees `request.limited`."""
-    limited = ratelimit(group="intake.public_form", key=_client, rate=_form_rate, method=["POST"], block=False)
-    return cast(ViewFunction, limited(view))
+# Count every submission (POST) per client address; over the limit the view sees `request.limited`.
+_submissions_limited = limited_per_client(
+    setting="PUBLIC_FORM_RATE_LIMIT", group="intake.public_form", methods=["POST"]
+)
 
 
 def _refused(request: HttpRequest, reason: RefusalReason, status: int, *, problem: str) -> HttpResponse:

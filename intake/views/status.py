@@ -13,9 +13,8 @@ categories or anything staff typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,9 +27,9 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
-from common.client_ip import client_ip
 from common.errors import DomainError
 from common.forms import focus_first_error
+from common.ratelimits import limited_per_client
 from intake.public_forms import StatusMessageForm
 from intake.status_links import LinkProblem, StatusLinkError, open_status_link
 from recovery.models import Complaint, ComplaintEvent, EventKind, Stage
@@ -55,21 +54,8 @@ MESSAGE_RATE = "10/h"
 MESSAGES_SHOWN = 50
 MESSAGE_VIA = {"email": "by email", "status_page": "on this page"}
 
-ViewFunction = Callable[..., HttpResponse]
-
-
-def _client(group: str, request: HttpRequest) -> str:
-    return client_ip(request)
-
-
-def _status_rate(group: str, request: HttpRequest) -> str:
-    return str(settings.STATUS_RATE_LIMIT)
-
-
-def status_rate_limited(view: ViewFunction) -> ViewFunction:
-    """Count every request to a status-link page per client address; over the limit the view sees `request.limited`."""
-    limited = ratelimit(group="intake.status", key=_client, rate=_status_rate, method=ratelimit.ALL, block=False)
-    return cast(ViewFunction, limited(view))
+# Count every request to a status-link page per client address; over the limit the view sees `request.limited`.
+status_rate_limited = limited_per_client(setting="STATUS_RATE_LIMIT", group="intake.status")
 
 
 def public_page(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200) -> HttpResponse:

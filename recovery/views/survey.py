@@ -9,20 +9,15 @@ tokens or flood a complaint's timeline.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import cast
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.decorators import ratelimit
 
-from common.client_ip import client_ip
 from common.errors import DomainError
 from common.forms import focus_first_error
+from common.ratelimits import limited_per_client
 from recovery import surveys
 from recovery.forms.survey import SurveyForm
 
@@ -33,20 +28,8 @@ PROBLEM_STATUS = {
 }
 
 
-def _rate_key(group: str, request: HttpRequest) -> str:
-    return client_ip(request)
-
-
-def _rate(group: str, request: HttpRequest) -> str:
-    return str(settings.SURVEY_RATE_LIMIT)
-
-
-ViewFunction = Callable[..., HttpResponse]
-
-
-def _rate_limited(view: ViewFunction) -> ViewFunction:
-    """Count every request per client address; over the limit, the view sees `request.limited`."""
-    return cast(ViewFunction, ratelimit(key=_rate_key, rate=_rate, method=ratelimit.ALL, block=False)(view))
+# Count every request per client address; over the limit, the view sees `request.limited`.
+_rate_limited = limited_per_client(setting="SURVEY_RATE_LIMIT")
 
 
 def _problem(request: HttpRequest, problem: str, status: int) -> HttpResponse:
