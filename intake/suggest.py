@@ -49,11 +49,11 @@ class Suggestion:
 
     @property
     def basis(self) -> str:
-        """Say what the suggestion rests on, for the inbox and the timeline."""
+        """Say what the suggestion rests on, for the inbox and the timeline ("from the 3 most similar …")."""
         if not self.similar:
-            return "No similar earlier complaint was found, so: “Other” (or the most used category) and medium."
+            return "no similar earlier complaint was found"
         count = len(self.similar)
-        return f"From the {count} most similar earlier complaint{'s' if count != 1 else ''}."
+        return f"from the {count} most similar earlier complaint{'s' if count != 1 else ''}"
 
     def as_details(self) -> dict[str, object]:
         return {"category": self.category.name, "severity": self.severity, "similar": self.similar}

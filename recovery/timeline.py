@@ -105,9 +105,11 @@ def describe(event: ComplaintEvent, actions: Mapping[int, RecoveryAction]) -> Ti
         if event.actor is None and payload.get("via"):
             how = CUSTOMER_CHANNEL_WORDS.get(str(payload.get("via")), "themselves")
             suggested = payload.get("suggested")
-            basis = str(suggested.get("basis", "")) if isinstance(suggested, dict) else ""
             text = f"The customer sent the complaint {how}; it waited in the inbox"
-            return TimelineEntry(event, text + (f" (suggested category and severity: {basis})" if basis else ""))
+            if isinstance(suggested, dict) and suggested.get("category"):
+                severity = str(CHOICE_LABELS["severity"].get(str(suggested.get("severity")), "")).lower()
+                text += f". Suggested: {suggested['category']}, {severity} ({suggested.get('basis', '')})"
+            return TimelineEntry(event, text)
         owner = str(payload.get("owner", ""))
         text = f"{actor} logged the complaint"
         return TimelineEntry(event, f"{text} and gave it to {owner}" if owner and owner != actor else text)
