@@ -29,6 +29,32 @@ from recovery.workflow.base import WorkflowError, _check_not_own_complaint, _che
 from recovery.workflow.timing import CLOCK_SKEW, _policy, _time_step
 
 
+def _new_complaint(
+    *, texts: tuple[str, str, str], remedy_label: str, severity: str, round_started_at: datetime, **fields: Any
+) -> Complaint:
+    """Store a complaint at its first step, its typed texts checked and its apology timed from the round's start.
+
+    What logging and receiving share; `texts` are the summary, description and remedy as typed.
+    """
+    summary, description, desired_remedy = texts
+    complaint = Complaint(
+        **fields,
+        severity=severity,
+        summary=_text(
+            summary, field="summary", label="a short summary", max_length=SUMMARY_MAX, required=True, one_line=True
+        ),
+        description=_text(description, field="description", label="the description", max_length=DESCRIPTION_MAX),
+        desired_remedy=_text(desired_remedy, field="desired_remedy", label=remedy_label, max_length=REMEDY_MAX),
+        stage=Stage.APOLOGIZE,
+        round=1,
+        round_started_at=round_started_at,
+        round_first_step=Stage.APOLOGIZE,
+    )
+    _time_step(complaint, _policy(severity))
+    complaint.save()
+    return complaint
+
+
 @transaction.atomic
 def complaint_log(
     *,
@@ -76,28 +102,18 @@ def complaint_log(
     # measure how long the customer waited.
     started = max(received, now)
 
-    complaint = Complaint(
+    complaint = _new_complaint(
+        texts=(summary, description, desired_remedy),
+        remedy_label="the remedy the customer wants",
         customer=customer,
         channel=channel,
         category=category,
         severity=severity,
-        summary=_text(
-            summary, field="summary", label="a short summary", max_length=SUMMARY_MAX, required=True, one_line=True
-        ),
-        description=_text(description, field="description", label="the description", max_length=DESCRIPTION_MAX),
-        desired_remedy=_text(
-            desired_remedy, field="desired_remedy", label="the remedy the customer wants", max_length=REMEDY_MAX
-        ),
         received_at=received,
+        round_started_at=started,
         logged_by=user,
         owner=owner,
-        stage=Stage.APOLOGIZE,
-        round=1,
-        round_started_at=started,
-        round_first_step=Stage.APOLOGIZE,
     )
-    _time_step(complaint, _policy(severity))
-    complaint.save()
     _record(
         complaint,
         actor=user,
@@ -146,29 +162,19 @@ def complaint_receive(
         raise WorkflowError("Choose an active category.", field="category")
     now = timezone.now()
     received = min(received_at or now, now)
-    complaint = Complaint(
+    complaint = _new_complaint(
+        texts=(summary, description, desired_remedy),
+        remedy_label="what you would like us to do",
         customer=customer,
         channel=channel,
         category=category,
         severity=severity,
-        summary=_text(
-            summary, field="summary", label="a short summary", max_length=SUMMARY_MAX, required=True, one_line=True
-        ),
-        description=_text(description, field="description", label="the description", max_length=DESCRIPTION_MAX),
-        desired_remedy=_text(
-            desired_remedy, field="desired_remedy", label="what you would like us to do", max_length=REMEDY_MAX
-        ),
         received_at=received,
+        round_started_at=received,
         logged_by=None,
         owner=None,
-        stage=Stage.APOLOGIZE,
-        round=1,
-        round_started_at=received,
-        round_first_step=Stage.APOLOGIZE,
         customer_emails_enabled=customer_emails,
     )
-    _time_step(complaint, _policy(severity))
-    complaint.save()
     _record(
         complaint,
         actor=None,
