@@ -79,6 +79,20 @@ def note_activity(request: HttpRequest) -> bool:
     return True
 
 
+def session_step(request: HttpRequest, user: Any) -> str:
+    """Return the step this signed-in session still owes (DONE when none), renewing the idle expiry.
+
+    What SignInMiddleware asks of every page, for callers that authenticate a session themselves
+    (the API's session authentication): a session still owing its code reaches nothing.
+    """
+    if note_activity(request):
+        note_step(request, user)  # with each renewal, in case it changed elsewhere
+    step: str | None = request.session.get(STEP_KEY)
+    if step == DONE or user.is_verified():
+        return DONE
+    return note_step(request, user)
+
+
 def _credentials(user: Any) -> dict[str, str]:
     return {"username": user.get_username()}
 

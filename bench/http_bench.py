@@ -108,6 +108,8 @@ def server_environment(port: int) -> dict[str, str]:
         # One address sends every public complaint here, as fast as it can: the spam checks would refuse it.
         "PUBLIC_FORM_RATE_LIMIT": "100000/h",
         "PUBLIC_FORM_MIN_SECONDS": "0",
+        # The API's per-token limit would answer 429 to the bench's one token: it measures the server.
+        "API_RATE_PER_MINUTE": "1000000",
     }
 
 
@@ -191,22 +193,28 @@ def memory_kb(pid: int, field: str) -> int:
 class Client:
     """One keep-alive connection with a cookie jar; every request is timed."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, *, token: str = "") -> None:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         self.cookies: dict[str, str] = {}
+        self.token = token  # an API token: requests carry it, and bodies go as JSON
 
     def request(
         self,
         method: str,
         path: str,
-        body: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None,
         *,
         stream_to: Callable[[bytes], None] | None = None,
     ) -> dict[str, Any]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Connection": "keep-alive"}
         data = None
-        if body is not None:
+        if self.token:
+            headers = {"Authorization": f"Bearer {self.token}", "Connection": "keep-alive"}
+        if body is not None and self.token:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        elif body is not None:
             data = urlencode(body).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
@@ -248,6 +256,20 @@ class Client:
 
     def csrf(self) -> str:
         return self.cookies["csrftoken"]
+
+    def make_api_token(self) -> str:
+        """Make an API token on the token page, as a person would, and read it off the page."""
+        page = self.request("GET", "/account/api-tokens/")
+        form = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page["text"])
+        if form is None:
+            raise SystemExit("no CSRF token on the API token page")
+        made = self.request(
+            "POST", "/account/api-tokens/", {"csrfmiddlewaretoken": form.group(1), "name": "make bench"}
+        )
+        token = re.search(r'id="new-token" type="text" value="([^"]+)"', made["text"])
+        if token is None:
+            raise SystemExit(f"the API token page showed no new token ({made['status']})")
+        return token.group(1)
 
     def login(self, username: str, password: str) -> None:
         page = self.request("GET", "/login/")
@@ -301,7 +323,7 @@ class Bench:
         *,
         count: int = REQUESTS,
         before_each: Callable[[], object] | None = None,
-        post: Callable[[int], dict[str, str]] | None = None,
+        post: Callable[[int], dict[str, Any]] | None = None,
         expect: tuple[int, ...] = (200,),
     ) -> dict[str, Any]:
         """Warm up, then time `count` requests of paths(n) (a POST of post(n) when given)."""
@@ -572,6 +594,47 @@ def scenario(bench: Bench, port: int, found: dict[str, Any], password: str) -> N
         "public complaint form (POST)", "public_form", customer, fixed("/complain/"), post=public_form, expect=(302,)
     )
     bench.run("inbox, front line", "queue", front, fixed("/inbox/"))
+
+    # The API (/api/v1/) with a token made on the token page: the same selectors as the screens.
+    api_front = Client(port, token=front.make_api_token())
+    api_manager = Client(port, token=manager.make_api_token())
+    bench.run("API complaints, front line", "list", api_front, fixed("/api/v1/complaints/"))
+    bench.run("API complaints, manager", "list", api_manager, fixed("/api/v1/complaints/"))
+    bench.run(
+        "API complaints ?stage=open&severity=high",
+        "list",
+        api_manager,
+        fixed("/api/v1/complaints/?stage=open&severity=high"),
+    )
+    bench.run("API complaints ?page_size=100", "list", api_manager, fixed("/api/v1/complaints/?page_size=100"))
+    bench.run(
+        f"API complaints ?q={found['surname']}, front line",
+        "search",
+        api_front,
+        fixed(f"/api/v1/complaints/?q={found['surname']}"),
+    )
+    bench.run(
+        "API complaint, manager", "detail", api_manager, lambda n: f"/api/v1/complaints/{detail_ids[n + WARM_UP]}/"
+    )
+    bench.run(
+        "API complaint, front line",
+        "detail",
+        api_front,
+        lambda n: f"/api/v1/complaints/{detail_ids[-(n + WARM_UP) - 1]}/",
+        expect=(200, 404),
+    )
+    bench.run("API customers ?q=<surname>", "search", api_front, fixed(f"/api/v1/customers/?q={found['surname']}"))
+
+    def api_log(n: int) -> dict[str, Any]:
+        return {
+            "customer": found["customer"],
+            "channel": "phone",
+            "category": found["category"][0],
+            "severity": "medium",
+            "summary": f"Benchmark complaint {n} over the API: delivery arrived late",
+        }
+
+    bench.run("API log a complaint (POST)", "log", api_front, fixed("/api/v1/complaints/"), post=api_log, expect=(201,))
 
     bench.export("CSV export, all (manager)", manager, "/complaints/export.csv")
     bench.export(

@@ -61,6 +61,13 @@ INSTALLED_APPS = [
     "intake",
     # /healthz and beat's heartbeat.
     "health",
+    # The REST API (/api/v1/) over the same services and selectors as the screens, and its OpenAPI schema.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    # Signed HTTP callbacks to other systems when something happens to a complaint.
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -386,6 +393,96 @@ CELERY_BEAT_SCHEDULE["poll-intake-mailbox"] = {
     "schedule": float(INTAKE_POLL_SECONDS),
     "options": {"expires": max(5, INTAKE_POLL_SECONDS - 5)},
 }
+# Webhooks (webhooks/): the timeline's outbox into deliveries, then the due deliveries and the managers'
+# emails about a switched-off endpoint claimed and sent, each over common.leases.
+CELERY_BEAT_SCHEDULE["announce-webhook-events"] = {
+    "task": "webhooks.tasks.announce_events",
+    "schedule": 10.0,
+    "options": {"expires": 9},
+}
+CELERY_BEAT_SCHEDULE["dispatch-webhooks"] = {
+    "task": "webhooks.tasks.dispatch_webhooks",
+    "schedule": 10.0,
+    "options": {"expires": 9},
+}
+CELERY_BEAT_SCHEDULE["dispatch-webhook-notices"] = {
+    "task": "webhooks.tasks.dispatch_webhook_notices",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}
+
+# --- REST API (api/) ------------------------------------------------------------------------------
+# Personal tokens (Authorization: Bearer …) for programs, the session (with CSRF) for the docs page.
+# Every view needs a signed-in member of staff unless it says otherwise (api/permissions.py), answers
+# JSON only, and reports every error as RFC 9457 problem details (api/problems.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "api.authentication.CsrfSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsStaff"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+# Requests per minute one token (or one signed-in session) may make; more get 429 with Retry-After.
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120, minimum=1)
+# The longest a new token may live, in days (0: tokens may be made without an expiry).
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 0, minimum=0)
+# How long a response is kept for a retried request with the same Idempotency-Key.
+API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24, minimum=1)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CareDesk API",
+    "DESCRIPTION": (
+        "Complaints, their five-step recovery, customers and the figures, under the same rules as the "
+        "screens. Authenticate with a personal token (Your account → API tokens): "
+        "`Authorization: Bearer <token>`. Errors are RFC 9457 problem details (`application/problem+json`)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page are for signed-in staff, like everything else.
+    "SERVE_PERMISSIONS": ["api.permissions.IsStaff"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No deep links: with them every operation's path is a link inside the button that opens it (interactive
+    # controls nested, WCAG 4.1.2). The rest of the docs page's accessibility is static/js/api_docs_a11y.js.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RecoveryStepEnum": "api.serializers.complaints.STEP_CHOICES",
+        "SkippableStepEnum": "api.serializers.complaints.SKIPPABLE_STEP_CHOICES",
+        "EventKindEnum": "recovery.models.EventKind",
+        "AtonementKindEnum": "recovery.models.AtonementKind",
+    },
+    # The order the docs page shows the sections in: the daily work first.
+    "TAGS": [
+        {"name": "Complaints", "description": "Find, read and log complaints."},
+        {"name": "Complaint actions", "description": "The five steps and everything else done to a complaint."},
+        {"name": "Inbox", "description": "Complaints customers sent themselves, waiting to be taken."},
+        {"name": "Customers", "description": "Find, read, add and change customers."},
+        {"name": "Reference", "description": "Categories, due times and the customer-service policy."},
+        {"name": "Dashboard", "description": "The managers' recovery figures."},
+        {"name": "Training", "description": "Training records and the training matrix."},
+    ],
+    # Every operation lists the problems it can answer with, as application/problem+json (api/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problem_responses"],
+}
+
+# --- Webhooks (webhooks/) ---------------------------------------------------------------------------
+# Deliveries to private, loopback or link-local addresses are refused unless this is set (a test
+# receiver on the same machine, an internal network you trust): server-side request forgery.
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+# Seconds to connect and to wait for the receiver's answer.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
+# An endpoint is switched off after this many failed attempts in a row, and the managers are told.
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 15, minimum=1)
 
 # --- Managers' dashboard -----------------------------------------------------------------
 # Computed figures are cached this long (keyed by the filters); the page never shows older than 5 minutes.

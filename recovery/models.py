@@ -7,13 +7,14 @@ can hold are constraints here, so no code path can break them.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -244,6 +245,15 @@ class RecoveryPolicy(models.Model):
         return None
 
 
+# A complaint waiting to be closed has no due time: in "due soonest" order it comes after every dated one.
+NO_DUE_TIME = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def due_order() -> Coalesce:
+    """The due time to order complaints by, with no due time as the far future (indexed: complaint_due_order_idx)."""
+    return Coalesce("step_due_at", models.Value(NO_DUE_TIME), output_field=models.DateTimeField())
+
+
 class Complaint(models.Model):
     """A customer's complaint and where its recovery stands."""
 
@@ -347,6 +357,9 @@ class Complaint(models.Model):
                 condition=models.Q(owner__isnull=True, stage__in=[s.value for s in OPEN_STAGES]),
                 name="complaint_inbox_idx",
             ),
+            # "Due soonest" (the API's cursor pages): no due time (waiting to be closed) counts as the far
+            # future, so one index answers both directions. The expression must match `due_order()`.
+            models.Index(due_order(), "received_at", "id", name="complaint_due_order_idx"),
             # The customers kept and lost in a period (each counted once) from the index alone, narrowed or not.
             models.Index(
                 fields=["closed_at"],
@@ -531,12 +544,19 @@ class ComplaintEvent(models.Model):
     stage_before = models.CharField(max_length=12, choices=Stage.choices, blank=True)
     stage_after = models.CharField(max_length=12, choices=Stage.choices, blank=True)
     payload = models.JSONField(default=dict, blank=True)
+    # The webhooks' outbox: rows the ORM writes start True (in the workflow's own transaction), and
+    # webhooks.announcing hands them on and clears it. Rows written by raw SQL (bench/seed_million.py)
+    # and those before this field get the database default, False: nothing to announce.
+    to_announce = models.BooleanField(
+        default=True, db_default=False, help_text="Not yet handed to the webhooks (webhooks/)"
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["complaint", "created_at"], name="event_complaint_time_idx"),
             models.Index(fields=["kind", "created_at"], name="event_kind_time_idx"),
+            models.Index(fields=["id"], condition=models.Q(to_announce=True), name="event_to_announce_idx"),
         ]
 
     def __str__(self) -> str:

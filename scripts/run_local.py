@@ -72,6 +72,9 @@ def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     environ = {**os.environ, "SITE_URL": site_url(os.environ)}
+    # The demo's webhook endpoint is a receiver on this machine (scripts/webhook_receiver.py), an address
+    # refused elsewhere (server-side request forgery): allowed for this local run only, unless set.
+    environ.setdefault("WEBHOOK_ALLOW_PRIVATE", "true")
     python = sys.executable
     worker = start(
         [

@@ -34,7 +34,14 @@ class WorkflowError(DomainError):
 
 
 class StaleComplaintError(WorkflowError):
-    """Someone else changed the complaint after the user's form was built."""
+    """Someone else changed the complaint after the user's form was built.
+
+    `current_version` is the version it has now, for a caller that shows or returns the latest state.
+    """
+
+    def __init__(self, message: str, *, current_version: int | None = None) -> None:
+        super().__init__(message)
+        self.current_version = current_version
 
 
 def _lock(complaint: Complaint | int, *, user: Any, expected_version: int | None) -> Complaint:
@@ -53,7 +60,8 @@ def _lock(complaint: Complaint | int, *, user: Any, expected_version: int | None
     if expected_version is not None and locked.version != expected_version:
         raise StaleComplaintError(
             f"{locked.reference} was changed by someone else while you were working on it "
-            f"(it is now at “{locked.get_stage_display()}”). Check the latest state below, then try again."
+            f"(it is now at “{locked.get_stage_display()}”). Check the latest state below, then try again.",
+            current_version=locked.version,
         )
     return locked
 

@@ -113,7 +113,8 @@ def complaint_take(
     if expected_version is not None and locked.version != expected_version:
         # Someone re-assessed it or the customer changed it: the taker should see what they are taking.
         raise StaleComplaintError(
-            f"{locked.reference} was changed while you were looking at it. Check it below, then take it again."
+            f"{locked.reference} was changed while you were looking at it. Check it below, then take it again.",
+            current_version=locked.version,
         )
     to = to or user
     if to.pk != user.pk and not roles.is_manager(user):

@@ -33,7 +33,9 @@ PERSONAS = (ANONYMOUS, OUTSIDER, FRONT_LINE, OWNER, MANAGER, DEACTIVATED, SUPERU
 # What a request may come back as, in the table's words: a status code, or one of these two redirects.
 SIGN_IN = "in"  # redirected to a sign-in page (ours or the admin's)
 ELSEWHERE = "302"  # redirected anywhere else
-OUTCOMES = {SIGN_IN, ELSEWHERE, "200", "400", "403", "404", "405", "410"}
+# The API (/api/v1/) answers in its own codes: 401 without credentials, 201 created, 409 stale,
+# 415 for a form-encoded body (it reads JSON only), 422 refused by a rule.
+OUTCOMES = {SIGN_IN, ELSEWHERE, "200", "201", "400", "401", "403", "404", "405", "409", "410", "415", "422"}
 SIGN_IN_PATHS = ("/login/", "/admin/login/")
 
 

@@ -29,6 +29,7 @@ from training.models import (
     TrainingReminder,
     TrainingReminderKind,
 )
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent, WebhookNotice
 
 
 def admin_url(model: str, view: str, *args) -> str:
@@ -61,6 +62,10 @@ NEVER_ADDED = {
     "training.coachingreview",
     "training.calibrationrequest",
     "training.coachingnotice",
+    # Managers set endpoints up on the webhook pages (the address checked); the sending writes the rest.
+    "webhooks.webhookendpoint",
+    "webhooks.webhookdelivery",
+    "webhooks.webhooknotice",
     # Made by the person on their account page (the secret is theirs alone): the admin only deletes them.
     "otp_totp.totpdevice",
     "otp_static.staticdevice",
@@ -98,6 +103,28 @@ def admin_rows(alice: Any, maria: Any) -> dict[str, Model]:
         **_training_rows(alice),
         **_coaching_rows(alice, maria, customer),
         **_two_step_rows(),
+        **_webhook_rows(complaint, maria),
+    }
+
+
+def _webhook_rows(complaint: Any, manager: Any) -> dict[str, Model]:
+    # Stored directly: the endpoint's form checks the address, the sending writes deliveries and notices.
+    now = timezone.now()
+    endpoint = WebhookEndpoint.objects.create(url="https://hooks.example.org/caredesk", events=["complaint.logged"])
+    event = WebhookEvent.objects.create(
+        type="complaint.logged", complaint=complaint, source=complaint.events.first(), occurred_at=now, body="{}"
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event=event, due_at=now, status="sent", sent_at=now, attempts=1
+    )
+    WebhookAttempt.objects.create(delivery=delivery, endpoint=endpoint, at=now, status_code=204)
+    notice = WebhookNotice.objects.create(
+        endpoint=endpoint, recipient=manager, disabled_at=now, reason="15 attempts in a row failed.", due_at=now
+    )
+    return {
+        "webhooks.webhookendpoint": endpoint,
+        "webhooks.webhookdelivery": delivery,
+        "webhooks.webhooknotice": notice,
     }
 
 

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.test import Client
 
+from api.tokens import token_create
 from customers.models import CustomerGroup
 from health.checks import heartbeat_record
 from intake.public_forms import form_stamp
@@ -57,6 +58,9 @@ def targets(objects: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "object_id": complaint.pk,
         },
         "nowhere": {"url": "no-such-page/"},
+        "endpoint": {"pk": objects["webhooks.webhookendpoint"].pk},  # a webhook endpoint, switched on
+        "delivery": {"pk": objects["webhooks.webhookdelivery"].pk},  # an event sent to it
+        "token_id": {"pk": objects["api_token"].pk},  # alice's API token, to revoke
     }
 
 
@@ -120,6 +124,7 @@ def access_world(alice: Any, bob: Any, maria: Any, olivia: Any) -> access.World:
         consents_to_contact=True,
     )
     objects["status"] = status_token(status_link_for(objects["inboxed"]))
+    objects["api_token"] = token_create(user=alice, name="Matrix")[0]  # alice's API token
     # The rate limits count in Redis, which outlives the test database: the status page's messages are
     # counted per link, and a new test database numbers its links from 1 again.
     cache.clear()

@@ -65,6 +65,7 @@ from recovery.models import (
 from recovery.reminders import reminders_reschedule
 from training.bootstrap import ensure_starter_modules
 from training.demo import seed_training
+from webhooks.demo import seed_demo_webhooks
 
 DEMO_PASSWORD = "caredesk-demo"  # noqa: S105 - a published demo password, printed on purpose
 SEED = 2026
@@ -223,6 +224,8 @@ class Command(BaseCommand):
         mark_notices_sent(now=now)
         seed_surveys(rng, now=now)
         seed_training(people=staff.by_username, now=now)
+        # One webhook endpoint, for the optional receiver (webhooks/demo.py); last, so the history stays unsent.
+        seed_demo_webhooks()
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
