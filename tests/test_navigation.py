@@ -48,7 +48,6 @@ def test_managers_also_see_the_dashboard_and_a_complaint_page_belongs_to_complai
         ("Training", False),
         ("Coaching", False),
         ("Policy", False),
-        ("Webhooks", False),
     ]
 
 

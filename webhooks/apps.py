@@ -13,15 +13,3 @@ class WebhooksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "webhooks"
     verbose_name = "Webhooks"
-
-    def ready(self) -> None:
-        from common import navigation
-
-        # Managers set up where events go; the pages under an endpoint belong to the same entry.
-        navigation.register_link(
-            "Webhooks",
-            view_name="webhooks:endpoint_list",
-            when="is_manager",
-            order=80,
-            current_for=("webhooks:endpoint_create", "webhooks:endpoint_detail", "webhooks:endpoint_edit"),
-        )
