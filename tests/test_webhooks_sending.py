@@ -17,7 +17,7 @@ from common import leases
 from common.errors import DomainError
 from common.leases import LeaseStatus
 from tests.factories import log_complaint
-from tests.helpers.webhook_receiver import HANG, Receiver, make_endpoint
+from tests.helpers.webhook_receiver import HANG, TRICKLE, Receiver, make_endpoint
 from webhooks import outbound, services, signing, tasks
 from webhooks.announcing import announce_events
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -188,6 +188,24 @@ def test_a_receiver_that_hangs_past_the_timeout_is_a_failure_to_retry(
     assert attempt.error == "No answer within 1 s."
     assert 900 <= attempt.duration_ms < 3000
     assert WebhookDelivery.objects.get().status == LeaseStatus.CLAIMED  # kept for the retry
+    assert WebhookEndpoint.objects.get().consecutive_failures == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_receiver_that_trickles_its_answer_is_cut_off_at_the_timeout(
+    alice: Any, receiver: Receiver, loopback: None
+) -> None:
+    # Each byte comes well within the 1 s a read may wait; the whole answer would take about 20 s.
+    make_endpoint(receiver.url)
+    receiver.answer([TRICKLE])
+    a_logged_complaint(alice)
+
+    assert deliver_all() == ["retry"]
+
+    attempt = WebhookAttempt.objects.get()
+    assert attempt.status_code is None
+    assert attempt.error == "No answer within 1 s."
+    assert 900 <= attempt.duration_ms < 3000
     assert WebhookEndpoint.objects.get().consecutive_failures == 1
 
 

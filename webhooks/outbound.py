@@ -10,15 +10,19 @@ https, the certificate check (SNI and hostname) still use the name. `WEBHOOK_ALL
 address check, for a receiver on this machine or a trusted internal network.
 
 Only http and https; redirects are not followed (a 3xx is an answer like any other, not a success);
-every socket operation times out after `WEBHOOK_TIMEOUT_SECONDS`.
+connecting takes at most `WEBHOOK_TIMEOUT_SECONDS`, and so does the whole exchange after it: a receiver
+that trickles its answer a byte at a time (each read inside a per-read timeout) is cut off at that
+deadline, so no worker is held longer.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -147,6 +151,7 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
     """
     target = check_url(url)
     timeout = float(settings.WEBHOOK_TIMEOUT_SECONDS)
+    too_slow = f"No answer within {settings.WEBHOOK_TIMEOUT_SECONDS} s."
     last: OSError | None = None
     for address in target.addresses:  # each one checked; the next only when this one cannot be reached
         connection = _connection(target, address, timeout)
@@ -156,21 +161,37 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
             connection.close()
             last = exc
             continue
+        # The deadline for the whole exchange: shutting the socket down wakes a read blocked on it.
+        cut = threading.Event()
+        deadline = threading.Timer(timeout, _cut_off, args=(connection, cut))
+        deadline.start()
         try:
             connection.request("POST", target.path, body=body, headers=headers)
             response = connection.getresponse()
             snippet = response.read(SNIPPET_BYTES).decode("utf-8", errors="replace")
             location = response.getheader("Location") or ""
-        except TimeoutError:
-            raise OutboundError(f"No answer within {settings.WEBHOOK_TIMEOUT_SECONDS} s.") from None
         except (OSError, http.client.HTTPException) as exc:
+            if isinstance(exc, TimeoutError) or cut.is_set():
+                raise OutboundError(too_slow) from None
             raise OutboundError(_describe(exc)) from None
         finally:
+            deadline.cancel()
             connection.close()
+        if cut.is_set():  # a read cut short by the deadline ends quietly, with part of the answer
+            raise OutboundError(too_slow)
         return Answer(response.status, snippet, location)
     if isinstance(last, TimeoutError):
         raise OutboundError(f"Could not connect within {settings.WEBHOOK_TIMEOUT_SECONDS} s.")
     raise OutboundError(f"Could not connect to {target.host}: {_describe(last)}")
+
+
+def _cut_off(connection: http.client.HTTPConnection, cut: threading.Event) -> None:
+    """Shut the connection's socket down: the exchange ran past its deadline."""
+    cut.set()
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _describe(exc: BaseException | None) -> str:

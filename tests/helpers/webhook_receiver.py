@@ -1,9 +1,9 @@
 """A real HTTP receiver on loopback for the webhook tests: records every request and answers as scripted.
 
 `Receiver` listens on 127.0.0.1 on a free port (http.server's ThreadingHTTPServer, a thread per request).
-Each request takes the next answer from its script, then the default: a status code to answer with, or
-`HANG` to keep the request waiting past the sender's timeout. `closed_url()` is an address nobody listens
-on (a receiver that is down).
+Each request takes the next answer from its script, then the default: a status code to answer with,
+`HANG` to keep the request waiting past the sender's timeout, or `TRICKLE` to answer a byte at a time.
+`closed_url()` is an address nobody listens on (a receiver that is down).
 
 Tests that use it define a small fixture (`with Receiver() as receiver: yield receiver`).
 """
@@ -22,6 +22,10 @@ from typing import Any
 # An answer that never comes in time: the request waits this long before a 200.
 HANG = "hang"
 HANG_SECONDS = 4.0
+# An answer that comes a byte at a time, each byte well inside the sender's per-read timeout, but the
+# whole far beyond it.
+TRICKLE = "trickle"
+TRICKLE_GAP_SECONDS = 0.4
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,13 @@ class Receiver:
                 with receiver._lock:
                     receiver.requests.append(Request(self.path, headers, body))
                 answer = receiver._next_answer()
+                if answer == TRICKLE:
+                    for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok":
+                        if receiver._stopping.wait(TRICKLE_GAP_SECONDS):
+                            return
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    return
                 if answer == HANG:
                     receiver._stopping.wait(HANG_SECONDS)
                     answer = 200
