@@ -15,8 +15,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -107,26 +107,6 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
 
 # --- for the schema --------------------------------------------------------------------------------
 
-Problem = inline_serializer(
-    name="Problem",
-    fields={
-        "type": serializers.CharField(help_text="A URI naming the kind of problem, e.g. /api/v1/problems/refused."),
-        "title": serializers.CharField(help_text="The kind of problem in a few words."),
-        "status": serializers.IntegerField(help_text="The HTTP status code."),
-        "detail": serializers.CharField(help_text="What went wrong, in words to show a person."),
-        "field": serializers.CharField(required=False, help_text="The field the problem belongs to, if one."),
-        "errors": serializers.DictField(
-            child=serializers.ListField(child=serializers.CharField()),
-            required=False,
-            help_text="Messages per field (`non_field_errors` for the request as a whole).",
-        ),
-        "current_version": serializers.IntegerField(
-            required=False, help_text="409 only: the complaint's version now; read it again, then retry."
-        ),
-        "retry_after": serializers.IntegerField(required=False, help_text="429 only: seconds to wait."),
-    },
-)
-
 DESCRIPTIONS = {
     400: "The request is not valid: `errors` has the messages per field.",
     401: "No valid token (missing, wrong, expired, revoked, or its user was switched off).",
@@ -139,11 +119,12 @@ DESCRIPTIONS = {
 
 
 def problems(*codes: int) -> dict[int, OpenApiResponse]:
-    """The problem responses an operation can give, for `@extend_schema(responses=…)`; 401, 403 and 429 always."""
-    return {
-        code: OpenApiResponse(response=Problem, description=DESCRIPTIONS[code])
-        for code in sorted({401, 403, 429, *codes})
-    }
+    """The problem responses an operation can give, for `@extend_schema(responses=…)`; 401, 403 and 429 always.
+
+    Only their descriptions: the schema hook (`api.schema.add_problem_responses`) gives every 4xx answer
+    the `Problem` body, as `application/problem+json`, and adds the ones a view does not list.
+    """
+    return {code: OpenApiResponse(description=DESCRIPTIONS[code]) for code in sorted({401, 403, 429, *codes})}
 
 
-__all__ = ["CONTENT_TYPE", "Problem", "problem", "problem_exception_handler", "problems", "status"]
+__all__ = ["CONTENT_TYPE", "problem", "problem_exception_handler", "problems", "status"]

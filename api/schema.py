@@ -39,6 +39,14 @@ PROBLEM_SCHEMA: dict[str, Any] = {
             "description": "409 only: the complaint's version now; read it again, then retry.",
         },
         "retry_after": {"type": "integer", "description": "429 only: seconds to wait."},
+        "existing_customer": {
+            "type": "integer",
+            "description": "Adding a customer already on file (422): the id of the one on file, to use instead.",
+        },
+        "existing_customer_url": {
+            "type": "string",
+            "description": "Adding a customer already on file (422): that customer in the API.",
+        },
     },
     "required": ["type", "title", "status", "detail"],
 }
