@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.request import Request
 
 from recovery.models import due_order
@@ -69,3 +69,13 @@ class NameCursorPagination(_Pagination):
     """By name, then by id (customers)."""
 
     ordering = ("name", "pk")
+
+
+class InboxPagination(PageNumberPagination):
+    """Pages of the inbox, as the inbox screen pages it (it holds a handful, most severe first)."""
+
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    page_query_description = "Which page (1, 2, …; the `next` link gives it)."
+    page_size_query_description = "How many complaints a page holds (1–100, 25 if not given)."

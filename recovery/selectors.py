@@ -92,7 +92,7 @@ def complaint_actions(complaint: Complaint) -> QuerySet[RecoveryAction]:
 from dataclasses import dataclass  # noqa: E402
 
 from recovery.definitions import complaint_is_repeat  # noqa: E402
-from recovery.models import Category, Stage  # noqa: E402
+from recovery.models import Category, RecoveryPolicy, Severity, Stage  # noqa: E402
 
 # How many of the customer's other complaints the complaint page lists.
 CUSTOMER_HISTORY_SHOWN = 5
@@ -185,6 +185,12 @@ def complaint_progress(complaint: Complaint) -> RecoveryProgress:
         earlier_rounds=earlier,
         actions_by_id={a.pk: a for a in actions},
     )
+
+
+def recovery_policies() -> list[RecoveryPolicy]:
+    """Return the due times per severity, the least severe first (one query; four rows)."""
+    order = {value: index for index, value in enumerate(Severity.values)}
+    return sorted(RecoveryPolicy.objects.all(), key=lambda policy: order.get(policy.severity, len(order)))
 
 
 def categories_for(complaint: Complaint | None = None) -> QuerySet[Category]:

@@ -15,13 +15,13 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from customers.models import CustomerGroup
-from intake.services import public_complaint_submit
 from recovery.dashboard import dashboard_for
 from recovery.forms.dashboard import DashboardFilterForm
 from recovery.models import Category, Complaint, Severity
 from recovery.workflow import complaint_take
 from tests.factories import front_line_user, log_complaint
 from tests.helpers.api import api_client, problem
+from tests.helpers.intake import file_from_public_form, take_data
 from training.models import Assignment, AssignmentReason, TrainingModule
 from training.services import assignment_create
 
@@ -126,29 +126,6 @@ def test_the_dashboard_costs_the_same_queries_for_1_and_50_complaints(
 # --- the inbox ----------------------------------------------------------------------------------------------
 
 
-def _file(n: int = 0, **overrides: Any) -> Complaint:
-    data: dict[str, Any] = {
-        "name": f"Pat Public {n}",
-        "email": f"pat{n}@example.org",
-        "phone": "",
-        "group": CustomerGroup.END_USER,
-        "what_happened": f"My parcel number {n} arrived broken.",
-        "desired_remedy": "",
-        "consents_to_contact": True,
-    }
-    data.update(overrides)
-    return public_complaint_submit(**data)
-
-
-def _take(complaint: Complaint, **overrides: Any) -> dict[str, Any]:
-    return {
-        "category": complaint.category_id,
-        "severity": complaint.severity,
-        "expected_version": complaint.version,
-        **overrides,
-    }
-
-
 def take_url(complaint: Complaint) -> str:
     return f"{INBOX}{complaint.pk}/take/"
 
@@ -156,8 +133,8 @@ def take_url(complaint: Complaint) -> str:
 def test_the_inbox_lists_what_nobody_has_taken_employees_complaints_for_managers_only(
     alice: Any, bob: Any, maria: Any, olivia: Any, complaint: Any
 ) -> None:
-    waiting = _file(1)
-    colleagues = _file(2, group=CustomerGroup.EMPLOYEE, name="Eve Employee")
+    waiting = file_from_public_form(1)
+    colleagues = file_from_public_form(2, group=CustomerGroup.EMPLOYEE, name="Eve Employee")
     assert problem(api_client().get(INBOX), 401)
     assert problem(api_client(olivia).get(INBOX), 403)
 
@@ -171,9 +148,9 @@ def test_the_inbox_lists_what_nobody_has_taken_employees_complaints_for_managers
 
 
 def test_the_inbox_lists_the_most_severe_first_then_the_newest(alice: Any, maria: Any) -> None:
-    low = _file(1)
-    critical = _file(2)
-    newer_low = _file(3)
+    low = file_from_public_form(1)
+    critical = file_from_public_form(2)
+    newer_low = file_from_public_form(3)
     category = Category.objects.get(name="Delivery")
     for filed, severity in ((low, Severity.LOW), (critical, Severity.CRITICAL), (newer_low, Severity.LOW)):
         # A manager's re-assessment without taking is not a thing: set the severity as the suggestion would.
@@ -183,11 +160,11 @@ def test_the_inbox_lists_the_most_severe_first_then_the_newest(alice: Any, maria
 
 
 def test_taking_a_complaint_makes_it_yours_with_the_assessment(alice: Any) -> None:
-    waiting = _file()
+    waiting = file_from_public_form()
     category = Category.objects.exclude(pk=waiting.category_id).filter(is_active=True).first()
     assert category is not None
     response = api_client(alice).post(
-        take_url(waiting), _take(waiting, category=category.pk, severity="high"), format="json"
+        take_url(waiting), take_data(waiting, category=category.pk, severity="high"), format="json"
     )
     assert response.status_code == 200, response.content
     body = response.json()
@@ -201,25 +178,25 @@ def test_taking_a_complaint_makes_it_yours_with_the_assessment(alice: Any) -> No
 
 
 def test_taking_is_refused_as_the_workflow_refuses_it(alice: Any, bob: Any, maria: Any) -> None:
-    waiting = _file()
+    waiting = file_from_public_form()
     client = api_client(bob)
     body = problem(
-        client.post(take_url(waiting), _take(waiting, expected_version=waiting.version + 5), format="json"), 409
+        client.post(take_url(waiting), take_data(waiting, expected_version=waiting.version + 5), format="json"), 409
     )
     assert body["current_version"] == waiting.version
 
-    body = problem(client.post(take_url(waiting), _take(waiting, to=alice.pk), format="json"), 422)
+    body = problem(client.post(take_url(waiting), take_data(waiting, to=alice.pk), format="json"), 422)
     assert (body["detail"], body["field"]) == ("Only a manager can give an inbox complaint to someone else.", "to")
 
     complaint_take(complaint=waiting, user=alice, category=waiting.category, severity=waiting.severity)
-    body = problem(client.post(take_url(waiting), _take(waiting), format="json"), 422)
+    body = problem(client.post(take_url(waiting), take_data(waiting), format="json"), 422)
     assert body["detail"] == f"Alice Archer has just taken {waiting.reference}."
     waiting.refresh_from_db()
     assert waiting.owner == alice
 
 
 def test_taking_checks_the_fields_as_the_take_form(alice: Any) -> None:
-    waiting = _file()
+    waiting = file_from_public_form()
     body = problem(api_client(alice).post(take_url(waiting), {}, format="json"), 400)
     assert body["errors"] == {
         "category": ["Choose a category."],
@@ -227,22 +204,24 @@ def test_taking_checks_the_fields_as_the_take_form(alice: Any) -> None:
         "expected_version": ["Send the complaint's `version` as you read it as `expected_version`."],
     }
     inactive = Category.objects.create(name="Retired", is_active=False)
-    body = problem(api_client(alice).post(take_url(waiting), _take(waiting, category=inactive.pk), format="json"), 400)
+    body = problem(
+        api_client(alice).post(take_url(waiting), take_data(waiting, category=inactive.pk), format="json"), 400
+    )
     assert body["errors"] == {"category": ["Choose one of the categories listed."]}
     waiting.refresh_from_db()
     assert waiting.owner is None
 
 
 def test_a_manager_gives_an_inbox_complaint_to_a_colleague(alice: Any, maria: Any) -> None:
-    waiting = _file()
-    response = api_client(maria).post(take_url(waiting), _take(waiting, to=alice.pk), format="json")
+    waiting = file_from_public_form()
+    response = api_client(maria).post(take_url(waiting), take_data(waiting, to=alice.pk), format="json")
     assert response.status_code == 200, response.content
     assert response.json()["owner"]["username"] == "alice"
 
 
 def test_an_employees_complaint_in_the_inbox_is_absent_to_the_front_line(alice: Any, maria: Any) -> None:
-    colleagues = _file(group=CustomerGroup.EMPLOYEE, name="Eve Employee")
-    body = problem(api_client(alice).post(take_url(colleagues), _take(colleagues), format="json"), 404)
+    colleagues = file_from_public_form(group=CustomerGroup.EMPLOYEE, name="Eve Employee")
+    body = problem(api_client(alice).post(take_url(colleagues), take_data(colleagues), format="json"), 404)
     assert colleagues.reference not in body["detail"]
     colleagues.refresh_from_db()
     assert colleagues.owner is None
@@ -253,13 +232,13 @@ INBOX_QUERIES = 5
 
 
 def test_the_inbox_costs_the_same_queries_for_1_and_50_complaints(alice: Any, django_assert_num_queries: Any) -> None:
-    _file(0)
+    file_from_public_form(0)
     client = api_client(alice)
     client.get(INBOX)
     with django_assert_num_queries(INBOX_QUERIES):
         assert len(client.get(INBOX).json()["results"]) == 1
     for n in range(1, 50):
-        _file(n)
+        file_from_public_form(n)
     with django_assert_num_queries(INBOX_QUERIES):
         assert len(client.get(f"{INBOX}?page_size=100").json()["results"]) == 50
 

@@ -9,38 +9,15 @@ import pytest
 from django.urls import reverse
 
 from customers.models import CustomerGroup
-from intake.services import public_complaint_submit
 from recovery.models import Category, Complaint, EventKind, Severity
 from recovery.workflow import complaint_take
+from tests.helpers.intake import file_from_public_form, take_data
 
 pytestmark = pytest.mark.django_db
 
 
-def _file(n: int = 0, **overrides: Any) -> Complaint:
-    data: dict[str, Any] = {
-        "name": f"Pat Public {n}",
-        "email": f"pat{n}@example.org",
-        "phone": "",
-        "group": CustomerGroup.END_USER,
-        "what_happened": f"My parcel number {n} arrived broken.",
-        "desired_remedy": "",
-        "consents_to_contact": True,
-    }
-    data.update(overrides)
-    return public_complaint_submit(**data)
-
-
-def _take_data(complaint: Complaint, **overrides: Any) -> dict[str, Any]:
-    return {
-        "category": complaint.category_id,
-        "severity": complaint.severity,
-        "expected_version": complaint.version,
-        **overrides,
-    }
-
-
 def test_the_inbox_shows_what_waits_with_the_suggestion_and_a_take_button(client: Any, alice: Any) -> None:
-    complaint = _file(what_happened="<script>alert(1)</script> The lid was cracked.")
+    complaint = file_from_public_form(what_happened="<script>alert(1)</script> The lid was cracked.")
     client.force_login(alice)
     response = client.get(reverse("intake:inbox"))
     html = response.content.decode()
@@ -64,7 +41,7 @@ def test_the_inbox_reads_a_fixed_number_of_queries(
     client: Any, alice: Any, rows: int, django_assert_max_num_queries: Any
 ) -> None:
     for n in range(rows):
-        _file(n)
+        file_from_public_form(n)
     client.force_login(alice)
     # Session, user, roles, the policy banner, the menu's count, the page's count and rows, the categories:
     # 9 for the front line (10 for a manager, with the form's refusals), however many complaints wait.
@@ -74,9 +51,9 @@ def test_the_inbox_reads_a_fixed_number_of_queries(
 
 
 def test_one_click_takes_it_with_the_suggested_assessment(client: Any, alice: Any) -> None:
-    complaint = _file()
+    complaint = file_from_public_form()
     client.force_login(alice)
-    response = client.post(reverse("intake:take", args=[complaint.pk]), _take_data(complaint))
+    response = client.post(reverse("intake:take", args=[complaint.pk]), take_data(complaint))
     assert response.status_code == 302
     assert response["Location"] == complaint.get_absolute_url()
     complaint.refresh_from_db()
@@ -85,13 +62,13 @@ def test_one_click_takes_it_with_the_suggested_assessment(client: Any, alice: An
 
 
 def test_a_corrected_assessment_is_kept_and_on_the_timeline(client: Any, alice: Any) -> None:
-    complaint = _file()
+    complaint = file_from_public_form()
     other = Category.objects.exclude(pk=complaint.category_id).first()
     assert other is not None
     client.force_login(alice)
     client.post(
         reverse("intake:take", args=[complaint.pk]),
-        _take_data(complaint, category=other.pk, severity=Severity.CRITICAL),
+        take_data(complaint, category=other.pk, severity=Severity.CRITICAL),
     )
     complaint.refresh_from_db()
     assert (complaint.category, complaint.severity) == (other, Severity.CRITICAL)
@@ -100,8 +77,8 @@ def test_a_corrected_assessment_is_kept_and_on_the_timeline(client: Any, alice: 
 
 
 def test_the_second_taker_is_told_who_has_it_and_nothing_changes(client: Any, alice: Any, bob: Any) -> None:
-    complaint = _file()
-    data = _take_data(complaint)
+    complaint = file_from_public_form()
+    data = take_data(complaint)
     complaint_take(complaint=complaint, user=alice, category=complaint.category, severity=complaint.severity)
     client.force_login(bob)
     response = client.post(reverse("intake:take", args=[complaint.pk]), data, follow=True)
@@ -112,9 +89,9 @@ def test_the_second_taker_is_told_who_has_it_and_nothing_changes(client: Any, al
 
 
 def test_bad_input_is_shown_by_the_field_and_nothing_is_taken(client: Any, alice: Any) -> None:
-    complaint = _file()
+    complaint = file_from_public_form()
     client.force_login(alice)
-    response = client.post(reverse("intake:take", args=[complaint.pk]), _take_data(complaint, severity="huge"))
+    response = client.post(reverse("intake:take", args=[complaint.pk]), take_data(complaint, severity="huge"))
     assert response.status_code == 200
     assert "Choose one of the severities listed." in response.content.decode()
     complaint.refresh_from_db()
@@ -122,36 +99,36 @@ def test_bad_input_is_shown_by_the_field_and_nothing_is_taken(client: Any, alice
 
 
 def test_a_manager_assigns_it_to_a_colleague(client: Any, maria: Any, bob: Any) -> None:
-    complaint = _file()
+    complaint = file_from_public_form()
     client.force_login(maria)
     page = client.get(reverse("intake:take", args=[complaint.pk])).content.decode()
     assert "Give it to" in page
     assert "a suggestion" in page
-    response = client.post(reverse("intake:take", args=[complaint.pk]), _take_data(complaint, to=bob.pk))
+    response = client.post(reverse("intake:take", args=[complaint.pk]), take_data(complaint, to=bob.pk))
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.owner == bob
 
 
 def test_front_line_cannot_give_it_to_someone_else(client: Any, alice: Any, bob: Any) -> None:
-    complaint = _file()
+    complaint = file_from_public_form()
     client.force_login(alice)
-    client.post(reverse("intake:take", args=[complaint.pk]), _take_data(complaint, to=bob.pk))
+    client.post(reverse("intake:take", args=[complaint.pk]), take_data(complaint, to=bob.pk))
     complaint.refresh_from_db()
     assert complaint.owner == alice  # the form has no "give it to" for the front line: taking it is all they do
 
 
 def test_an_employees_complaint_is_not_found_for_the_front_line(client: Any, alice: Any) -> None:
-    complaint = _file(group=CustomerGroup.EMPLOYEE)
+    complaint = file_from_public_form(group=CustomerGroup.EMPLOYEE)
     client.force_login(alice)
     assert client.get(reverse("intake:take", args=[complaint.pk])).status_code == 404
-    assert client.post(reverse("intake:take", args=[complaint.pk]), _take_data(complaint)).status_code == 404
+    assert client.post(reverse("intake:take", args=[complaint.pk]), take_data(complaint)).status_code == 404
     complaint.refresh_from_db()
     assert complaint.owner is None
 
 
 def test_the_complaint_page_of_an_inbox_complaint_offers_taking_it(client: Any, alice: Any) -> None:
-    complaint = _file()
+    complaint = file_from_public_form()
     client.force_login(alice)
     html = client.get(complaint.get_absolute_url()).content.decode()
     assert "is in the inbox" in html
@@ -172,8 +149,8 @@ def test_managers_see_how_many_submissions_the_form_refused_lately(client: Any, 
 
 
 def test_a_complaint_changed_while_looking_is_shown_again_to_take_with_the_choice_kept(client: Any, alice: Any) -> None:
-    complaint = _file()
-    data = _take_data(complaint, severity=Severity.HIGH)
+    complaint = file_from_public_form()
+    data = take_data(complaint, severity=Severity.HIGH)
     Complaint.objects.filter(pk=complaint.pk).update(version=complaint.version + 1)  # changed meanwhile
     client.force_login(alice)
     response = client.post(reverse("intake:take", args=[complaint.pk]), data)

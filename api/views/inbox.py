@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.pagination import InboxPagination
 from api.problems import problems
 from api.serializers.complaints import ComplaintDetailSerializer, ComplaintSerializer
 from api.serializers.inbox import TakeSerializer
@@ -24,16 +24,6 @@ from recovery import selectors
 from recovery.workflow import complaint_take
 
 TAG = "Inbox"
-
-
-class InboxPagination(PageNumberPagination):
-    """Pages of the inbox, as the inbox screen pages it (it holds a handful, most severe first)."""
-
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 100
-    page_query_description = "Which page (1, 2, …; the `next` link gives it)."
-    page_size_query_description = "How many complaints a page holds (1–100, 25 if not given)."
 
 
 class InboxView(ApiGenericView):

@@ -24,17 +24,11 @@ from api.serializers.reference import (
 from api.views.base import ApiView
 from policy import permissions as policy_permissions
 from policy import selectors as policy_selectors
-from recovery.models import Category, RecoveryPolicy, Severity
-from recovery.selectors import categories_for
+from recovery.models import Category
+from recovery.selectors import categories_for, recovery_policies
 
 TAG = "Reference"
 # The severities from the least to the most severe, as the choices list them.
-SEVERITY_ORDER = {value: index for index, value in enumerate(Severity.values)}
-
-
-def recovery_policies() -> list[RecoveryPolicy]:
-    """Return the due times per severity, the least severe first (one query; four rows)."""
-    return sorted(RecoveryPolicy.objects.all(), key=lambda policy: SEVERITY_ORDER.get(policy.severity, 99))
 
 
 class CategoryListView(ApiView):
